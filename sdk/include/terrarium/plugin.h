@@ -1,0 +1,272 @@
+/*
+ * Terrarium plugin ABI.
+ *
+ * This header is the whole contract between terrariumd and a service plugin. It is pure C
+ * (C99 / C++98 compatible) and depends on nothing but <stdint.h>, <stddef.h> and <stdbool.h>.
+ *
+ * Rules that keep the ABI stable across host and plugin upgrades:
+ *
+ *  1. A plugin exports exactly one symbol, TERRARIUM_PLUGIN_ENTRY_SYMBOL ("terrarium_plugin_entry"),
+ *     of type trm_plugin_entry_fn. It receives the host's function table and returns a pointer to a
+ *     descriptor with static storage duration.
+ *  2. Every struct that crosses the boundary and may grow starts with a uint32_t struct_size and
+ *     grows only at its end. A reader never touches a field that lies beyond struct_size, and a
+ *     zero / NULL value in a newer field means "absent". TRM_HAS_FIELD() does the check.
+ *  3. The ABI version is major.minor and independent of the product version. The host refuses a
+ *     plugin whose major differs from its own, or whose minor is newer than its own; both versions
+ *     are named in the refusal. Within one major, the host function table only grows (1.1 appends
+ *     the HTTP client and secrets, and so on): a plugin built against 1.0 keeps working on a 1.x host.
+ *  4. Optional plugin capabilities (drain, snapshot/restore, health) are function pointers that may
+ *     be NULL.
+ *  5. Ownership is stated on every pointer. Everything the host passes in a call is a borrowed view,
+ *     valid until that call returns. Everything a plugin hands to the host is copied by the host
+ *     before the host function returns, unless ownership is moved explicitly together with a free
+ *     function (trm_host_api.response_adopt_body, trm_plugin_descriptor.snapshot).
+ *  6. One status enum, trm_status: 0 is success, positive values are non-error outcomes, negative
+ *     values are errors. A value the host does not know is treated as TRM_ERR_INTERNAL.
+ *  7. No C++ type, exception or allocator crosses the boundary. Plugin code must not let an
+ *     exception escape a function called by the host (the C++ wrapper in plugin.hpp guarantees it).
+ *
+ * Threading: handle() and health() may be called concurrently from many host threads on one
+ * instance. create(), destroy(), drain(), snapshot() and restore() are never called concurrently
+ * with each other for one instance. Host functions are thread-safe and may be called from any thread
+ * the plugin owns, for as long as the instance exists (until destroy() returns).
+ *
+ * Unloading: a plugin must join every thread it started before destroy() returns and must not rely
+ * on static destructors or thread_local objects with destructors; the library is closed as soon as
+ * no request, timer or callback refers to it any more.
+ */
+#ifndef TERRARIUM_PLUGIN_H
+#define TERRARIUM_PLUGIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The ABI version this header describes. */
+#define TERRARIUM_ABI_MAJOR 1
+#define TERRARIUM_ABI_MINOR 0
+
+/** Name of the one symbol a plugin exports. */
+#define TERRARIUM_PLUGIN_ENTRY_SYMBOL "terrarium_plugin_entry"
+
+#if defined(_WIN32)
+#define TERRARIUM_EXPORT __declspec(dllexport)
+#else
+#define TERRARIUM_EXPORT __attribute__((visibility("default")))
+#endif
+
+/** True when a size-tagged struct pointed to by PTR contains FIELD (rule 2). */
+#define TRM_HAS_FIELD(PTR, TYPE, FIELD) \
+    ((PTR) != NULL && (size_t)(PTR)->struct_size >= offsetof(TYPE, FIELD) + sizeof((PTR)->FIELD))
+
+/** True when the host table HOST provides function FN (present in its version and not NULL). */
+#define TRM_HOST_HAS(HOST, FN) (TRM_HAS_FIELD(HOST, trm_host_api, FN) && (HOST)->FN != NULL)
+
+/* ------------------------------------------------------------------------------------------ */
+/* Status                                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+/** The one status type of the ABI. 0 ok, > 0 not an error, < 0 error. */
+typedef int32_t trm_status;
+
+enum trm_status_code {
+    TRM_OK = 0,                 /**< success */
+    TRM_AGAIN = 1,              /**< not an error: try again later */
+    TRM_ERR_INTERNAL = -1,      /**< unexpected failure inside the callee */
+    TRM_ERR_INVALID = -2,       /**< an argument was invalid */
+    TRM_ERR_NOT_FOUND = -3,     /**< the named thing does not exist */
+    TRM_ERR_NO_MEMORY = -4,     /**< allocation failed */
+    TRM_ERR_UNSUPPORTED = -5,   /**< the operation is not supported by this side */
+    TRM_ERR_TOO_LARGE = -6,     /**< a size limit was exceeded */
+    TRM_ERR_TIMEOUT = -7,       /**< a deadline passed */
+    TRM_ERR_UNAVAILABLE = -8,   /**< a dependency is down or not ready */
+    TRM_ERR_FORBIDDEN = -9,     /**< the caller is not allowed to do this */
+    TRM_ERR_BAD_REQUEST = -10   /**< handle(): the request is malformed (answered 400) */
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* Plain views (frozen: these never change shape)                                              */
+/* ------------------------------------------------------------------------------------------ */
+
+/** A byte string view: ptr may be NULL when len is 0; not NUL-terminated unless stated. */
+typedef struct trm_str {
+    const char* ptr;
+    size_t len;
+} trm_str;
+
+/** A key/value pair of views; used for HTTP headers and structured log fields. */
+typedef struct trm_kv {
+    trm_str key;
+    trm_str value;
+} trm_kv;
+
+/* ------------------------------------------------------------------------------------------ */
+/* Requests and responses                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * A request as a borrowed view. The struct and everything it points to are owned by the host and
+ * valid only until handle() returns; copy what you need to keep.
+ */
+typedef struct trm_request {
+    uint32_t struct_size;      /**< sizeof(trm_request) as built by the host */
+    uint32_t reserved;         /**< zero */
+    trm_str method;            /**< "GET", "POST", ... */
+    trm_str path;              /**< path as routed: prefix stripped when the route strips it; no query */
+    trm_str original_path;     /**< path as the client sent it, without the query */
+    trm_str query;             /**< query string without '?', empty if none */
+    const trm_kv* headers;     /**< header_count headers in arrival order (names as sent) */
+    size_t header_count;
+    trm_str body;              /**< complete request body (may contain NUL bytes) */
+    trm_str client_address;    /**< "ip:port" of the peer */
+    trm_str listener;          /**< name of the listener that accepted the request */
+    trm_str route_prefix;      /**< the route prefix that matched */
+} trm_request;
+
+/** Opaque response under construction; owned by the host, valid until handle() returns. */
+typedef struct trm_response trm_response;
+
+/** Frees memory whose ownership a plugin moved to the host. ctx is the value given with it. */
+typedef void (*trm_free_fn)(void* ctx, void* data);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Host function table                                                                         */
+/* ------------------------------------------------------------------------------------------ */
+
+/** Opaque per-instance context; identifies the calling plugin to host functions. Host-owned,
+ *  valid from create() until destroy() returns. */
+typedef struct trm_host_ctx trm_host_ctx;
+
+typedef enum trm_log_level {
+    TRM_LOG_TRACE = 0,
+    TRM_LOG_DEBUG = 1,
+    TRM_LOG_INFO = 2,
+    TRM_LOG_WARN = 3,
+    TRM_LOG_ERROR = 4
+} trm_log_level;
+
+/**
+ * Functions the host offers to plugins. Append-only within a major version: new minors add fields
+ * at the end. Check availability of anything newer than 1.0 with TRM_HOST_HAS(). The table is owned
+ * by the host and outlives every plugin instance.
+ */
+typedef struct trm_host_api {
+    uint32_t struct_size;      /**< sizeof(trm_host_api) of the host's build */
+    uint16_t abi_major;        /**< ABI version the host implements */
+    uint16_t abi_minor;
+
+    /* ---- ABI 1.0 ---- */
+
+    /** Emit a structured log record. message and fields are copied before return. level outside
+     *  trm_log_level is clamped. Never fails; never blocks on I/O. */
+    void (*log)(trm_host_ctx* ctx, int32_t level, trm_str message, const trm_kv* fields,
+                size_t field_count);
+
+    /** Look up the plugin's configuration. key is a '.'-separated path into the plugin's config
+     *  object ("" = the whole object). On TRM_OK *out is a NUL-terminated string owned by the host,
+     *  valid until destroy() returns: scalars as text, objects and arrays as JSON.
+     *  TRM_ERR_NOT_FOUND when the key is absent. */
+    trm_status (*config_get)(trm_host_ctx* ctx, trm_str key, trm_str* out);
+
+    /** Set the HTTP status (100..599; default 200). TRM_ERR_INVALID otherwise. */
+    trm_status (*response_set_status)(trm_response* response, int32_t status);
+
+    /** Add a header (copied). TRM_ERR_INVALID for an empty name or CR/LF in name or value. */
+    trm_status (*response_add_header)(trm_response* response, trm_str name, trm_str value);
+
+    /** Set the body by copying len bytes from data (replaces an earlier body). */
+    trm_status (*response_set_body)(trm_response* response, const void* data, size_t len);
+
+    /** Set the body by moving ownership of data to the host: the host calls free_fn(free_ctx, data)
+     *  exactly once when done with it (free_fn may be NULL for static data). Also on failure. */
+    trm_status (*response_adopt_body)(trm_response* response, void* data, size_t len,
+                                      trm_free_fn free_fn, void* free_ctx);
+
+    /** Add delta to the plugin's counter metric name (created at first use; the host scopes the
+     *  name under the plugin's namespace). name: [a-zA-Z_][a-zA-Z0-9_]*, copied. */
+    trm_status (*counter_add)(trm_host_ctx* ctx, trm_str name, uint64_t delta);
+
+    /* ---- ABI 1.1 and later append here ---- */
+} trm_host_api;
+
+/* ------------------------------------------------------------------------------------------ */
+/* Plugin descriptor                                                                           */
+/* ------------------------------------------------------------------------------------------ */
+
+/** Route flags. */
+#define TRM_ROUTE_STRIP_PREFIX 0x1u /**< the plugin sees the path without the matched prefix */
+
+/** A default route a plugin declares; the host configuration can override or remove it. */
+typedef struct trm_route {
+    uint32_t struct_size;      /**< sizeof(trm_route) of the plugin's build */
+    uint32_t flags;            /**< TRM_ROUTE_* */
+    const char* prefix;        /**< path prefix, starts with '/'; NUL-terminated, static */
+    const char* host;          /**< Host header to match, or NULL for any host; static */
+} trm_route;
+
+/** State moved from an old generation to a new one on hot reload. */
+typedef struct trm_buffer {
+    void* data;                /**< owned by whoever holds the buffer */
+    size_t len;
+    trm_free_fn free_fn;       /**< frees data (may be NULL for static data) */
+    void* free_ctx;
+} trm_buffer;
+
+/**
+ * What a plugin is and what it can do. Returned by the entry function; must have static storage
+ * duration and stay unchanged while the library is loaded. All strings are NUL-terminated, static.
+ */
+typedef struct trm_plugin_descriptor {
+    uint32_t struct_size;      /**< sizeof(trm_plugin_descriptor) of the plugin's build */
+    uint16_t abi_major;        /**< must equal the host's major */
+    uint16_t abi_minor;        /**< minimum host minor this plugin needs (<= host's minor) */
+    const char* name;          /**< unique service name: [a-z0-9][a-z0-9_-]* */
+    const char* version;       /**< the plugin's own version, free text (e.g. "1.2.0") */
+    const char* description;   /**< one line, may be NULL */
+    const trm_route* routes;   /**< route_count default routes, each struct_size-tagged */
+    size_t route_count;
+
+    /** Create an instance. host and ctx stay valid until destroy() returns. On TRM_OK *instance is
+     *  the plugin's opaque state (may be NULL). Any error refuses the load; the host keeps serving. */
+    trm_status (*create)(const trm_host_api* host, trm_host_ctx* ctx, void** instance);
+
+    /** Destroy an instance: join own threads, free everything. Called once no request uses it. */
+    void (*destroy)(void* instance);
+
+    /** Serve one request. Build the answer through the host table's response_* functions.
+     *  TRM_OK sends the response built (200 by default); TRM_ERR_BAD_REQUEST answers 400;
+     *  TRM_ERR_UNAVAILABLE 503; any other error or unknown status answers 500 with a JSON error. */
+    trm_status (*handle)(void* instance, const trm_request* request, trm_response* response);
+
+    /* ---- optional capabilities: NULL when absent ---- */
+
+    /** Stop taking new work; called on the old generation once it no longer receives requests.
+     *  Requests already running still finish. */
+    trm_status (*drain)(void* instance);
+
+    /** Serialise state for the next generation into *out (ownership of out->data moves to the
+     *  host, which calls out->free_fn). Called after drain, before restore on the new generation. */
+    trm_status (*snapshot)(void* instance, trm_buffer* out);
+
+    /** Take over state produced by snapshot() of an earlier generation of the same plugin.
+     *  data is borrowed for the call. Called before the new generation receives requests. */
+    trm_status (*restore)(void* instance, const void* data, size_t len);
+
+    /** Report health: TRM_OK healthy, anything else not ready. May be called concurrently. */
+    trm_status (*health)(void* instance);
+} trm_plugin_descriptor;
+
+/** The entry function every plugin exports as "terrarium_plugin_entry". host is valid for the
+ *  life of the library. Returns the descriptor, or NULL when the plugin cannot run on this host. */
+typedef const trm_plugin_descriptor* (*trm_plugin_entry_fn)(const trm_host_api* host);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* TERRARIUM_PLUGIN_H */
