@@ -1,0 +1,37 @@
+#include "http/HttpReply.h"
+
+#include "http/JsonText.h"
+
+#include <Poco/String.h>
+
+namespace terrarium {
+
+bool HttpReply::hasHeader(std::string_view name) const
+{
+    for (const auto& h : _headers)
+    {
+        if (h.first.size() == name.size() && Poco::icompare(h.first, std::string(name)) == 0) return true;
+    }
+    return false;
+}
+
+void HttpReply::error(int status, std::string_view code, std::string_view message)
+{
+    std::string body = "{\"error\":";
+    JsonText::appendString(body, code);
+    body += ",\"message\":";
+    JsonText::appendString(body, message);
+    body += "}";
+    _headers.clear();
+    json(status, std::move(body));
+}
+
+void HttpReply::reset()
+{
+    releaseBody();
+    _status = 200;
+    _headers.clear();
+    _owner.reset();
+}
+
+} // namespace terrarium

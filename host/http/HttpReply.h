@@ -1,0 +1,94 @@
+#ifndef Terrarium_HttpReply_INCLUDED
+#define Terrarium_HttpReply_INCLUDED
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace terrarium {
+
+/// A response being built, by the host or by a plugin through the host function table.
+/// The body is either an owned string or memory adopted from a plugin together with its free
+/// function; keepAlive() pins whatever that free function lives in (a plugin generation) until
+/// the reply is gone.
+class HttpReply
+{
+public:
+    using FreeFunction = void (*)(void* ctx, void* data);
+
+    HttpReply() = default;
+    HttpReply(const HttpReply&) = delete;
+    HttpReply& operator=(const HttpReply&) = delete;
+    ~HttpReply() { releaseBody(); }
+
+    /// HTTP status code (200 by default).
+    int status() const { return _status; }
+    void setStatus(int status) { _status = status; }
+
+    /// Headers in the order they were added.
+    const std::vector<std::pair<std::string, std::string>>& headers() const { return _headers; }
+    void addHeader(std::string name, std::string value) { _headers.emplace_back(std::move(name), std::move(value)); }
+    /// True when a header of that name (case-insensitive) was added.
+    bool hasHeader(std::string_view name) const;
+
+    /// The body bytes.
+    std::string_view body() const { return _adopted ? std::string_view(static_cast<const char*>(_adopted), _adoptedSize) : std::string_view(_body); }
+    /// Replaces the body with a copy / moved string.
+    void setBody(std::string body) { releaseBody(); _body = std::move(body); }
+    /// Replaces the body with memory whose ownership moves here; freeFn(freeCtx, data) frees it.
+    void adoptBody(void* data, std::size_t size, FreeFunction freeFn, void* freeCtx)
+    {
+        releaseBody();
+        _adopted = data;
+        _adoptedSize = size;
+        _free = freeFn;
+        _freeCtx = freeCtx;
+    }
+
+    /// True when the body is memory adopted from a plugin.
+    bool bodyAdopted() const { return _adopted != nullptr; }
+
+    /// Keeps owner alive until this reply is destroyed (after the body is freed).
+    void keepAlive(std::shared_ptr<void> owner) { _owner = std::move(owner); }
+
+    /// Sets status, Content-Type application/json and the body.
+    void json(int status, std::string body)
+    {
+        _status = status;
+        _headers.emplace_back("Content-Type", "application/json");
+        setBody(std::move(body));
+    }
+
+    /// Sets status and a JSON error body {"error":code,"message":message}.
+    void error(int status, std::string_view code, std::string_view message);
+
+    /// Back to a fresh 200 reply without headers or body.
+    void reset();
+
+private:
+    void releaseBody()
+    {
+        if (_adopted && _free) _free(_freeCtx, _adopted);
+        _adopted = nullptr;
+        _adoptedSize = 0;
+        _free = nullptr;
+        _freeCtx = nullptr;
+        _body.clear();
+    }
+
+    int _status = 200;
+    std::vector<std::pair<std::string, std::string>> _headers;
+    std::string _body;
+    void* _adopted = nullptr;
+    std::size_t _adoptedSize = 0;
+    FreeFunction _free = nullptr;
+    void* _freeCtx = nullptr;
+    std::shared_ptr<void> _owner;
+};
+
+} // namespace terrarium
+
+#endif

@@ -1,0 +1,31 @@
+#ifndef Terrarium_IncomingRequest_INCLUDED
+#define Terrarium_IncomingRequest_INCLUDED
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace terrarium {
+
+/// A complete HTTP request as received by a listener.
+struct IncomingRequest
+{
+    std::string method;
+    std::string target;        /// request target as sent
+    std::string path;          /// target without the query
+    std::string query;         /// without '?'
+    std::string version;       /// "HTTP/1.1"
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+    std::string clientAddress; /// "ip:port"
+    std::string listener;      /// listener name
+    bool keepAlive = true;
+
+    /// First header of that name (case-insensitive), or nullptr.
+    const std::string* header(std::string_view name) const;
+};
+
+} // namespace terrarium
+
+#endif

@@ -1,0 +1,551 @@
+#include "lifecycle/PluginLifecycle.h"
+
+#include "plugin/PluginLibrary.h"
+
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/File.h>
+#include <Poco/Logger.h>
+#include <Poco/Path.h>
+
+#include <algorithm>
+
+namespace terrarium {
+
+namespace {
+
+Poco::Logger& logger() { return Poco::Logger::get("lifecycle"); }
+
+std::string isoTime(const Poco::Timestamp& t) { return Poco::DateTimeFormatter::format(t, Poco::DateTimeFormat::ISO8601_FRAC_FORMAT); }
+
+std::string routeList(const std::vector<RouteConfig>& routes)
+{
+    std::string out;
+    for (const auto& r : routes)
+    {
+        if (!out.empty()) out += ", ";
+        if (!r.host.empty()) out += r.host;
+        out += r.prefix;
+    }
+    return out.empty() ? "(none)" : out;
+}
+
+} // namespace
+
+PluginLifecycle::PluginLifecycle(const Config& config, RoutingState& routing)
+    : _config(config), _routing(routing), _cache(Poco::Path(config.stateDir, "cache").toString())
+{
+    std::lock_guard lock(_stateMutex);
+    _routing.publish(buildSnapshot({}, nullptr));
+}
+
+PluginLifecycle::~PluginLifecycle()
+{
+    unloadAll(_config.drainTimeout);
+}
+
+std::string PluginLifecycle::resolveFile(const std::string& file) const
+{
+    if (file.empty() || file.find('/') != std::string::npos || file.find('\\') != std::string::npos || file == "." || file == ".." || file[0] == '.')
+        throw PluginError("invalid_file", 400, "'" + file + "' is not a plain file name inside the plugins directory");
+    Poco::Path path(_config.pluginsDir, file);
+    Poco::File f(path);
+    if (!f.exists()) throw PluginError("file_not_found", 404, "no file '" + file + "' in the plugins directory " + _config.pluginsDir);
+    if (!f.isFile()) throw PluginError("invalid_file", 400, "'" + file + "' in the plugins directory is not a regular file");
+    return path.toString();
+}
+
+std::shared_ptr<Generation> PluginLifecycle::open(const std::string& file)
+{
+    PluginCache::Entry entry = _cache.store(resolveFile(file));
+    try
+    {
+        return std::make_shared<Generation>(entry.path, file, entry.sha256);
+    }
+    catch (...)
+    {
+        std::lock_guard lock(_stateMutex);
+        if (!libraryInUse(entry.path)) _cache.remove(entry.path);
+        throw;
+    }
+}
+
+std::vector<RouteConfig> PluginLifecycle::routesFor(const Generation& generation) const
+{
+    auto it = _config.plugins.find(generation.name());
+    if (it != _config.plugins.end() && it->second.routes)
+    {
+        std::vector<RouteConfig> routes = *it->second.routes;
+        for (auto& r : routes) r.plugin = generation.name();
+        return routes;
+    }
+    return generation.descriptor().routes;
+}
+
+std::shared_ptr<PluginSlot> PluginLifecycle::slotFor(const std::string& name)
+{
+    auto& slot = _slots[name];
+    if (!slot) slot = std::make_shared<PluginSlot>(name);
+    return slot;
+}
+
+std::shared_ptr<const RoutingSnapshot> PluginLifecycle::buildSnapshot(const std::string& name, const std::vector<RouteConfig>* routes) const
+{
+    auto snapshot = std::make_shared<RoutingSnapshot>();
+    for (const auto& [slotName, slot] : _slots) snapshot->slots.emplace(slotName, slot);
+
+    for (const auto& listener : _config.listeners)
+    {
+        RouteTable& table = snapshot->tables[listener.name];
+        for (const auto& r : listener.routes)
+        {
+            RouteTable::Entry entry{r.host, r.prefix, r.plugin, r.stripPrefix, true};
+            table.add(entry);
+        }
+        if (!listener.pluginDefaultRoutes) continue;
+
+        auto addRoutes = [&](const std::string& plugin, const std::vector<RouteConfig>& list) {
+            for (const auto& r : list)
+            {
+                const RouteTable::Entry* existing = table.add(RouteTable::Entry{r.host, r.prefix, plugin, r.stripPrefix, false});
+                if (!existing || existing->plugin == plugin) continue;
+                if (existing->fromConfig)
+                {
+                    logger().debug("route %s%s of plugin '%s' is overridden by the configuration (-> '%s')", r.host, r.prefix, plugin, existing->plugin);
+                    continue;
+                }
+                throw PluginError("route_conflict", 409, "route " + r.host + r.prefix + " of plugin '" + plugin + "' conflicts with the same route of loaded plugin '" + existing->plugin + "'");
+            }
+        };
+        for (const auto& [pluginName, loaded] : _plugins)
+        {
+            if (pluginName == name) continue;
+            addRoutes(pluginName, loaded.routes);
+        }
+        if (routes) addRoutes(name, *routes);
+    }
+    // Names that routes point to get a slot, so that their requests are answered 503, not 404.
+    for (const auto& [listenerName, table] : snapshot->tables)
+    {
+        for (const auto& e : table.entries())
+        {
+            if (!snapshot->slots.count(e.plugin)) snapshot->slots.emplace(e.plugin, std::make_shared<PluginSlot>(e.plugin));
+        }
+    }
+    return snapshot;
+}
+
+Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSON::Object::Ptr settings)
+{
+    std::lock_guard operation(_operationMutex);
+    std::shared_ptr<Generation> generation;
+    try
+    {
+        generation = open(file);
+        const std::string name = generation->name();
+        std::vector<RouteConfig> routes = routesFor(*generation);
+        std::shared_ptr<PluginSlot> slot;
+        std::shared_ptr<const RoutingSnapshot> snapshot;
+        {
+            std::lock_guard lock(_stateMutex);
+            auto existing = _plugins.find(name);
+            if (existing != _plugins.end())
+            {
+                if (existing->second.file == file)
+                    throw PluginError("already_loaded", 409, "plugin '" + name + "' is already loaded from " + file + "; reload it instead");
+                throw PluginError("duplicate_name", 409, "plugin name '" + name + "' declared by " + file + " is already used by the plugin loaded from " + existing->second.file);
+            }
+            slot = slotFor(name);
+            snapshot = buildSnapshot(name, &routes);
+        }
+        Poco::JSON::Object::Ptr effective = settings ? settings : _config.pluginSettings(name);
+        generation->create(slot->nextGeneration(), effective, slot->counters());
+        {
+            std::lock_guard lock(_stateMutex);
+            Loaded loaded;
+            loaded.slot = slot;
+            loaded.generation = generation;
+            loaded.file = file;
+            loaded.settings = settings;
+            loaded.routes = routes;
+            _plugins[name] = loaded;
+            slot->publish(generation);
+            _routing.publish(buildSnapshot({}, nullptr));
+            _fileErrors.erase(file);
+        }
+        logger().information("loaded plugin '%s' %s (ABI %d.%d) from %s, sha256 %s, generation %Lu, routes %s", name,
+                             generation->descriptor().version, static_cast<int>(generation->descriptor().abiMajor),
+                             static_cast<int>(generation->descriptor().abiMinor), file, generation->sha256(),
+                             static_cast<Poco::UInt64>(generation->number()), routeList(routes));
+        std::lock_guard lock(_stateMutex);
+        return describeLocked(_plugins[name]);
+    }
+    catch (const PluginError& e)
+    {
+        if (generation) discard(generation);
+        logger().error("cannot load %s: %s (%s)", file, std::string(e.what()), e.code());
+        recordFileError(file, e.code(), e.what());
+        throw;
+    }
+}
+
+Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::JSON::Object::Ptr settings, bool onlyIfChanged)
+{
+    std::lock_guard operation(_operationMutex);
+    Loaded current;
+    {
+        std::lock_guard lock(_stateMutex);
+        auto it = _plugins.find(name);
+        if (it == _plugins.end()) throw PluginError("not_found", 404, "no plugin named '" + name + "' is loaded");
+        current = it->second;
+    }
+    if (onlyIfChanged && !settings && PluginCache::sha256(resolveFile(current.file)) == current.generation->sha256())
+    {
+        std::lock_guard lock(_stateMutex);
+        return describeLocked(current);
+    }
+    std::shared_ptr<Generation> generation;
+    try
+    {
+        generation = open(current.file);
+        if (generation->name() != name)
+            throw PluginError("name_changed", 409, current.file + " now declares plugin '" + generation->name() + "' instead of '" + name + "'; unload '" + name + "' and load the file instead");
+        std::vector<RouteConfig> routes = routesFor(*generation);
+        {
+            std::lock_guard lock(_stateMutex);
+            buildSnapshot(name, &routes);   // throws on a route conflict
+        }
+        Poco::JSON::Object::Ptr kept = settings ? settings : current.settings;
+        generation->create(current.slot->nextGeneration(), kept ? kept : _config.pluginSettings(name), current.slot->counters());
+        {
+            std::lock_guard lock(_stateMutex);
+            Loaded& loaded = _plugins[name];
+            loaded.generation = generation;
+            loaded.settings = kept;
+            loaded.routes = routes;
+            loaded.loadedAt.update();
+            current.slot->publish(generation);
+            _routing.publish(buildSnapshot({}, nullptr));
+            _fileErrors.erase(current.file);
+        }
+        current.slot->reloads++;
+    }
+    catch (const PluginError& e)
+    {
+        if (generation) discard(generation);
+        logger().error("cannot reload plugin '%s' from %s: %s (%s); generation %Lu keeps serving", name, current.file, std::string(e.what()), e.code(),
+                       static_cast<Poco::UInt64>(current.generation->number()));
+        recordFileError(current.file, e.code(), e.what());
+        throw;
+    }
+    logger().information("reloaded plugin '%s': generation %Lu (%s, sha256 %s) replaces generation %Lu", name,
+                         static_cast<Poco::UInt64>(generation->number()), generation->descriptor().version, generation->sha256(),
+                         static_cast<Poco::UInt64>(current.generation->number()));
+    retire(current.generation, generation.get(), _config.drainTimeout);
+    std::lock_guard lock(_stateMutex);
+    return describeLocked(_plugins[name]);
+}
+
+bool PluginLifecycle::unload(const std::string& name)
+{
+    std::lock_guard operation(_operationMutex);
+    std::shared_ptr<Generation> old;
+    {
+        std::lock_guard lock(_stateMutex);
+        auto it = _plugins.find(name);
+        if (it == _plugins.end()) throw PluginError("not_found", 404, "no plugin named '" + name + "' is loaded");
+        old = it->second.generation;
+        it->second.slot->publish(nullptr);
+        _plugins.erase(it);
+        _routing.publish(buildSnapshot({}, nullptr));
+    }
+    logger().information("unloading plugin '%s' generation %Lu", name, static_cast<Poco::UInt64>(old->number()));
+    std::string library = old->libraryPath();
+    retire(old, nullptr, _config.drainTimeout);
+    std::lock_guard lock(_stateMutex);
+    return std::find(_lingering.begin(), _lingering.end(), library) == _lingering.end() && !PluginLibrary::isLoaded(library);
+}
+
+void PluginLifecycle::unloadAll(Poco::Timespan timeout)
+{
+    std::vector<std::string> names;
+    {
+        std::lock_guard lock(_stateMutex);
+        for (const auto& [name, loaded] : _plugins) names.push_back(name);
+    }
+    for (const auto& name : names)
+    {
+        try
+        {
+            unload(name);
+        }
+        catch (const PluginError&)
+        {
+        }
+    }
+    Poco::Timestamp start;
+    while (true)
+    {
+        reap();
+        {
+            std::lock_guard lock(_stateMutex);
+            if (_retiring.empty()) break;
+        }
+        if (start.isElapsed(timeout.totalMicroseconds()))
+        {
+            logger().warning("generations still busy after %d ms; leaving them loaded", static_cast<int>(timeout.totalMilliseconds()));
+            break;
+        }
+        std::unique_lock lock(_stateMutex);
+        auto busy = _retiring.front();
+        lock.unlock();
+        busy->waitIdle(Poco::Timespan(0, 50 * 1000));
+    }
+}
+
+void PluginLifecycle::retire(std::shared_ptr<Generation> old, Generation* successor, Poco::Timespan timeout)
+{
+    old->retire();
+    old->drain();
+    if (!old->waitIdle(timeout))
+    {
+        logger().warning("plugin '%s' generation %Lu still serves %Lu requests after %d ms; it will be destroyed once idle", old->name(),
+                         static_cast<Poco::UInt64>(old->number()), static_cast<Poco::UInt64>(old->inflight()),
+                         static_cast<int>(timeout.totalMilliseconds()));
+        std::lock_guard lock(_stateMutex);
+        _retiring.push_back(std::move(old));
+        return;
+    }
+    if (successor)
+    {
+        try
+        {
+            if (successor->restoreFrom(*old))
+                logger().information("plugin '%s': state handed from generation %Lu to %Lu", old->name(), static_cast<Poco::UInt64>(old->number()),
+                                     static_cast<Poco::UInt64>(successor->number()));
+        }
+        catch (const PluginError& e)
+        {
+            logger().error("plugin '%s': state hand-over failed: %s; the new generation starts without it", old->name(), std::string(e.what()));
+        }
+    }
+    finish(old);
+}
+
+void PluginLifecycle::finish(const std::shared_ptr<Generation>& generation)
+{
+    std::string library = generation->libraryPath();
+    bool gone = generation->destroyAndClose();
+    std::lock_guard lock(_stateMutex);
+    if (libraryInUse(library)) return;
+    if (!gone)
+    {
+        logger().error("library %s of plugin '%s' generation %Lu is still mapped after dlclose (a static object or thread keeps it alive)", library,
+                       generation->name(), static_cast<Poco::UInt64>(generation->number()));
+        if (std::find(_lingering.begin(), _lingering.end(), library) == _lingering.end()) _lingering.push_back(library);
+        return;
+    }
+    _lingering.erase(std::remove(_lingering.begin(), _lingering.end(), library), _lingering.end());
+    _cache.remove(library);
+}
+
+void PluginLifecycle::discard(const std::shared_ptr<Generation>& generation)
+{
+    std::string library = generation->libraryPath();
+    generation->destroyAndClose();
+    std::lock_guard lock(_stateMutex);
+    if (!libraryInUse(library)) _cache.remove(library);
+}
+
+bool PluginLifecycle::libraryInUse(const std::string& path) const
+{
+    for (const auto& [name, loaded] : _plugins)
+    {
+        if (loaded.generation->libraryPath() == path) return true;
+    }
+    for (const auto& g : _retiring)
+    {
+        if (g->libraryPath() == path && g->created()) return true;
+    }
+    return false;
+}
+
+void PluginLifecycle::reap()
+{
+    std::vector<std::shared_ptr<Generation>> idle;
+    {
+        std::lock_guard lock(_stateMutex);
+        for (auto it = _retiring.begin(); it != _retiring.end();)
+        {
+            if ((*it)->inflight() == 0)
+            {
+                idle.push_back(*it);
+                it = _retiring.erase(it);
+            }
+            else
+                ++it;
+        }
+    }
+    for (auto& g : idle)
+    {
+        logger().information("plugin '%s' generation %Lu is idle at last; destroying it", g->name(), static_cast<Poco::UInt64>(g->number()));
+        finish(g);
+    }
+}
+
+std::optional<std::string> PluginLifecycle::pluginForFile(const std::string& file) const
+{
+    std::lock_guard lock(_stateMutex);
+    for (const auto& [name, loaded] : _plugins)
+    {
+        if (loaded.file == file) return name;
+    }
+    return std::nullopt;
+}
+
+void PluginLifecycle::recordFileError(const std::string& file, const std::string& code, const std::string& message)
+{
+    std::lock_guard lock(_stateMutex);
+    if (code.empty())
+        _fileErrors.erase(file);
+    else
+        _fileErrors[file] = FileError{code, message, Poco::Timestamp()};
+}
+
+Poco::JSON::Object::Ptr PluginLifecycle::describeLocked(const Loaded& loaded) const
+{
+    const Generation& g = *loaded.generation;
+    const auto& d = g.descriptor();
+    Poco::JSON::Object::Ptr out = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    out->set("name", d.name);
+    out->set("version", d.version);
+    if (!d.description.empty()) out->set("description", d.description);
+    out->set("abi", std::to_string(d.abiMajor) + "." + std::to_string(d.abiMinor));
+    out->set("generation", g.number());
+    out->set("state", g.retired() ? "draining" : "serving");
+    out->set("file", loaded.file);
+    out->set("sha256", g.sha256());
+    out->set("library", g.libraryPath());
+    out->set("loaded_at", isoTime(loaded.loadedAt));
+
+    Poco::JSON::Array::Ptr routes = new Poco::JSON::Array;
+    for (const auto& r : loaded.routes)
+    {
+        Poco::JSON::Object::Ptr route = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        route->set("listener", _config.mainListener().name);
+        route->set("prefix", r.prefix);
+        if (!r.host.empty()) route->set("host", r.host);
+        route->set("strip_prefix", r.stripPrefix);
+        routes->add(route);
+    }
+    for (const auto& listener : _config.listeners)
+    {
+        for (const auto& r : listener.routes)
+        {
+            if (r.plugin != d.name) continue;
+            Poco::JSON::Object::Ptr route = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+            route->set("listener", listener.name);
+            route->set("prefix", r.prefix);
+            if (!r.host.empty()) route->set("host", r.host);
+            route->set("strip_prefix", r.stripPrefix);
+            route->set("from_config", true);
+            routes->add(route);
+        }
+    }
+    out->set("routes", routes);
+
+    Poco::JSON::Object::Ptr caps = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    caps->set("drain", d.hasDrain);
+    caps->set("snapshot", d.hasSnapshot && d.hasRestore);
+    caps->set("health", d.hasHealth);
+    out->set("capabilities", caps);
+
+    const PluginSlot& slot = *loaded.slot;
+    Poco::JSON::Object::Ptr requests = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    Poco::UInt64 total = 0;
+    Poco::JSON::Object::Ptr byClass = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    for (std::size_t c = 1; c <= 5; ++c)
+    {
+        byClass->set(std::to_string(c) + "xx", slot.answered(c));
+        total += slot.answered(c);
+    }
+    requests->set("total", total);
+    requests->set("generation", g.requests());
+    requests->set("in_flight", g.inflight());
+    requests->set("by_class", byClass);
+    out->set("requests", requests);
+    out->set("reloads", slot.reloads.load());
+
+    Poco::JSON::Object::Ptr counters = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    for (const auto& [name, value] : slot.counters()->values()) counters->set(name, value);
+    out->set("counters", counters);
+    return out;
+}
+
+Poco::JSON::Object::Ptr PluginLifecycle::describe(const std::string& name) const
+{
+    std::lock_guard lock(_stateMutex);
+    auto it = _plugins.find(name);
+    if (it == _plugins.end()) throw PluginError("not_found", 404, "no plugin named '" + name + "' is loaded");
+    return describeLocked(it->second);
+}
+
+Poco::JSON::Object::Ptr PluginLifecycle::list() const
+{
+    std::lock_guard lock(_stateMutex);
+    Poco::JSON::Object::Ptr out = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    Poco::JSON::Array::Ptr plugins = new Poco::JSON::Array;
+    for (const auto& [name, loaded] : _plugins) plugins->add(describeLocked(loaded));
+    out->set("plugins", plugins);
+
+    Poco::JSON::Array::Ptr files = new Poco::JSON::Array;
+    for (const auto& [file, error] : _fileErrors)
+    {
+        Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        entry->set("file", file);
+        entry->set("error", error.code);
+        entry->set("message", error.message);
+        entry->set("at", isoTime(error.at));
+        for (const auto& [name, loaded] : _plugins)
+        {
+            if (loaded.file == file) entry->set("serving", name);
+        }
+        files->add(entry);
+    }
+    out->set("errors", files);
+
+    Poco::JSON::Array::Ptr retiring = new Poco::JSON::Array;
+    for (const auto& g : _retiring)
+    {
+        Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        entry->set("name", g->name());
+        entry->set("generation", g->number());
+        entry->set("in_flight", g->inflight());
+        retiring->add(entry);
+    }
+    out->set("retiring", retiring);
+
+    Poco::JSON::Array::Ptr lingering = new Poco::JSON::Array;
+    for (const auto& path : _lingering) lingering->add(path);
+    out->set("lingering_libraries", lingering);
+    return out;
+}
+
+bool PluginLifecycle::healthy() const
+{
+    std::vector<std::shared_ptr<Generation>> generations;
+    {
+        std::lock_guard lock(_stateMutex);
+        for (const auto& [name, loaded] : _plugins) generations.push_back(loaded.generation);
+    }
+    for (const auto& g : generations)
+    {
+        if (!g->tryEnter()) continue;   // being replaced: its successor answers for it
+        bool ok = g->healthy();
+        g->leave();
+        if (!ok) return false;
+    }
+    return true;
+}
+
+} // namespace terrarium

@@ -1,0 +1,111 @@
+#ifndef Terrarium_PluginLifecycle_INCLUDED
+#define Terrarium_PluginLifecycle_INCLUDED
+
+#include "config/Config.h"
+#include "http/RoutingSnapshot.h"
+#include "plugin/Generation.h"
+#include "plugin/PluginCache.h"
+#include "plugin/PluginError.h"
+#include "plugin/PluginSlot.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/Timestamp.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace terrarium {
+
+/// Loads, reloads and unloads plugins as one state machine per plugin and publishes the routing
+/// that results. A reload creates the new generation, switches routes to it atomically, drains the
+/// old one, hands state over (snapshot/restore), destroys the old instance and closes its library.
+/// Any failed step leaves the previous generation serving and reports why.
+class PluginLifecycle
+{
+public:
+    PluginLifecycle(const Config& config, RoutingState& routing);
+    ~PluginLifecycle();
+
+    /// Loads file (a name inside the plugins directory). settings replaces the configured plugin
+    /// settings when not null. Returns the plugin's description; throws PluginError.
+    Poco::JSON::Object::Ptr load(const std::string& file, Poco::JSON::Object::Ptr settings = nullptr);
+
+    /// Reloads a plugin from its file. With onlyIfChanged, does nothing when the file's content is
+    /// the one already serving. settings replaces the plugin's settings when not null.
+    Poco::JSON::Object::Ptr reload(const std::string& name, Poco::JSON::Object::Ptr settings = nullptr, bool onlyIfChanged = false);
+
+    /// Unloads a plugin; returns whether its library left the process.
+    bool unload(const std::string& name);
+
+    /// Unloads everything, giving in-flight requests up to timeout.
+    void unloadAll(Poco::Timespan timeout);
+
+    /// Finishes generations whose drain outlasted the drain timeout once they are idle.
+    void reap();
+
+    /// The plugin loaded from file, if any.
+    std::optional<std::string> pluginForFile(const std::string& file) const;
+
+    /// Records (or clears, with an empty code) the last error seen for a file.
+    void recordFileError(const std::string& file, const std::string& code, const std::string& message);
+
+    /// Every loaded plugin, per-file errors, retiring generations and libraries that did not unload.
+    Poco::JSON::Object::Ptr list() const;
+
+    /// One plugin's description; throws PluginError("not_found").
+    Poco::JSON::Object::Ptr describe(const std::string& name) const;
+
+    /// True when every loaded plugin reports healthy.
+    bool healthy() const;
+
+    /// Path of file inside the plugins directory; throws PluginError for names that leave it.
+    std::string resolveFile(const std::string& file) const;
+
+private:
+    struct Loaded
+    {
+        std::shared_ptr<PluginSlot> slot;
+        std::shared_ptr<Generation> generation;
+        std::string file;
+        Poco::JSON::Object::Ptr settings;          /// set through the admin API (overrides config)
+        std::vector<RouteConfig> routes;           /// effective default routes on the main listener
+        Poco::Timestamp loadedAt;
+    };
+
+    struct FileError
+    {
+        std::string code;
+        std::string message;
+        Poco::Timestamp at;
+    };
+
+    std::shared_ptr<Generation> open(const std::string& file);
+    std::vector<RouteConfig> routesFor(const Generation& generation) const;
+    std::shared_ptr<const RoutingSnapshot> buildSnapshot(const std::string& name, const std::vector<RouteConfig>* routes) const;
+    std::shared_ptr<PluginSlot> slotFor(const std::string& name);
+    void retire(std::shared_ptr<Generation> old, Generation* successor, Poco::Timespan timeout);
+    void finish(const std::shared_ptr<Generation>& generation);
+    bool libraryInUse(const std::string& path) const;
+    void discard(const std::shared_ptr<Generation>& generation);
+    Poco::JSON::Object::Ptr describeLocked(const Loaded& loaded) const;
+
+    const Config& _config;
+    RoutingState& _routing;
+    PluginCache _cache;
+    std::mutex _operationMutex;                  /// one load/reload/unload at a time
+    mutable std::mutex _stateMutex;              /// guards the maps below; held briefly
+    std::map<std::string, Loaded> _plugins;
+    std::map<std::string, std::shared_ptr<PluginSlot>> _slots;
+    std::map<std::string, FileError> _fileErrors;
+    std::vector<std::shared_ptr<Generation>> _retiring;
+    std::vector<std::string> _lingering;
+};
+
+} // namespace terrarium
+
+#endif

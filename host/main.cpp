@@ -1,0 +1,243 @@
+// terrariumd: composes the host components into the daemon.
+#include "admin/AdminHandler.h"
+#include "admin/AdminToken.h"
+#include "config/ConfigLoader.h"
+#include "http/GatewayHandler.h"
+#include "http/HttpListener.h"
+#include "http/JsonText.h"
+#include "http/RoutingSnapshot.h"
+#include "http/ServerState.h"
+#include "lifecycle/PluginLifecycle.h"
+#include "plugin/AbiNegotiation.h"
+#include "watch/PluginDirectoryWatcher.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/ConsoleChannel.h>
+#include <Poco/File.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Logger.h>
+#include <Poco/Path.h>
+#include <Poco/PatternFormatter.h>
+#include <Poco/Thread.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionSet.h>
+#include <Poco/Util/ServerApplication.h>
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <unistd.h>
+
+namespace terrarium {
+
+/// The terrariumd application: options, configuration, listeners, plugins, graceful shutdown.
+class TerrariumServer : public Poco::Util::ServerApplication
+{
+protected:
+    void defineOptions(Poco::Util::OptionSet& options) override
+    {
+        ServerApplication::defineOptions(options);
+        auto flag = [&](const char* name, const char* argument, const char* description) {
+            options.addOption(Poco::Util::Option(name, "", description).required(false).repeatable(false).argument(argument));
+        };
+        options.addOption(Poco::Util::Option("help", "h", "print this help and exit").required(false).repeatable(false));
+        options.addOption(Poco::Util::Option("version", "", "print the version and plugin ABI and exit").required(false).repeatable(false));
+        flag("config", "FILE", "JSON configuration file (default: none, or $TERRARIUM_CONFIG)");
+        flag("listen", "ADDR:PORT", "main listener (default 0.0.0.0:8080; port 0 picks a free port)");
+        flag("admin-listen", "ADDR:PORT", "admin API listener (default 127.0.0.1:8081)");
+        flag("plugins-dir", "DIR", "drop-in directory of plugin .so files (default /var/lib/terrarium/plugins)");
+        flag("state-dir", "DIR", "state: cached plugin copies, generated admin token, listeners.json (default /var/lib/terrarium)");
+        flag("admin-token-file", "FILE", "file holding the admin bearer token (default: generated into the state dir)");
+        flag("threads", "N", "worker threads per listener (default 16)");
+    }
+
+    void handleOption(const std::string& name, const std::string& value) override
+    {
+        ServerApplication::handleOption(name, value);
+        if (name == "help")
+        {
+            _help = true;
+            stopOptionsProcessing();
+        }
+        else if (name == "version")
+            _version = true;
+        else if (name == "config")
+            _configFile = value;
+        else if (name == "listen" || name == "admin-listen" || name == "plugins-dir" || name == "state-dir" || name == "admin-token-file" || name == "threads")
+            _flags[name] = value;
+    }
+
+    void initialize(Poco::Util::Application& self) override
+    {
+        // Poco's default logging configuration is replaced by ours in main().
+        ServerApplication::initialize(self);
+    }
+
+    int main(const std::vector<std::string>& args) override
+    {
+        if (_help)
+        {
+            Poco::Util::HelpFormatter help(options());
+            help.setCommand(commandName());
+            help.setUsage("[OPTIONS]");
+            help.setHeader("Terrarium host for hot-reloadable service plugins. Flags override the config file, which "
+                           "overrides TERRARIUM_* environment variables... see README for the precedence and the full reference.");
+            help.format(std::cout);
+            return EXIT_OK;
+        }
+        if (_version)
+        {
+            std::cout << "terrariumd " TERRARIUM_VERSION " (plugin ABI " << AbiNegotiation::format(AbiNegotiation::hostMajor(), AbiNegotiation::hostMinor()) << ")\n";
+            return EXIT_OK;
+        }
+        if (!args.empty())
+        {
+            std::cerr << "terrariumd: unexpected argument '" << args.front() << "' (see --help)\n";
+            return EXIT_USAGE;
+        }
+
+        Config config;
+        try
+        {
+            ConfigLoader::Overrides environment = ConfigLoader::processEnvironment();
+            std::string file = _configFile;
+            auto fromEnv = environment.find("TERRARIUM_CONFIG");
+            if (file.empty() && fromEnv != environment.end()) file = fromEnv->second;
+            config = ConfigLoader::load(file, environment, _flags);
+        }
+        catch (const ConfigError& e)
+        {
+            std::cerr << "terrariumd: configuration error: " << e.what() << "\n";
+            return EXIT_CONFIG;
+        }
+        setupLogging(config.logLevel);
+        Poco::Logger& log = Poco::Logger::get("terrariumd");
+
+        try
+        {
+            Poco::File(config.stateDir).createDirectories();
+            Poco::File(config.pluginsDir).createDirectories();
+        }
+        catch (const Poco::Exception& e)
+        {
+            log.fatal("cannot create state or plugins directory: %s", e.displayText());
+            return EXIT_CANTCREAT;
+        }
+
+        std::unique_ptr<AdminToken> token;
+        try
+        {
+            token = std::make_unique<AdminToken>(config.adminTokenFile, config.stateDir);
+        }
+        catch (const std::exception& e)
+        {
+            log.fatal("admin token: %s", std::string(e.what()));
+            return EXIT_CONFIG;
+        }
+        if (token->generated())
+            log.information("generated a new admin token in %s (mode 0600)", token->path());
+        else
+            log.information("admin token read from %s", token->path());
+
+        ServerState state;
+        RoutingState routing;
+        PluginLifecycle lifecycle(config, routing);
+        GatewayHandler gateway(routing, state, config.mainListener().name);
+        AdminHandler admin(lifecycle, *token, state);
+
+        std::vector<std::unique_ptr<HttpListener>> listeners;
+        try
+        {
+            for (const auto& l : config.listeners)
+                listeners.push_back(std::make_unique<HttpListener>(l.name, l.address, config.limits, config.threads, config.queueSize, gateway, state));
+            listeners.push_back(std::make_unique<HttpListener>("admin", config.adminAddress, config.limits, 4, 64, admin, state));
+        }
+        catch (const Poco::Exception& e)
+        {
+            log.fatal("cannot listen: %s", e.displayText());
+            return EXIT_OSERR;
+        }
+        for (auto& l : listeners)
+        {
+            l->start();
+            log.information("listener '%s' on %s", l->name(), l->boundAddress());
+        }
+        std::string listenersFile = Poco::Path(config.stateDir, "listeners.json").toString();
+        writeListeners(listenersFile, listeners);
+
+        PluginDirectoryWatcher watcher(lifecycle, config.pluginsDir, config.watchInterval);
+        watcher.loadAll();
+        if (config.watchPlugins) watcher.start();
+        state.setPhase(ServerState::Phase::Serving);
+        log.information("terrariumd %s ready (plugin ABI %s, plugins dir %s)", std::string(TERRARIUM_VERSION),
+                        AbiNegotiation::format(AbiNegotiation::hostMajor(), AbiNegotiation::hostMinor()), config.pluginsDir);
+
+        waitForTerminationRequest();
+
+        log.information("shutting down: draining %Lu in-flight requests (deadline %d ms)", static_cast<Poco::UInt64>(state.inflight()),
+                        static_cast<int>(config.shutdownTimeout.totalMilliseconds()));
+        state.setPhase(ServerState::Phase::Draining);
+        watcher.stop();
+        for (auto& l : listeners) l->stop();
+        state.stop();
+        Poco::Timestamp started;
+        while (state.inflight() > 0 && !started.isElapsed(config.shutdownTimeout.totalMicroseconds())) Poco::Thread::sleep(5);
+        if (state.inflight() > 0)
+        {
+            log.error("%Lu requests still running after the shutdown deadline; exiting without waiting for them",
+                      static_cast<Poco::UInt64>(state.inflight()));
+            ::unlink(listenersFile.c_str());
+            std::cout.flush();
+            ::_exit(EXIT_OK);
+        }
+        for (auto& l : listeners) l->join();
+        lifecycle.unloadAll(config.drainTimeout);
+        ::unlink(listenersFile.c_str());
+        log.information("stopped");
+        return EXIT_OK;
+    }
+
+private:
+    static void setupLogging(const std::string& level)
+    {
+        Poco::AutoPtr<Poco::PatternFormatter> formatter(new Poco::PatternFormatter("%Y-%m-%dT%H:%M:%S.%iZ %p %s: %t"));
+        Poco::AutoPtr<Poco::ConsoleChannel> console(new Poco::ConsoleChannel);
+        Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(formatter, console));
+        Poco::Logger::root().setChannel(channel);
+        Poco::Logger::root().setLevel(level);
+        Poco::Logger::setLevel("", Poco::Logger::parseLevel(level));
+    }
+
+    static void writeListeners(const std::string& path, const std::vector<std::unique_ptr<HttpListener>>& listeners)
+    {
+        std::string json = "{";
+        for (std::size_t i = 0; i < listeners.size(); ++i)
+        {
+            if (i) json += ",";
+            JsonText::appendString(json, listeners[i]->name());
+            json += ":";
+            JsonText::appendString(json, listeners[i]->boundAddress());
+        }
+        json += "}\n";
+        std::string temp = path + ".tmp";
+        {
+            std::ofstream out(temp, std::ios::trunc);
+            out << json;
+        }
+        ::rename(temp.c_str(), path.c_str());
+    }
+
+    bool _help = false;
+    bool _version = false;
+    std::string _configFile;
+    ConfigLoader::Overrides _flags;
+};
+
+} // namespace terrarium
+
+int main(int argc, char** argv)
+{
+    terrarium::TerrariumServer server;
+    return server.run(argc, argv);
+}

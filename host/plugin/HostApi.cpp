@@ -1,0 +1,158 @@
+#include "plugin/HostApi.h"
+
+#include "http/HttpReply.h"
+#include "plugin/PluginContext.h"
+
+#include <terrarium/plugin.h>
+
+#include <Poco/Message.h>
+
+#include <string>
+#include <string_view>
+
+namespace terrarium {
+
+namespace {
+
+std::string_view view(trm_str s) { return s.len ? std::string_view(s.ptr, s.len) : std::string_view(); }
+
+PluginContext* context(trm_host_ctx* ctx) { return reinterpret_cast<PluginContext*>(ctx); }
+
+HttpReply* reply(trm_response* response) { return reinterpret_cast<HttpReply*>(response); }
+
+bool hasLineBreak(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
+
+Poco::Message::Priority priorityOf(int32_t level)
+{
+    switch (level)
+    {
+    case TRM_LOG_TRACE: return Poco::Message::PRIO_TRACE;
+    case TRM_LOG_DEBUG: return Poco::Message::PRIO_DEBUG;
+    case TRM_LOG_INFO: return Poco::Message::PRIO_INFORMATION;
+    case TRM_LOG_WARN: return Poco::Message::PRIO_WARNING;
+    default: return level < TRM_LOG_TRACE ? Poco::Message::PRIO_TRACE : Poco::Message::PRIO_ERROR;
+    }
+}
+
+void hostLog(trm_host_ctx* ctx, int32_t level, trm_str message, const trm_kv* fields, size_t fieldCount) noexcept
+{
+    if (!ctx) return;
+    try
+    {
+        Poco::Logger& logger = context(ctx)->logger();
+        Poco::Message::Priority priority = priorityOf(level);
+        if (!logger.is(priority)) return;
+        std::string text(view(message));
+        for (size_t i = 0; fields && i < fieldCount; ++i)
+        {
+            text += ' ';
+            text += view(fields[i].key);
+            text += '=';
+            text += view(fields[i].value);
+        }
+        logger.log(Poco::Message(logger.name(), text, priority));
+    }
+    catch (...)
+    {
+    }
+}
+
+trm_status configGet(trm_host_ctx* ctx, trm_str key, trm_str* out) noexcept
+{
+    if (!ctx || !out) return TRM_ERR_INVALID;
+    try
+    {
+        const std::string* value = context(ctx)->configValue(view(key));
+        if (!value) return TRM_ERR_NOT_FOUND;
+        out->ptr = value->c_str();
+        out->len = value->size();
+        return TRM_OK;
+    }
+    catch (...)
+    {
+        return TRM_ERR_INTERNAL;
+    }
+}
+
+trm_status setStatus(trm_response* response, int32_t status) noexcept
+{
+    if (!response || status < 100 || status > 599) return TRM_ERR_INVALID;
+    reply(response)->setStatus(status);
+    return TRM_OK;
+}
+
+trm_status addHeader(trm_response* response, trm_str name, trm_str value) noexcept
+{
+    if (!response || name.len == 0 || hasLineBreak(view(name)) || hasLineBreak(view(value))) return TRM_ERR_INVALID;
+    if (view(name).find(':') != std::string_view::npos) return TRM_ERR_INVALID;
+    try
+    {
+        reply(response)->addHeader(std::string(view(name)), std::string(view(value)));
+        return TRM_OK;
+    }
+    catch (...)
+    {
+        return TRM_ERR_NO_MEMORY;
+    }
+}
+
+trm_status setBody(trm_response* response, const void* data, size_t len) noexcept
+{
+    if (!response || (!data && len)) return TRM_ERR_INVALID;
+    try
+    {
+        reply(response)->setBody(std::string(static_cast<const char*>(data), len));
+        return TRM_OK;
+    }
+    catch (...)
+    {
+        return TRM_ERR_NO_MEMORY;
+    }
+}
+
+trm_status adoptBody(trm_response* response, void* data, size_t len, trm_free_fn freeFn, void* freeCtx) noexcept
+{
+    if (!response || (!data && len))
+    {
+        if (freeFn && data) freeFn(freeCtx, data);
+        return TRM_ERR_INVALID;
+    }
+    reply(response)->adoptBody(data, len, freeFn, freeCtx);
+    return TRM_OK;
+}
+
+trm_status counterAdd(trm_host_ctx* ctx, trm_str name, uint64_t delta) noexcept
+{
+    if (!ctx || !PluginCounters::validName(view(name))) return TRM_ERR_INVALID;
+    try
+    {
+        context(ctx)->counters().add(view(name), delta);
+        return TRM_OK;
+    }
+    catch (...)
+    {
+        return TRM_ERR_NO_MEMORY;
+    }
+}
+
+const trm_host_api hostTable = {
+    static_cast<uint32_t>(sizeof(trm_host_api)),
+    TERRARIUM_ABI_MAJOR,
+    TERRARIUM_ABI_MINOR,
+    &hostLog,
+    &configGet,
+    &setStatus,
+    &addHeader,
+    &setBody,
+    &adoptBody,
+    &counterAdd,
+};
+
+} // namespace
+
+const trm_host_api* HostApi::table()
+{
+    return &hostTable;
+}
+
+} // namespace terrarium

@@ -1,0 +1,27 @@
+#ifndef Terrarium_PluginCall_INCLUDED
+#define Terrarium_PluginCall_INCLUDED
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace terrarium {
+
+/// The request a plugin is asked to serve, as views into the connection's buffers.
+struct PluginCall
+{
+    std::string_view method;
+    std::string_view path;           /// as routed (prefix stripped when the route strips)
+    std::string_view originalPath;   /// as sent, without the query
+    std::string_view query;          /// without '?'
+    std::string_view body;
+    std::string_view clientAddress;
+    std::string_view listener;
+    std::string_view routePrefix;
+    const std::vector<std::pair<std::string, std::string>>* headers = nullptr;
+};
+
+} // namespace terrarium
+
+#endif
