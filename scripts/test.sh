@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds everything and runs every test (unit, ABI, SDK, integration).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${TERRARIUM_BUILD_DIR:-$root/build}
+"$root/scripts/install-deps.sh"
+"$root/scripts/build.sh"
+cd "$build"
+ctest --output-on-failure --timeout 600 -j "$(nproc)"
