@@ -702,8 +702,9 @@ Object::Ptr parseJson(const std::string& name, const std::string& text)
             + std::to_string(issue.column) + ": " + issue.message);
     }
     if (checked.duplicateKey)
-        throw ConfigError(checked.duplicateKey->path, checked.duplicateKey->message + " at line "
-            + std::to_string(checked.duplicateKey->line) + "; expected each key once per object");
+        throw ConfigError(checked.duplicateKey->path, "at line " + std::to_string(checked.duplicateKey->line)
+            + ", column " + std::to_string(checked.duplicateKey->column) + ": " + checked.duplicateKey->message
+            + "; expected each key once per object");
     if (root.type() != typeid(Object::Ptr))
         throw ConfigError(name, "expected a JSON object at the top level, got " + typeName(root));
     return root.extract<Object::Ptr>();
@@ -901,11 +902,11 @@ void ConfigLoader::checkAddress(const std::string& key, const std::string& addre
         throw ConfigError(key, "IPv6 address in " + quoted(address) + " must be in brackets, e.g. [::1]:8080; "
             + ADDRESS_EXPECTED);
     }
-    if (!hasPort)
-        throw ConfigError(key, "missing port in " + quoted(address) + "; " + ADDRESS_EXPECTED);
     std::string problem = hostProblem(host);
     if (!problem.empty())
         throw ConfigError(key, problem + " in " + quoted(address) + "; " + ADDRESS_EXPECTED);
+    if (!hasPort)
+        throw ConfigError(key, "missing port in " + quoted(address) + "; " + ADDRESS_EXPECTED);
     if (!isPort(port))
         throw ConfigError(key, "invalid port " + quoted(port) + " in " + quoted(address)
             + "; expected a port from 0 to 65535 (0 picks a free port)");
