@@ -7,9 +7,11 @@
 #  - -Wl,-z,defs, so that an unresolved symbol fails the link, not the load.
 include_guard(GLOBAL)
 
-set(_TERRARIUM_PLUGIN_EXPORTS "${CMAKE_CURRENT_LIST_DIR}/terrarium-plugin.map")
-
 function(terrarium_add_plugin target)
+  # The export list lies next to this file, in the source tree and in an installed package alike.
+  # (Resolved here rather than in a variable at include time: such a variable would be visible only
+  # in the directory scope that included this file, not in sibling directories such as plugins/.)
+  set(_TERRARIUM_PLUGIN_EXPORTS "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/terrarium-plugin.map")
   cmake_parse_arguments(ARG "" "OUTPUT_NAME" "SOURCES" ${ARGN})
   if(NOT ARG_SOURCES)
     message(FATAL_ERROR "terrarium_add_plugin(${target}): SOURCES is required")

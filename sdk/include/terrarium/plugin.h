@@ -209,7 +209,7 @@ typedef struct trm_route {
     const char* host;          /**< Host header to match, or NULL for any host; static */
 } trm_route;
 
-/** State moved from an old generation to a new one on hot reload. */
+/** State moved from an old generation to a new one on hot reload. Frozen: never changes shape. */
 typedef struct trm_buffer {
     void* data;                /**< owned by whoever holds the buffer */
     size_t len;
@@ -228,7 +228,8 @@ typedef struct trm_plugin_descriptor {
     const char* name;          /**< unique service name: [a-z0-9][a-z0-9_-]* */
     const char* version;       /**< the plugin's own version, free text (e.g. "1.2.0") */
     const char* description;   /**< one line, may be NULL */
-    const trm_route* routes;   /**< route_count default routes, each struct_size-tagged */
+    const trm_route* routes;   /**< route_count default routes; elements are routes[0].struct_size
+                                    bytes apart (readers step by that, not by their own sizeof) */
     size_t route_count;
 
     /** Create an instance. host and ctx stay valid until destroy() returns. On TRM_OK *instance is

@@ -23,6 +23,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <initializer_list>
 #include <new>
 #include <optional>
 #include <string>
@@ -53,7 +54,7 @@ class Host {
 public:
     Host(const trm_host_api* api, trm_host_ctx* ctx) noexcept : _api(api), _ctx(ctx) {}
 
-    /// Log a record with optional key/value fields.
+    /// Log a record with optional key/value fields (at most 16; further fields are dropped).
     void log(LogLevel level, std::string_view message, std::initializer_list<std::pair<std::string_view, std::string_view>> fields = {}) const noexcept {
         trm_kv kv[16];
         size_t n = 0;

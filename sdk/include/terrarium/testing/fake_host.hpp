@@ -1,0 +1,966 @@
+// Terrarium plugin SDK: an in-process fake host for unit-testing a plugin without terrariumd.
+//
+// Header-only and dependency-free (C++17 standard library only). It implements the whole ABI 1.0
+// host function table, loads a plugin through its entry function and serves requests directly:
+//
+//     #include <terrarium/testing/fake_host.hpp>    // the plugin's .cpp is compiled into the test
+//
+//     terrarium::testing::FakeHost host(&terrarium_plugin_entry, R"({"greeting":"hi"})");
+//     host.start();                                  // entry + create; throws FakeHostError
+//     auto r = host.call("GET", "/echo/x");          // routed like the host routes it
+//     REQUIRE(r.status == 200);
+//     REQUIRE(host.counter("requests") == 1);
+//
+// A plugin loaded with dlopen() works the same way: pass the dlsym()'d entry function.
+//
+// What it mirrors from the ABI contract (plugin.h) and the host:
+//  - the descriptor is checked like the host checks it (ABI major equal, minor not newer than 1.0,
+//    name [a-z0-9][a-z0-9_-]*, create/destroy/handle present, routes starting with '/');
+//  - response_set_status accepts 100..599, response_add_header refuses an empty name and CR/LF in
+//    name or value (TRM_ERR_INVALID), adopted bodies are freed with their free function exactly
+//    once (also on failure), and a response used after handle() returned is refused;
+//  - handle() results map to HTTP like the host: TRM_OK -> the status set (200 by default),
+//    TRM_ERR_BAD_REQUEST -> 400, TRM_ERR_UNAVAILABLE -> 503, anything else -> 500; on an error
+//    the response the plugin built is dropped and a JSON error body is sent instead;
+//  - routing over the plugin's default routes: longest prefix on a segment boundary, routes bound
+//    to a Host header first, the routed path stripped (always starting with '/') when the route
+//    strips its prefix; a path no route matches reaches the plugin unchanged;
+//  - config_get: '.'-separated keys into the JSON config object ("" = the whole object), scalars
+//    as text, objects and arrays as JSON, array elements by index ("list.0"); null means absent.
+#ifndef TERRARIUM_TESTING_FAKE_HOST_HPP
+#define TERRARIUM_TESTING_FAKE_HOST_HPP
+
+#include "terrarium/plugin.h"
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <new>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+/// The entry symbol of a plugin whose sources are compiled into the test (same declaration as the
+/// one TERRARIUM_PLUGIN defines), so that tests can write FakeHost(&terrarium_plugin_entry).
+extern "C" TERRARIUM_EXPORT const trm_plugin_descriptor* terrarium_plugin_entry(const trm_host_api* host);
+
+namespace terrarium {
+namespace testing {
+
+/// Name/value pairs in order: HTTP headers and log fields.
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+/// Flat configuration: '.'-separated keys to values, as config_get returns them.
+using FlatConfig = std::map<std::string, std::string, std::less<>>;
+
+/// The symbolic name of a status ("TRM_ERR_INVALID"), or "unknown status" for other values.
+inline const char* statusName(trm_status status) noexcept
+{
+    switch (status) {
+    case TRM_OK: return "TRM_OK";
+    case TRM_AGAIN: return "TRM_AGAIN";
+    case TRM_ERR_INTERNAL: return "TRM_ERR_INTERNAL";
+    case TRM_ERR_INVALID: return "TRM_ERR_INVALID";
+    case TRM_ERR_NOT_FOUND: return "TRM_ERR_NOT_FOUND";
+    case TRM_ERR_NO_MEMORY: return "TRM_ERR_NO_MEMORY";
+    case TRM_ERR_UNSUPPORTED: return "TRM_ERR_UNSUPPORTED";
+    case TRM_ERR_TOO_LARGE: return "TRM_ERR_TOO_LARGE";
+    case TRM_ERR_TIMEOUT: return "TRM_ERR_TIMEOUT";
+    case TRM_ERR_UNAVAILABLE: return "TRM_ERR_UNAVAILABLE";
+    case TRM_ERR_FORBIDDEN: return "TRM_ERR_FORBIDDEN";
+    case TRM_ERR_BAD_REQUEST: return "TRM_ERR_BAD_REQUEST";
+    default: return "unknown status";
+    }
+}
+
+namespace detail {
+
+inline char lowerAscii(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+inline bool equalsNoCase(std::string_view a, std::string_view b) noexcept
+{
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+        if (lowerAscii(a[i]) != lowerAscii(b[i])) return false;
+    return true;
+}
+
+inline std::optional<std::string> findPair(const Headers& pairs, std::string_view name)
+{
+    for (const auto& p : pairs)
+        if (equalsNoCase(p.first, name)) return p.second;
+    return std::nullopt;
+}
+
+/// A view of a trm_str; nothing when the view is malformed (NULL pointer with a length).
+inline std::optional<std::string_view> viewOf(trm_str s) noexcept
+{
+    if (s.len == 0) return std::string_view();
+    if (s.ptr == nullptr) return std::nullopt;
+    return std::string_view(s.ptr, s.len);
+}
+
+inline void appendJsonString(std::string& out, std::string_view s)
+{
+    static const char* hex = "0123456789abcdef";
+    out += '"';
+    for (char ch : s) {
+        auto c = static_cast<unsigned char>(ch);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += ch;
+        } else if (c < 0x20) {
+            out += "\\u00";
+            out += hex[c >> 4];
+            out += hex[c & 0xF];
+        } else {
+            out += ch;
+        }
+    }
+    out += '"';
+}
+
+/// Flattens a JSON object into '.'-separated keys: scalars as text, objects and arrays as their
+/// JSON text, "" as the whole object. Throws std::invalid_argument on malformed JSON.
+class JsonFlattener {
+public:
+    /// Parses text (must be one JSON object) into out.
+    static void flatten(std::string_view text, FlatConfig& out)
+    {
+        JsonFlattener parser(text, out);
+        parser.skipSpace();
+        if (parser.peek() != '{') parser.fail("the configuration must be a JSON object");
+        parser.value("", 0);
+        parser.skipSpace();
+        if (parser._pos != text.size()) parser.fail("trailing characters after the JSON object");
+    }
+
+private:
+    JsonFlattener(std::string_view text, FlatConfig& out) : _text(text), _out(out) {}
+
+    [[noreturn]] void fail(const std::string& what) const
+    {
+        throw std::invalid_argument("FakeHost config: " + what + " at offset " + std::to_string(_pos));
+    }
+    char peek() const noexcept { return _pos < _text.size() ? _text[_pos] : '\0'; }
+    void skipSpace() noexcept
+    {
+        while (_pos < _text.size() && (_text[_pos] == ' ' || _text[_pos] == '\t' || _text[_pos] == '\n' || _text[_pos] == '\r'))
+            ++_pos;
+    }
+    void expect(char c)
+    {
+        if (peek() != c) fail(std::string("expected '") + c + "'");
+        ++_pos;
+    }
+    static std::string child(const std::string& parent, const std::string& name) { return parent.empty() ? name : parent + "." + name; }
+
+    void value(const std::string& key, int depth)
+    {
+        if (depth > 64) fail("nesting too deep");
+        skipSpace();
+        size_t start = _pos;
+        char c = peek();
+        if (c == '{') {
+            object(key, depth);
+            _out[key] = std::string(_text.substr(start, _pos - start));
+        } else if (c == '[') {
+            array(key, depth);
+            _out[key] = std::string(_text.substr(start, _pos - start));
+        } else if (c == '"') {
+            _out[key] = string();
+        } else if (literal("true")) {
+            _out[key] = "true";
+        } else if (literal("false")) {
+            _out[key] = "false";
+        } else if (literal("null")) {
+            _out.erase(key);   // null means absent
+        } else {
+            number();
+            _out[key] = std::string(_text.substr(start, _pos - start));
+        }
+    }
+    void object(const std::string& key, int depth)
+    {
+        expect('{');
+        skipSpace();
+        if (peek() == '}') {
+            ++_pos;
+            return;
+        }
+        for (;;) {
+            skipSpace();
+            if (peek() != '"') fail("expected a member name");
+            std::string name = string();
+            skipSpace();
+            expect(':');
+            value(child(key, name), depth + 1);
+            skipSpace();
+            if (peek() == ',') {
+                ++_pos;
+                continue;
+            }
+            expect('}');
+            return;
+        }
+    }
+    void array(const std::string& key, int depth)
+    {
+        expect('[');
+        skipSpace();
+        if (peek() == ']') {
+            ++_pos;
+            return;
+        }
+        for (size_t index = 0;; ++index) {
+            value(child(key, std::to_string(index)), depth + 1);
+            skipSpace();
+            if (peek() == ',') {
+                ++_pos;
+                continue;
+            }
+            expect(']');
+            return;
+        }
+    }
+    bool literal(std::string_view word) noexcept
+    {
+        if (_text.substr(_pos, word.size()) != word) return false;
+        _pos += word.size();
+        return true;
+    }
+    bool digits()
+    {
+        size_t start = _pos;
+        while (peek() >= '0' && peek() <= '9') ++_pos;
+        return _pos > start;
+    }
+    void number()
+    {
+        if (peek() == '-') ++_pos;
+        if (peek() == '0') {
+            ++_pos;
+        } else if (!digits()) {
+            fail("unexpected character");
+        }
+        if (peek() == '.') {
+            ++_pos;
+            if (!digits()) fail("malformed number");
+        }
+        if (peek() == 'e' || peek() == 'E') {
+            ++_pos;
+            if (peek() == '+' || peek() == '-') ++_pos;
+            if (!digits()) fail("malformed number");
+        }
+    }
+    unsigned hex4()
+    {
+        if (_pos + 4 > _text.size()) fail("truncated \\u escape");
+        unsigned v = 0;
+        for (int i = 0; i < 4; ++i) {
+            char c = _text[_pos++];
+            v <<= 4;
+            if (c >= '0' && c <= '9') v |= static_cast<unsigned>(c - '0');
+            else if (c >= 'a' && c <= 'f') v |= static_cast<unsigned>(c - 'a' + 10);
+            else if (c >= 'A' && c <= 'F') v |= static_cast<unsigned>(c - 'A' + 10);
+            else fail("malformed \\u escape");
+        }
+        return v;
+    }
+    static void appendUtf8(std::string& out, unsigned cp)
+    {
+        if (cp < 0x80) {
+            out += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            out += static_cast<char>(0xC0 | (cp >> 6));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            out += static_cast<char>(0xE0 | (cp >> 12));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            out += static_cast<char>(0xF0 | (cp >> 18));
+            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+    }
+    std::string string()
+    {
+        expect('"');
+        std::string out;
+        for (;;) {
+            if (_pos >= _text.size()) fail("unterminated string");
+            char c = _text[_pos++];
+            if (c == '"') return out;
+            if (static_cast<unsigned char>(c) < 0x20) fail("control character in string");
+            if (c != '\\') {
+                out += c;
+                continue;
+            }
+            if (_pos >= _text.size()) fail("unterminated string");
+            char e = _text[_pos++];
+            switch (e) {
+            case '"': out += '"'; break;
+            case '\\': out += '\\'; break;
+            case '/': out += '/'; break;
+            case 'b': out += '\b'; break;
+            case 'f': out += '\f'; break;
+            case 'n': out += '\n'; break;
+            case 'r': out += '\r'; break;
+            case 't': out += '\t'; break;
+            case 'u': {
+                unsigned cp = hex4();
+                if (cp >= 0xD800 && cp <= 0xDBFF) {
+                    if (!literal("\\u")) fail("lone surrogate");
+                    unsigned low = hex4();
+                    if (low < 0xDC00 || low > 0xDFFF) fail("lone surrogate");
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                    fail("lone surrogate");
+                }
+                appendUtf8(out, cp);
+                break;
+            }
+            default: fail("unknown escape");
+            }
+        }
+    }
+
+    std::string_view _text;
+    FlatConfig& _out;
+    size_t _pos = 0;
+};
+
+/// The state behind one trm_response: what the plugin built during one handle() call.
+struct ResponseState {
+    int status = 200;
+    bool statusSet = false;
+    Headers headers;
+    std::string body;
+    void* adopted = nullptr;          // body moved to the host, when adoptedFree is pending
+    size_t adoptedLen = 0;
+    trm_free_fn adoptedFree = nullptr;
+    void* adoptedCtx = nullptr;
+    bool hasAdopted = false;
+    std::atomic<uint64_t>* adoptedCounter = nullptr;  // counts adoptions (owned by the FakeHost)
+    std::atomic<uint64_t>* freedCounter = nullptr;    // counts frees (owned by the FakeHost)
+
+    /// Frees an adopted body (exactly once).
+    void releaseAdopted() noexcept
+    {
+        if (!hasAdopted) return;
+        hasAdopted = false;
+        if (adoptedFree != nullptr) adoptedFree(adoptedCtx, adopted);
+        if (freedCounter != nullptr) ++*freedCounter;
+        adopted = nullptr;
+        adoptedFree = nullptr;
+    }
+    ResponseState() = default;
+    ResponseState(const ResponseState&) = delete;
+    ResponseState& operator=(const ResponseState&) = delete;
+    ~ResponseState() { releaseAdopted(); }
+
+    /// The body bytes, adopted or copied.
+    std::string bodyBytes() const
+    {
+        if (hasAdopted) return adoptedLen ? std::string(static_cast<const char*>(adopted), adoptedLen) : std::string();
+        return body;
+    }
+};
+
+/// Responses currently inside a handle() call; any other trm_response* is refused.
+struct LiveResponses {
+    std::mutex mutex;
+    std::set<const void*> live;
+
+    static LiveResponses& instance()
+    {
+        static LiveResponses registry;
+        return registry;
+    }
+    /// The state behind response, or nullptr when it is not (or no longer) live.
+    ResponseState* find(trm_response* response)
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        return live.count(response) ? reinterpret_cast<ResponseState*>(response) : nullptr;
+    }
+};
+
+/// Registers a response as live for its lifetime (also when handle() throws).
+class LiveScope {
+public:
+    explicit LiveScope(trm_response* response) : _response(response)
+    {
+        auto& registry = LiveResponses::instance();
+        std::lock_guard<std::mutex> lock(registry.mutex);
+        registry.live.insert(_response);
+    }
+    LiveScope(const LiveScope&) = delete;
+    LiveScope& operator=(const LiveScope&) = delete;
+    ~LiveScope()
+    {
+        auto& registry = LiveResponses::instance();
+        std::lock_guard<std::mutex> lock(registry.mutex);
+        registry.live.erase(_response);
+    }
+
+private:
+    trm_response* _response;
+};
+
+} // namespace detail
+
+/// What the host would have sent for one call().
+struct FakeResponse {
+    int status = 0;              ///< HTTP status the host sends
+    Headers headers;             ///< response headers in the order added
+    std::string body;            ///< response body
+    trm_status result = TRM_OK;  ///< what the plugin's handle() returned
+
+    /// Value of the first header with this name (case-insensitive), if any.
+    std::optional<std::string> header(std::string_view name) const { return detail::findPair(headers, name); }
+};
+
+/// One log record the plugin emitted.
+struct LogRecord {
+    int32_t level = TRM_LOG_INFO;  ///< trm_log_level, clamped to TRACE..ERROR
+    std::string message;           ///< the message
+    Headers fields;                ///< structured fields in order
+
+    /// Value of the first field with this key (case-insensitive), if any.
+    std::optional<std::string> field(std::string_view key) const { return detail::findPair(fields, key); }
+};
+
+/// A plugin refused to load or a capability failed; status() is the trm_status.
+class FakeHostError : public std::runtime_error {
+public:
+    /// An error with the status that caused it.
+    FakeHostError(trm_status status, const std::string& message)
+        : std::runtime_error(message + " (" + statusName(status) + " = " + std::to_string(status) + ")"), _status(status) {}
+    /// The trm_status that caused the error.
+    trm_status status() const noexcept { return _status; }
+
+private:
+    trm_status _status;
+};
+
+/// An in-process host for one plugin instance: implements the ABI 1.0 host table, records logs
+/// and counters, and serves requests synchronously. call(), logs() and counters() are thread-safe.
+class FakeHost {
+public:
+    /// The ABI version this fake host implements.
+    static constexpr uint16_t abiMajor = 1;
+    /// The ABI minor this fake host implements (a plugin needing a newer minor is refused).
+    static constexpr uint16_t abiMinor = 0;
+    static_assert(TERRARIUM_ABI_MAJOR == 1, "FakeHost implements ABI 1.x; update it with plugin.h");
+
+    /// A host for the plugin behind entry, with an empty configuration.
+    explicit FakeHost(trm_plugin_entry_fn entry) : FakeHost(entry, FlatConfig{}) {}
+
+    /// A host whose plugin configuration is the JSON object configJson (std::invalid_argument if malformed).
+    FakeHost(trm_plugin_entry_fn entry, std::string_view configJson) : FakeHost(entry, FlatConfig{})
+    {
+        detail::JsonFlattener::flatten(configJson, _config);
+    }
+
+    /// A host whose plugin configuration is given as flat '.'-separated keys and text values.
+    FakeHost(trm_plugin_entry_fn entry, FlatConfig config) : _entry(entry), _config(std::move(config))
+    {
+        _api.struct_size = static_cast<uint32_t>(offsetof(trm_host_api, counter_add) + sizeof(_api.counter_add));
+        _api.abi_major = abiMajor;
+        _api.abi_minor = abiMinor;
+        _api.log = &FakeHost::hostLog;
+        _api.config_get = &FakeHost::hostConfigGet;
+        _api.response_set_status = &FakeHost::hostSetStatus;
+        _api.response_add_header = &FakeHost::hostAddHeader;
+        _api.response_set_body = &FakeHost::hostSetBody;
+        _api.response_adopt_body = &FakeHost::hostAdoptBody;
+        _api.counter_add = &FakeHost::hostCounterAdd;
+    }
+
+    FakeHost(const FakeHost&) = delete;
+    FakeHost& operator=(const FakeHost&) = delete;
+
+    /// Destroys the plugin instance if it was created.
+    ~FakeHost() { stop(); }
+
+    /// Calls the entry function, checks the descriptor and creates the instance; throws FakeHostError on failure.
+    void start()
+    {
+        trm_status status = tryStart();
+        if (status != TRM_OK) throw FakeHostError(status, _lastError);
+    }
+
+    /// Like start() but returns the status (TRM_OK on success); lastError() explains a failure.
+    trm_status tryStart() noexcept
+    {
+        try {
+            return startInstance();
+        } catch (const std::bad_alloc&) {
+            _lastError = "out of memory";
+            return TRM_ERR_NO_MEMORY;
+        } catch (...) {
+            return TRM_ERR_INTERNAL;
+        }
+    }
+
+    /// Destroys the instance (once); later calls do nothing.
+    void stop() noexcept
+    {
+        if (!_started) return;
+        _started = false;
+        _descriptor->destroy(_instance);
+        _instance = nullptr;
+    }
+
+    /// True between a successful start() and stop().
+    bool started() const noexcept { return _started; }
+
+    /// Why the last start() failed ("" when it did not).
+    const std::string& lastError() const noexcept { return _lastError; }
+
+    /// The descriptor the entry function returned (nullptr before start() or when it returned NULL).
+    const trm_plugin_descriptor* descriptor() const noexcept { return _descriptor; }
+
+    /// The host function table handed to the plugin.
+    const trm_host_api* api() const noexcept { return &_api; }
+
+    /// The plugin's opaque instance (nullptr before start()).
+    void* instance() const noexcept { return _instance; }
+
+    /// Serves one request: path may carry "?query" when query is empty. Throws std::logic_error before start().
+    FakeResponse call(std::string_view method, std::string_view path, std::string_view body = {}, const Headers& headers = {},
+                      std::string_view query = {})
+    {
+        requireStarted("call");
+        std::string originalPath(path);
+        std::string queryText(query);
+        size_t mark = originalPath.find('?');
+        if (mark != std::string::npos) {
+            if (queryText.empty()) queryText = originalPath.substr(mark + 1);
+            originalPath.erase(mark);
+        }
+        std::string routePrefix;
+        std::string routedPath = originalPath;
+        route(detail::findPair(headers, "Host").value_or(""), originalPath, routePrefix, routedPath);
+
+        std::vector<trm_kv> kv;
+        kv.reserve(headers.size());
+        for (const auto& h : headers) kv.push_back(trm_kv{str(h.first), str(h.second)});
+
+        trm_request request{};
+        request.struct_size = static_cast<uint32_t>(sizeof(trm_request));
+        request.method = str(method);
+        request.path = str(routedPath);
+        request.original_path = str(originalPath);
+        request.query = str(queryText);
+        request.headers = kv.empty() ? nullptr : kv.data();
+        request.header_count = kv.size();
+        request.body = str(body);
+        request.client_address = str(_clientAddress);
+        request.listener = str(_listener);
+        request.route_prefix = str(routePrefix);
+
+        detail::ResponseState state;
+        state.adoptedCounter = &_adoptedBodies;
+        state.freedCounter = &_freedBodies;
+        auto* response = reinterpret_cast<trm_response*>(&state);
+        trm_status result;
+        {
+            detail::LiveScope live(response);   // the response is usable only during handle()
+            result = _descriptor->handle(_instance, &request, response);
+        }
+        ++_calls;
+
+        FakeResponse out;
+        out.result = result;
+        if (result == TRM_OK) {
+            out.status = state.statusSet ? state.status : 200;
+            out.headers = std::move(state.headers);
+            out.body = state.bodyBytes();
+        } else {
+            const char* reason = "internal error";
+            if (result == TRM_ERR_BAD_REQUEST) {
+                out.status = 400;
+                reason = "bad request";
+            } else if (result == TRM_ERR_UNAVAILABLE) {
+                out.status = 503;
+                reason = "service unavailable";
+            } else {
+                out.status = 500;
+            }
+            out.headers = {{"Content-Type", "application/json"}};
+            out.body = "{\"error\":";
+            detail::appendJsonString(out.body, reason);
+            out.body += ",\"plugin\":";
+            detail::appendJsonString(out.body, _descriptor->name ? _descriptor->name : "");
+            out.body += ",\"status\":" + std::to_string(result) + "}";
+        }
+        state.releaseAdopted();
+        return out;
+    }
+
+    /// Number of call()s served so far.
+    uint64_t calls() const noexcept { return _calls.load(); }
+
+    /// Calls the plugin's drain(); TRM_ERR_UNSUPPORTED when it has none.
+    trm_status drain()
+    {
+        requireStarted("drain");
+        auto fn = capability(&trm_plugin_descriptor::drain, offsetof(trm_plugin_descriptor, drain));
+        return fn ? fn(_instance) : TRM_ERR_UNSUPPORTED;
+    }
+
+    /// Calls the plugin's snapshot() and returns the state (freed with its free function once);
+    /// throws FakeHostError when absent (TRM_ERR_UNSUPPORTED) or failing.
+    std::string snapshot()
+    {
+        requireStarted("snapshot");
+        auto fn = capability(&trm_plugin_descriptor::snapshot, offsetof(trm_plugin_descriptor, snapshot));
+        if (!fn) throw FakeHostError(TRM_ERR_UNSUPPORTED, "the plugin has no snapshot()");
+        trm_buffer buffer{nullptr, 0, nullptr, nullptr};
+        trm_status status = fn(_instance, &buffer);
+        if (status != TRM_OK) throw FakeHostError(status, "snapshot() failed");
+        std::string state;
+        try {
+            if (buffer.len != 0 && buffer.data == nullptr) throw FakeHostError(TRM_ERR_INVALID, "snapshot() returned NULL data with a length");
+            if (buffer.len != 0) state.assign(static_cast<const char*>(buffer.data), buffer.len);
+        } catch (...) {
+            if (buffer.free_fn != nullptr) buffer.free_fn(buffer.free_ctx, buffer.data);
+            throw;
+        }
+        if (buffer.free_fn != nullptr) buffer.free_fn(buffer.free_ctx, buffer.data);
+        return state;
+    }
+
+    /// Calls the plugin's restore() with state; TRM_ERR_UNSUPPORTED when it has none.
+    trm_status restore(std::string_view state)
+    {
+        requireStarted("restore");
+        auto fn = capability(&trm_plugin_descriptor::restore, offsetof(trm_plugin_descriptor, restore));
+        return fn ? fn(_instance, state.data(), state.size()) : TRM_ERR_UNSUPPORTED;
+    }
+
+    /// The plugin's health() result (TRM_OK when it has none).
+    trm_status health()
+    {
+        requireStarted("health");
+        auto fn = capability(&trm_plugin_descriptor::health, offsetof(trm_plugin_descriptor, health));
+        return fn ? fn(_instance) : TRM_OK;
+    }
+
+    /// True when health() is TRM_OK.
+    bool healthy() { return health() == TRM_OK; }
+
+    /// A copy of the log records emitted so far, oldest first.
+    std::vector<LogRecord> logs() const
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        return _logs;
+    }
+
+    /// True when some record's message or field value contains text.
+    bool logged(std::string_view text) const
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        for (const auto& record : _logs) {
+            if (record.message.find(text) != std::string::npos) return true;
+            for (const auto& f : record.fields)
+                if (f.second.find(text) != std::string::npos) return true;
+        }
+        return false;
+    }
+
+    /// Forgets the log records emitted so far.
+    void clearLogs()
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        _logs.clear();
+    }
+
+    /// A copy of all counters (name -> value).
+    std::map<std::string, uint64_t> counters() const
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        return {_counters.begin(), _counters.end()};
+    }
+
+    /// The value of counter name (0 when never added to).
+    uint64_t counter(std::string_view name) const
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        auto it = _counters.find(name);
+        return it == _counters.end() ? 0 : it->second;
+    }
+
+    /// Number of bodies the plugin moved to the host with response_adopt_body.
+    uint64_t adoptedBodies() const noexcept { return _adoptedBodies.load(); }
+
+    /// Number of adopted bodies freed through their free function (equals adoptedBodies() after each call).
+    uint64_t freedBodies() const noexcept { return _freedBodies.load(); }
+
+    /// The configuration as config_get sees it.
+    const FlatConfig& config() const noexcept { return _config; }
+
+    /// Sets the client address ("ip:port") and listener name of later requests.
+    void setPeer(std::string clientAddress, std::string listener)
+    {
+        _clientAddress = std::move(clientAddress);
+        _listener = std::move(listener);
+    }
+
+private:
+    static trm_str str(std::string_view s) noexcept { return trm_str{s.data(), s.size()}; }
+    static FakeHost* self(trm_host_ctx* ctx) noexcept { return reinterpret_cast<FakeHost*>(ctx); }
+    trm_host_ctx* context() noexcept { return reinterpret_cast<trm_host_ctx*>(this); }
+
+    void requireStarted(const char* what) const
+    {
+        if (!_started) throw std::logic_error(std::string("FakeHost::") + what + "() before a successful start()");
+    }
+
+    template <class Fn>
+    Fn capability(Fn trm_plugin_descriptor::*member, size_t offset) const noexcept
+    {
+        if (_descriptor->struct_size < offset + sizeof(Fn)) return nullptr;
+        return _descriptor->*member;
+    }
+
+    trm_status refuse(trm_status status, std::string message)
+    {
+        _lastError = std::move(message);
+        return status;
+    }
+
+    static bool validName(const char* name) noexcept
+    {
+        if (name == nullptr || *name == '\0') return false;
+        for (const char* p = name; *p; ++p) {
+            char c = *p;
+            bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (p != name && (c == '_' || c == '-'));
+            if (!ok) return false;
+        }
+        return true;
+    }
+
+    trm_status startInstance()
+    {
+        if (_started) return refuse(TRM_ERR_INVALID, "the plugin is already started");
+        _lastError.clear();
+        if (_entry == nullptr) return refuse(TRM_ERR_INVALID, "no entry function");
+        _descriptor = _entry(&_api);
+        const trm_plugin_descriptor* d = _descriptor;
+        if (d == nullptr) return refuse(TRM_ERR_UNSUPPORTED, "the entry function returned NULL: the plugin cannot run on this host");
+        if (d->struct_size < offsetof(trm_plugin_descriptor, handle) + sizeof(d->handle))
+            return refuse(TRM_ERR_INVALID, "descriptor struct_size " + std::to_string(d->struct_size) + " is too small");
+        std::string versions = "plugin ABI " + std::to_string(d->abi_major) + "." + std::to_string(d->abi_minor) + ", host ABI " +
+                               std::to_string(abiMajor) + "." + std::to_string(abiMinor);
+        if (d->abi_major != abiMajor) return refuse(TRM_ERR_UNSUPPORTED, "ABI major version mismatch: " + versions);
+        if (d->abi_minor > abiMinor) return refuse(TRM_ERR_UNSUPPORTED, "the plugin needs a newer host: " + versions);
+        if (!validName(d->name)) return refuse(TRM_ERR_INVALID, "invalid plugin name (must match [a-z0-9][a-z0-9_-]*)");
+        if (d->version == nullptr) return refuse(TRM_ERR_INVALID, "the descriptor has no version");
+        if (d->create == nullptr || d->destroy == nullptr || d->handle == nullptr)
+            return refuse(TRM_ERR_INVALID, "the descriptor lacks create, destroy or handle");
+        if (d->route_count != 0 && d->routes == nullptr) return refuse(TRM_ERR_INVALID, "route_count without routes");
+        _routes.clear();
+        // Routes are laid out routes[0].struct_size bytes apart, so that a newer plugin's longer
+        // trm_route is stepped over correctly.
+        size_t stride = d->route_count ? d->routes[0].struct_size : 0;
+        for (size_t i = 0; i < d->route_count; ++i) {
+            const auto* r = reinterpret_cast<const trm_route*>(reinterpret_cast<const char*>(d->routes) + i * stride);
+            if (r->struct_size < sizeof(trm_route) || r->struct_size != stride)
+                return refuse(TRM_ERR_INVALID, "route " + std::to_string(i) + " has a bad struct_size");
+            if (r->prefix == nullptr || r->prefix[0] != '/')
+                return refuse(TRM_ERR_INVALID, "route " + std::to_string(i) + " prefix must start with '/'");
+            std::string host;
+            if (r->host != nullptr)
+                for (const char* p = r->host; *p && *p != ':'; ++p) host += detail::lowerAscii(*p);
+            _routes.push_back(Route{r->prefix, std::move(host), (r->flags & TRM_ROUTE_STRIP_PREFIX) != 0});
+        }
+        void* instance = nullptr;
+        trm_status status = d->create(&_api, context(), &instance);
+        if (status != TRM_OK) return refuse(status, std::string("create() of plugin \"") + d->name + "\" failed");
+        _instance = instance;
+        _started = true;
+        return TRM_OK;
+    }
+
+    struct Route {
+        std::string prefix;
+        std::string host;   // lower case, no port; empty = any host
+        bool strip = true;
+    };
+
+    static bool prefixMatches(const std::string& prefix, const std::string& path) noexcept
+    {
+        if (path.compare(0, prefix.size(), prefix) != 0) return false;
+        return path.size() == prefix.size() || prefix.back() == '/' || path[prefix.size()] == '/';
+    }
+
+    void route(const std::string& hostHeader, const std::string& path, std::string& prefix, std::string& routed) const
+    {
+        std::string host;
+        for (char c : hostHeader) {
+            if (c == ':') break;
+            host += detail::lowerAscii(c);
+        }
+        const Route* best = nullptr;
+        for (const auto& r : _routes) {
+            if (!r.host.empty() && r.host != host) continue;
+            if (!prefixMatches(r.prefix, path)) continue;
+            bool better = best == nullptr || (best->host.empty() && !r.host.empty()) ||
+                          (best->host.empty() == r.host.empty() && r.prefix.size() > best->prefix.size());
+            if (better) best = &r;
+        }
+        if (best == nullptr) return;
+        prefix = best->prefix;
+        if (best->strip) {
+            routed = path.substr(best->prefix.size());
+            if (routed.empty() || routed.front() != '/') routed.insert(routed.begin(), '/');
+        }
+    }
+
+    // ---- the host function table ----
+
+    static void hostLog(trm_host_ctx* ctx, int32_t level, trm_str message, const trm_kv* fields, size_t fieldCount)
+    {
+        if (ctx == nullptr) return;
+        try {
+            LogRecord record;
+            record.level = level < TRM_LOG_TRACE ? TRM_LOG_TRACE : (level > TRM_LOG_ERROR ? TRM_LOG_ERROR : level);
+            record.message = std::string(detail::viewOf(message).value_or(std::string_view()));
+            if (fields != nullptr) {
+                for (size_t i = 0; i < fieldCount; ++i)
+                    record.fields.emplace_back(std::string(detail::viewOf(fields[i].key).value_or(std::string_view())),
+                                               std::string(detail::viewOf(fields[i].value).value_or(std::string_view())));
+            }
+            FakeHost* host = self(ctx);
+            std::lock_guard<std::mutex> lock(host->_mutex);
+            host->_logs.push_back(std::move(record));
+        } catch (...) {
+            // log never fails
+        }
+    }
+
+    static trm_status hostConfigGet(trm_host_ctx* ctx, trm_str key, trm_str* out)
+    {
+        if (ctx == nullptr || out == nullptr) return TRM_ERR_INVALID;
+        auto k = detail::viewOf(key);
+        if (!k) return TRM_ERR_INVALID;
+        const FakeHost* host = self(ctx);
+        auto it = host->_config.find(*k);
+        if (it == host->_config.end()) return TRM_ERR_NOT_FOUND;
+        *out = trm_str{it->second.c_str(), it->second.size()};
+        return TRM_OK;
+    }
+
+    static trm_status hostSetStatus(trm_response* response, int32_t status)
+    {
+        auto* state = detail::LiveResponses::instance().find(response);
+        if (state == nullptr || status < 100 || status > 599) return TRM_ERR_INVALID;
+        state->status = status;
+        state->statusSet = true;
+        return TRM_OK;
+    }
+
+    static trm_status hostAddHeader(trm_response* response, trm_str name, trm_str value)
+    {
+        auto* state = detail::LiveResponses::instance().find(response);
+        auto n = detail::viewOf(name);
+        auto v = detail::viewOf(value);
+        if (state == nullptr || !n || !v || n->empty()) return TRM_ERR_INVALID;
+        if (n->find_first_of("\r\n") != std::string_view::npos || v->find_first_of("\r\n") != std::string_view::npos)
+            return TRM_ERR_INVALID;
+        try {
+            state->headers.emplace_back(std::string(*n), std::string(*v));
+        } catch (...) {
+            return TRM_ERR_NO_MEMORY;
+        }
+        return TRM_OK;
+    }
+
+    static trm_status hostSetBody(trm_response* response, const void* data, size_t len)
+    {
+        auto* state = detail::LiveResponses::instance().find(response);
+        if (state == nullptr || (data == nullptr && len != 0)) return TRM_ERR_INVALID;
+        try {
+            std::string copy = len ? std::string(static_cast<const char*>(data), len) : std::string();
+            state->releaseAdopted();
+            state->body = std::move(copy);
+        } catch (...) {
+            return TRM_ERR_NO_MEMORY;
+        }
+        return TRM_OK;
+    }
+
+    static trm_status hostAdoptBody(trm_response* response, void* data, size_t len, trm_free_fn freeFn, void* freeCtx)
+    {
+        auto* state = detail::LiveResponses::instance().find(response);
+        if (state == nullptr || (data == nullptr && len != 0)) {
+            // Ownership moved even though the call fails: free now, exactly once.
+            if (freeFn != nullptr) freeFn(freeCtx, data);
+            return TRM_ERR_INVALID;
+        }
+        if (state->adoptedCounter != nullptr) ++*state->adoptedCounter;
+        state->releaseAdopted();
+        state->body.clear();
+        state->adopted = data;
+        state->adoptedLen = len;
+        state->adoptedFree = freeFn;
+        state->adoptedCtx = freeCtx;
+        state->hasAdopted = true;
+        return TRM_OK;
+    }
+
+    static trm_status hostCounterAdd(trm_host_ctx* ctx, trm_str name, uint64_t delta)
+    {
+        auto n = detail::viewOf(name);
+        if (ctx == nullptr || !n || n->empty()) return TRM_ERR_INVALID;
+        for (size_t i = 0; i < n->size(); ++i) {
+            char c = (*n)[i];
+            bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i > 0 && c >= '0' && c <= '9');
+            if (!ok) return TRM_ERR_INVALID;
+        }
+        FakeHost* host = self(ctx);
+        try {
+            std::lock_guard<std::mutex> lock(host->_mutex);
+            auto it = host->_counters.find(*n);
+            if (it == host->_counters.end()) it = host->_counters.emplace(std::string(*n), 0).first;
+            it->second += delta;
+        } catch (...) {
+            return TRM_ERR_NO_MEMORY;
+        }
+        return TRM_OK;
+    }
+
+    trm_plugin_entry_fn _entry;
+    FlatConfig _config;
+    trm_host_api _api{};
+    const trm_plugin_descriptor* _descriptor = nullptr;
+    void* _instance = nullptr;
+    bool _started = false;
+    std::string _lastError;
+    std::vector<Route> _routes;
+    std::string _clientAddress = "127.0.0.1:40000";
+    std::string _listener = "main";
+
+    mutable std::mutex _mutex;                           // guards _logs and _counters
+    std::vector<LogRecord> _logs;
+    std::map<std::string, uint64_t, std::less<>> _counters;
+    std::atomic<uint64_t> _calls{0};
+    std::atomic<uint64_t> _adoptedBodies{0};
+    std::atomic<uint64_t> _freedBodies{0};
+};
+
+} // namespace testing
+} // namespace terrarium
+
+#endif // TERRARIUM_TESTING_FAKE_HOST_HPP
