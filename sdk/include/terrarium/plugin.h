@@ -28,8 +28,8 @@
  *     exception escape a function called by the host (the C++ wrapper in plugin.hpp guarantees it).
  *
  * Threading: handle() and health() may be called concurrently from many host threads on one
- * instance. create(), destroy(), drain(), snapshot() and restore() are never called concurrently
- * with each other for one instance. Host functions are thread-safe and may be called from any thread
+ * instance, also while restore() runs. create(), destroy(), drain(), snapshot() and restore() are
+ * never called concurrently with each other for one instance. Host functions are thread-safe and may be called from any thread
  * the plugin owns, for as long as the instance exists (until destroy() returns).
  *
  * Unloading: a plugin must join every thread it started before destroy() returns and must not rely
@@ -255,7 +255,9 @@ typedef struct trm_plugin_descriptor {
     trm_status (*snapshot)(void* instance, trm_buffer* out);
 
     /** Take over state produced by snapshot() of an earlier generation of the same plugin.
-     *  data is borrowed for the call. Called before the new generation receives requests. */
+     *  data is borrowed for the call. Routes switch to the new generation first (so no request
+     *  waits), then the old one drains and is snapshotted: restore() therefore runs while this
+     *  instance already serves requests and must merge the state thread-safely. */
     trm_status (*restore)(void* instance, const void* data, size_t len);
 
     /** Report health: TRM_OK healthy, anything else not ready. May be called concurrently. */

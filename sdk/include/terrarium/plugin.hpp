@@ -36,6 +36,32 @@ namespace terrarium {
 inline std::string_view view(trm_str s) noexcept { return s.len ? std::string_view(s.ptr, s.len) : std::string_view(); }
 inline trm_str str(std::string_view s) noexcept { return trm_str{s.data(), s.size()}; }
 
+/// Appends s to out as a JSON string literal (quoted; '"', '\\' and control characters escaped).
+inline void appendJsonString(std::string& out, std::string_view s)
+{
+    static const char hex[] = "0123456789abcdef";
+    out += '"';
+    for (char ch : s) {
+        auto c = static_cast<unsigned char>(ch);
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (c < 0x20) {
+                out += "\\u00";
+                out += hex[c >> 4];
+                out += hex[c & 0xF];
+            } else {
+                out += ch;
+            }
+        }
+    }
+    out += '"';
+}
+
 enum class LogLevel : int32_t { Trace = TRM_LOG_TRACE, Debug = TRM_LOG_DEBUG, Info = TRM_LOG_INFO, Warn = TRM_LOG_WARN, Error = TRM_LOG_ERROR };
 
 /// Thrown by plugin code to answer with a specific status from handle(); any other exception is 500.

@@ -31,6 +31,7 @@
 #define TERRARIUM_TESTING_FAKE_HOST_HPP
 
 #include "terrarium/plugin.h"
+#include "terrarium/plugin.hpp"
 
 #include <atomic>
 #include <cstddef>
@@ -105,26 +106,6 @@ inline std::optional<std::string_view> viewOf(trm_str s) noexcept
     if (s.len == 0) return std::string_view();
     if (s.ptr == nullptr) return std::nullopt;
     return std::string_view(s.ptr, s.len);
-}
-
-inline void appendJsonString(std::string& out, std::string_view s)
-{
-    static const char* hex = "0123456789abcdef";
-    out += '"';
-    for (char ch : s) {
-        auto c = static_cast<unsigned char>(ch);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += ch;
-        } else if (c < 0x20) {
-            out += "\\u00";
-            out += hex[c >> 4];
-            out += hex[c & 0xF];
-        } else {
-            out += ch;
-        }
-    }
-    out += '"';
 }
 
 /// Flattens a JSON object into '.'-separated keys: scalars as text, objects and arrays as their
@@ -599,9 +580,9 @@ public:
             }
             out.headers = {{"Content-Type", "application/json"}};
             out.body = "{\"error\":";
-            detail::appendJsonString(out.body, reason);
+            ::terrarium::appendJsonString(out.body, reason);
             out.body += ",\"plugin\":";
-            detail::appendJsonString(out.body, _descriptor->name ? _descriptor->name : "");
+            ::terrarium::appendJsonString(out.body, _descriptor->name ? _descriptor->name : "");
             out.body += ",\"status\":" + std::to_string(result) + "}";
         }
         state.releaseAdopted();
