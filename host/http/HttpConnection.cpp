@@ -133,7 +133,7 @@ HttpConnection::Fill HttpConnection::fill(const Poco::Timestamp& deadline, bool 
         }
         catch (const Poco::TimeoutException&)
         {
-            if (idle && _settings.state->stopping()) return Fill::Stopped;
+            if (idle && (_settings.state->stopping() || (_settings.waiting && _settings.waiting() > 0))) return Fill::Stopped;
             if (deadline.isElapsed(0)) return Fill::Timeout;
         }
     }

@@ -6,6 +6,7 @@
 #include <Poco/Net/TCPServerConnection.h>
 #include <Poco/Timestamp.h>
 
+#include <functional>
 #include <string>
 
 namespace terrarium {
@@ -22,6 +23,9 @@ struct ConnectionSettings
     LimitsConfig limits;
     HttpHandler* handler = nullptr;
     ServerState* state = nullptr;
+    /// Accepted connections waiting for a thread; an idle keep-alive connection gives its thread
+    /// up (closes) when others wait, so that idle clients cannot starve new ones.
+    std::function<int()> waiting;
 };
 
 /// One HTTP/1.1 connection: reads requests (keep-alive, pipelining, Content-Length and chunked

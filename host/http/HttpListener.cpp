@@ -40,6 +40,7 @@ HttpListener::HttpListener(std::string name, const std::string& address, const L
     params->setMaxQueued(static_cast<int>(queueSize));
     params->setThreadIdleTime(Poco::Timespan(60, 0));
     _server = std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(_settings), _pool, _socket, params);
+    _settings.waiting = [server = _server.get()] { return server->queuedConnections(); };
 }
 
 HttpListener::~HttpListener()
