@@ -27,6 +27,8 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <csignal>
+#include <pthread.h>
 #include <unistd.h>
 
 namespace terrarium {
@@ -81,8 +83,8 @@ protected:
             Poco::Util::HelpFormatter help(options());
             help.setCommand(commandName());
             help.setUsage("[OPTIONS]");
-            help.setHeader("Terrarium host for hot-reloadable service plugins. Flags override the config file, which "
-                           "overrides TERRARIUM_* environment variables... see README for the precedence and the full reference.");
+            help.setHeader("Terrarium host for hot-reloadable service plugins. Precedence: built-in defaults < config file "
+                           "< TERRARIUM_* environment variables < flags. See the README for the configuration reference.");
             help.format(std::cout);
             return EXIT_OK;
         }
@@ -238,6 +240,16 @@ private:
 
 int main(int argc, char** argv)
 {
+    // Block the termination signals before any thread starts, so that a signal arriving during
+    // start-up waits for waitForTerminationRequest() and shuts down gracefully instead of killing
+    // the process (every thread inherits this mask).
+    sigset_t termination;
+    sigemptyset(&termination);
+    sigaddset(&termination, SIGTERM);
+    sigaddset(&termination, SIGINT);
+    sigaddset(&termination, SIGQUIT);
+    pthread_sigmask(SIG_BLOCK, &termination, nullptr);
+
     terrarium::TerrariumServer server;
     return server.run(argc, argv);
 }

@@ -196,7 +196,11 @@ HttpConnection::Read HttpConnection::readRequest(IncomingRequest& request, HttpR
     }
     catch (const Poco::Exception& e)
     {
-        bool tooLong = e.message().find("long") != std::string::npos || e.message().find("Too many") != std::string::npos;
+        // Only header-field limits are 431; a malformed request line is 400 (the size of the whole
+        // header block is checked above, before parsing).
+        const std::string& m = e.message();
+        bool tooLong = m.find("Field name too long") != std::string::npos || m.find("Field value too long") != std::string::npos ||
+                       m.find("Too many header fields") != std::string::npos;
         if (tooLong)
             failure.error(431, "header_too_large", "request header rejected: " + e.message());
         else
