@@ -137,6 +137,7 @@ std::shared_ptr<const RoutingSnapshot> PluginLifecycle::buildSnapshot(const std:
 
 Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSON::Object::Ptr settings)
 {
+    reap();
     std::lock_guard operation(_operationMutex);
     std::shared_ptr<Generation> generation;
     try
@@ -191,6 +192,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSO
 
 Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::JSON::Object::Ptr settings, bool onlyIfChanged)
 {
+    reap();
     std::lock_guard operation(_operationMutex);
     Loaded current;
     {
@@ -248,6 +250,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::J
 
 bool PluginLifecycle::unload(const std::string& name)
 {
+    reap();
     std::lock_guard operation(_operationMutex);
     std::shared_ptr<Generation> old;
     {
