@@ -70,12 +70,6 @@ protected:
             _flags[name] = value;
     }
 
-    void initialize(Poco::Util::Application& self) override
-    {
-        // Poco's default logging configuration is replaced by ours in main().
-        ServerApplication::initialize(self);
-    }
-
     int main(const std::vector<std::string>& args) override
     {
         if (_help)

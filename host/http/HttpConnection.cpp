@@ -1,5 +1,6 @@
 #include "http/HttpConnection.h"
 
+#include "http/HeaderName.h"
 #include "http/HttpHandler.h"
 #include "http/HttpReply.h"
 #include "http/IncomingRequest.h"
@@ -27,12 +28,6 @@ const Poco::Timespan pollSlice(0, 200 * 1000);
 
 Poco::Logger& logger() { return Poco::Logger::get("http"); }
 
-bool iequals(const std::string& a, const char* b)
-{
-    std::size_t n = std::strlen(b);
-    return a.size() == n && Poco::icompare(a, b) == 0;
-}
-
 /// The Date header value, formatted once per second per thread.
 const std::string& httpDate()
 {
@@ -57,7 +52,6 @@ HttpConnection::HttpConnection(const Poco::Net::StreamSocket& socket, const Conn
 void HttpConnection::run()
 {
     ServerState& state = *_settings.state;
-    state.connectionOpened();
     try
     {
         socket().setNoDelay(true);
@@ -92,7 +86,7 @@ void HttpConnection::run()
             state.leave();
             for (const auto& h : reply.headers())
             {
-                if (iequals(h.first, "Connection") && Poco::icompare(h.second, "close") == 0) keepAlive = false;
+                if (sameHeaderName(h.first, "Connection") && Poco::icompare(h.second, "close") == 0) keepAlive = false;
             }
             write(&request, reply, keepAlive && !state.stopping());
             if (!keepAlive || state.stopping()) break;
@@ -106,7 +100,6 @@ void HttpConnection::run()
     {
         logger().debug("connection %s closed: %s", _peer, std::string(e.what()));
     }
-    state.connectionClosed();
 }
 
 HttpConnection::Fill HttpConnection::fill(const Poco::Timestamp& deadline, bool idle)
@@ -382,7 +375,7 @@ void HttpConnection::write(const IncomingRequest* request, HttpReply& reply, boo
     _out += "\r\n";
     for (const auto& h : reply.headers())
     {
-        if (iequals(h.first, "Content-Length") || iequals(h.first, "Transfer-Encoding") || iequals(h.first, "Connection")) continue;
+        if (sameHeaderName(h.first, "Content-Length") || sameHeaderName(h.first, "Transfer-Encoding") || sameHeaderName(h.first, "Connection")) continue;
         _out += h.first;
         _out += ": ";
         _out += h.second;

@@ -1,8 +1,7 @@
 #include "http/HttpReply.h"
 
+#include "http/HeaderName.h"
 #include "http/JsonText.h"
-
-#include <Poco/String.h>
 
 namespace terrarium {
 
@@ -10,7 +9,7 @@ bool HttpReply::hasHeader(std::string_view name) const
 {
     for (const auto& h : _headers)
     {
-        if (h.first.size() == name.size() && Poco::icompare(h.first, std::string(name)) == 0) return true;
+        if (sameHeaderName(h.first, name)) return true;
     }
     return false;
 }

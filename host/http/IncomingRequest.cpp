@@ -1,6 +1,6 @@
 #include "http/IncomingRequest.h"
 
-#include <Poco/String.h>
+#include "http/HeaderName.h"
 
 namespace terrarium {
 
@@ -8,7 +8,7 @@ const std::string* IncomingRequest::header(std::string_view name) const
 {
     for (const auto& h : headers)
     {
-        if (h.first.size() == name.size() && Poco::icompare(h.first, 0, h.first.size(), std::string(name)) == 0) return &h.second;
+        if (sameHeaderName(h.first, name)) return &h.second;
     }
     return nullptr;
 }

@@ -29,16 +29,10 @@ public:
     void enter() { _inflight.fetch_add(1, std::memory_order_relaxed); }
     void leave() { _inflight.fetch_sub(1, std::memory_order_relaxed); }
 
-    /// Open connections on all listeners.
-    std::uint64_t connections() const { return _connections.load(); }
-    void connectionOpened() { _connections.fetch_add(1, std::memory_order_relaxed); }
-    void connectionClosed() { _connections.fetch_sub(1, std::memory_order_relaxed); }
-
 private:
     std::atomic<Phase> _phase{Phase::Starting};
     std::atomic<bool> _stopping{false};
     std::atomic<std::uint64_t> _inflight{0};
-    std::atomic<std::uint64_t> _connections{0};
 };
 
 } // namespace terrarium

@@ -1,7 +1,5 @@
 #include "lifecycle/PluginLifecycle.h"
 
-#include "plugin/PluginLibrary.h"
-
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/File.h>
@@ -263,10 +261,7 @@ bool PluginLifecycle::unload(const std::string& name)
         _routing.publish(buildSnapshot({}, nullptr));
     }
     logger().information("unloading plugin '%s' generation %Lu", name, static_cast<Poco::UInt64>(old->number()));
-    std::string library = old->libraryPath();
-    retire(old, nullptr, _config.drainTimeout);
-    std::lock_guard lock(_stateMutex);
-    return std::find(_lingering.begin(), _lingering.end(), library) == _lingering.end() && !PluginLibrary::isLoaded(library);
+    return retire(old, nullptr, _config.drainTimeout);
 }
 
 void PluginLifecycle::unloadAll(Poco::Timespan timeout)
@@ -306,7 +301,7 @@ void PluginLifecycle::unloadAll(Poco::Timespan timeout)
     }
 }
 
-void PluginLifecycle::retire(std::shared_ptr<Generation> old, Generation* successor, Poco::Timespan timeout)
+bool PluginLifecycle::retire(std::shared_ptr<Generation> old, Generation* successor, Poco::Timespan timeout)
 {
     old->retire();
     old->drain();
@@ -317,7 +312,7 @@ void PluginLifecycle::retire(std::shared_ptr<Generation> old, Generation* succes
                          static_cast<int>(timeout.totalMilliseconds()));
         std::lock_guard lock(_stateMutex);
         _retiring.push_back(std::move(old));
-        return;
+        return false;
     }
     if (successor)
     {
@@ -332,24 +327,25 @@ void PluginLifecycle::retire(std::shared_ptr<Generation> old, Generation* succes
             logger().error("plugin '%s': state hand-over failed: %s; the new generation starts without it", old->name(), std::string(e.what()));
         }
     }
-    finish(old);
+    return finish(old);
 }
 
-void PluginLifecycle::finish(const std::shared_ptr<Generation>& generation)
+bool PluginLifecycle::finish(const std::shared_ptr<Generation>& generation)
 {
     std::string library = generation->libraryPath();
     bool gone = generation->destroyAndClose();
     std::lock_guard lock(_stateMutex);
-    if (libraryInUse(library)) return;
+    if (libraryInUse(library)) return false;
     if (!gone)
     {
         logger().error("library %s of plugin '%s' generation %Lu is still mapped after dlclose (a static object or thread keeps it alive)", library,
                        generation->name(), static_cast<Poco::UInt64>(generation->number()));
         if (std::find(_lingering.begin(), _lingering.end(), library) == _lingering.end()) _lingering.push_back(library);
-        return;
+        return false;
     }
     _lingering.erase(std::remove(_lingering.begin(), _lingering.end(), library), _lingering.end());
     _cache.remove(library);
+    return true;
 }
 
 void PluginLifecycle::discard(const std::shared_ptr<Generation>& generation)

@@ -88,8 +88,10 @@ private:
     std::vector<RouteConfig> routesFor(const Generation& generation) const;
     std::shared_ptr<const RoutingSnapshot> buildSnapshot(const std::string& name, const std::vector<RouteConfig>* routes) const;
     std::shared_ptr<PluginSlot> slotFor(const std::string& name);
-    void retire(std::shared_ptr<Generation> old, Generation* successor, Poco::Timespan timeout);
-    void finish(const std::shared_ptr<Generation>& generation);
+    /// Drains, hands state to successor, destroys; true when the library left the process.
+    bool retire(std::shared_ptr<Generation> old, Generation* successor, Poco::Timespan timeout);
+    /// Destroys and closes; true when the library left the process.
+    bool finish(const std::shared_ptr<Generation>& generation);
     bool libraryInUse(const std::string& path) const;
     void discard(const std::shared_ptr<Generation>& generation);
     Poco::JSON::Object::Ptr describeLocked(const Loaded& loaded) const;

@@ -80,7 +80,7 @@ public:
     /// The number for the next generation (1, 2, ...).
     std::uint64_t nextGeneration() { return ++_generations; }
 
-    /// Reloads and failed loads so far.
+    /// Successful hot reloads so far.
     std::atomic<std::uint64_t> reloads{0};
 
 private:
