@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates curl
   libpoco-dev libboost-dev libssl-dev catch2
-  wrk binutils
+  wrk binutils openssl
 )
 
 missing=()

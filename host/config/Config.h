@@ -22,11 +22,22 @@ struct RouteConfig
     bool stripPrefix = true;  /// the plugin sees the path without the prefix
 };
 
+/// TLS settings of a listener (HTTPS when enabled).
+struct TlsServerConfig
+{
+    bool enabled = false;              /// true when certFile and keyFile are set
+    std::string certFile;              /// PEM certificate (chain)
+    std::string keyFile;               /// PEM private key
+    std::string caFile;                /// PEM CA bundle to verify client certificates
+    std::string clientCerts = "none";  /// "none", "optional" or "required"
+};
+
 /// A listener: an address and its route table.
 struct ListenerConfig
 {
     std::string name;                  /// "main" for the main listener
     std::string address;               /// "host:port"; port 0 picks a free port
+    TlsServerConfig tls;               /// HTTPS when tls.enabled
     std::vector<RouteConfig> routes;   /// explicit routes (they win over plugin defaults)
     bool pluginDefaultRoutes = false;  /// plugins' default routes are attached here (true for "main")
 };
@@ -48,6 +59,68 @@ struct PluginConfig
     std::optional<std::vector<RouteConfig>> routes;  /// replaces the plugin's default routes when set
 };
 
+/// The pooled HTTP client ("client" object); defaults follow the Edge-Terrarium guide.
+struct ClientConfig
+{
+    Poco::Timespan connectTimeout = Poco::Timespan(2, 0);   /// per connection attempt
+    Poco::Timespan timeout = Poco::Timespan(10, 0);         /// whole call, all tries included
+    unsigned maxAttempts = 3;                               /// tries per call (1 = no retry)
+    Poco::Timespan backoffInitial = Poco::Timespan(0, 100 * 1000); /// first retry delay (doubles, jittered)
+    Poco::Timespan backoffMax = Poco::Timespan(2, 0);       /// cap of one retry delay
+    unsigned maxPerOrigin = 32;                             /// open connections per origin
+    unsigned maxTotal = 256;                                /// open connections in total
+    Poco::Timespan idleTimeout = Poco::Timespan(30, 0);     /// idle pooled connection is closed after
+    unsigned breakerFailures = 5;                           /// consecutive failures that open the breaker
+    Poco::Timespan breakerOpen = Poco::Timespan(10, 0);     /// fail fast this long, then probe
+    std::size_t maxResponseBytes = 64 * 1024 * 1024;        /// larger responses fail with TOO_LARGE
+    bool verifyPeer = true;                                 /// verify HTTPS servers
+    std::string caFile;                                     /// PEM CA bundle; empty: system default
+};
+
+/// Vault provider settings ("secrets.vault").
+struct VaultConfig
+{
+    std::string address;        /// e.g. "http://127.0.0.1:8200"; empty: no Vault (env VAULT_ADDR)
+    std::string token;          /// static token (env VAULT_TOKEN); never logged
+    std::string tokenFile;      /// file holding the token (read at start and on 403)
+    std::string mount = "secret";                   /// KV v2 mount
+    std::string kubernetesRole;                     /// non-empty: log in with Kubernetes auth
+    std::string kubernetesAuthPath = "kubernetes";  /// auth mount: POST /v1/auth/<path>/login
+    std::string kubernetesJwtFile = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+};
+
+/// The secret cache ("secrets" object).
+struct SecretsConfig
+{
+    std::string provider = "auto";  /// "vault", "files", "env" or "auto" (vault when an address is set, else files)
+    Poco::Timespan ttl = Poco::Timespan(300, 0);         /// a value is fresh this long
+    Poco::Timespan refreshAhead = Poco::Timespan(30, 0); /// refresh in the background this long before expiry
+    Poco::Timespan maxStale = Poco::Timespan(3600, 0);   /// serve the last value this long past expiry when the provider is down
+    Poco::Timespan negativeTtl = Poco::Timespan(5, 0);   /// remember "not found"/"forbidden" this long
+    VaultConfig vault;
+    std::string filesDir;                                /// files provider; empty: <stateDir>/secrets
+    std::string envPrefix = "SECRET_";                   /// env provider: SECRET_<PATH>_<KEY>, upper case, non-alnum as '_'
+};
+
+/// The log pipeline ("log" object).
+struct LogConfig
+{
+    std::string level = "information";              /// host and default plugin level (Poco level name)
+    std::map<std::string, std::string> pluginLevels; /// per-plugin level
+    std::string format = "auto";                    /// console: "auto" (text on a terminal, else JSON), "text", "json"
+    bool console = true;
+    std::string filePath;                           /// rotating JSON-lines file; empty: none
+    std::size_t fileMaxBytes = 10 * 1024 * 1024;    /// rotate above this size
+    unsigned fileKeep = 5;                          /// rotated files kept
+    bool logthon = true;                            /// ship to the "logthon" service when the directory knows it
+    std::string logthonPath = "/logs";              /// POST path on logthon
+    std::size_t queueCapacity = 10000;              /// records waiting to be shipped; above: dropped and counted
+    std::size_t batchSize = 100;                    /// records per shipping round
+    Poco::Timespan flushInterval = Poco::Timespan(0, 500 * 1000); /// shipping round at least this often
+    std::string serviceName;                        /// metadata: SERVICE_NAME (default "terrarium")
+    std::string containerName;                      /// metadata: CONTAINER_NAME / POD_NAME / HOSTNAME
+};
+
 /// One immutable, validated configuration snapshot: defaults, then the JSON file, then
 /// TERRARIUM_* environment variables, then command-line flags.
 struct Config
@@ -64,7 +137,13 @@ struct Config
     Poco::Timespan drainTimeout = Poco::Timespan(30, 0);    /// old generation at reload/unload
     bool watchPlugins = true;                  /// watch pluginsDir for new/replaced/removed files
     Poco::Timespan watchInterval = Poco::Timespan(0, 200 * 1000);
-    std::string logLevel = "information";      /// Poco level name
+    std::string logLevel = "information";      /// Poco level name (same as log.level)
+    LogConfig log;
+    TlsServerConfig adminTls;                  /// admin listener TLS
+    bool metricsOnMain = false;                /// also serve GET /metrics on the main listener
+    ClientConfig client;
+    SecretsConfig secrets;
+    std::map<std::string, std::string> services; /// service directory: logical name -> base URL
     std::map<std::string, PluginConfig> plugins;
 
     const ListenerConfig& mainListener() const { return listeners.front(); }

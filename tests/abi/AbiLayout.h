@@ -1,7 +1,8 @@
 /*
  * The pinned layout of the Terrarium plugin ABI on LP64 targets (x86_64, aarch64): one table,
  * expanded by the C99 check (AbiLayoutC.c), the C++98 check (AbiLayoutCxx98.cpp) and the C++17
- * Catch2 test (AbiLayoutTest.cpp). Changing a value here is an ABI break: bump TERRARIUM_ABI_MAJOR.
+ * Catch2 test (AbiLayoutTest.cpp). Changing a value here is an ABI break: bump TERRARIUM_ABI_MAJOR. Only
+ * appending (new fields at a struct's end, new structs, with a new minor) is allowed.
  * Pure C (C99 / C++98).
  */
 #ifndef TERRARIUM_TESTS_ABI_LAYOUT_H
@@ -13,8 +14,10 @@
 #define TRM_ABI_TYPES(X)                  \
     X(trm_str, 16, 8)                     \
     X(trm_kv, 32, 8)                      \
-    X(trm_request, 152, 8)                \
-    X(trm_host_api, 64, 8)                \
+    X(trm_request, 168, 8)                \
+    X(trm_host_api, 112, 8)                \
+    X(trm_client_request, 96, 8)          \
+    X(trm_client_response, 48, 8)         \
     X(trm_route, 24, 8)                   \
     X(trm_buffer, 32, 8)                  \
     X(trm_plugin_descriptor, 104, 8)
@@ -37,6 +40,7 @@
     X(trm_request, client_address, 104, 16)                \
     X(trm_request, listener, 120, 16)                      \
     X(trm_request, route_prefix, 136, 16)                  \
+    X(trm_request, request_id, 152, 16)                    \
     X(trm_host_api, struct_size, 0, 4)                     \
     X(trm_host_api, abi_major, 4, 2)                       \
     X(trm_host_api, abi_minor, 6, 2)                       \
@@ -47,6 +51,29 @@
     X(trm_host_api, response_set_body, 40, 8)              \
     X(trm_host_api, response_adopt_body, 48, 8)            \
     X(trm_host_api, counter_add, 56, 8)                    \
+    X(trm_host_api, http_call, 64, 8)                      \
+    X(trm_host_api, client_response_release, 72, 8)        \
+    X(trm_host_api, secret_get, 80, 8)                     \
+    X(trm_host_api, log_enabled, 88, 8)                    \
+    X(trm_host_api, histogram_observe, 96, 8)              \
+    X(trm_host_api, gauge_set, 104, 8)                     \
+    X(trm_client_request, struct_size, 0, 4)               \
+    X(trm_client_request, max_attempts, 4, 4)              \
+    X(trm_client_request, service, 8, 16)                  \
+    X(trm_client_request, method, 24, 16)                  \
+    X(trm_client_request, path, 40, 16)                    \
+    X(trm_client_request, headers, 56, 8)                  \
+    X(trm_client_request, header_count, 64, 8)             \
+    X(trm_client_request, body, 72, 16)                    \
+    X(trm_client_request, timeout_ms, 88, 4)               \
+    X(trm_client_request, reserved, 92, 4)                 \
+    X(trm_client_response, struct_size, 0, 4)              \
+    X(trm_client_response, status, 4, 4)                   \
+    X(trm_client_response, headers, 8, 8)                  \
+    X(trm_client_response, header_count, 16, 8)            \
+    X(trm_client_response, body, 24, 16)                   \
+    X(trm_client_response, attempts, 40, 4)                \
+    X(trm_client_response, flags, 44, 4)                   \
     X(trm_route, struct_size, 0, 4)                        \
     X(trm_route, flags, 4, 4)                              \
     X(trm_route, prefix, 8, 8)                             \
@@ -74,7 +101,7 @@
 /* X(name, value): ABI version, status codes, log levels, flags */
 #define TRM_ABI_CONSTANTS(X)              \
     X(TERRARIUM_ABI_MAJOR, 1)             \
-    X(TERRARIUM_ABI_MINOR, 0)             \
+    X(TERRARIUM_ABI_MINOR, 1)             \
     X(TRM_OK, 0)                          \
     X(TRM_AGAIN, 1)                       \
     X(TRM_ERR_INTERNAL, -1)               \
@@ -92,7 +119,8 @@
     X(TRM_LOG_INFO, 2)                    \
     X(TRM_LOG_WARN, 3)                    \
     X(TRM_LOG_ERROR, 4)                   \
-    X(TRM_ROUTE_STRIP_PREFIX, 1)
+    X(TRM_ROUTE_STRIP_PREFIX, 1)             \
+    X(TRM_CLIENT_IN_PROCESS, 1)
 
 /* Alignment without C11 _Alignof: the offset of T after a char. */
 #define TRM_ABI_ALIGN_WRAPPER(T, S, A) typedef struct { char c; T t; } trm_abi_align_##T;

@@ -49,7 +49,7 @@ extern "C" {
 
 /** The ABI version this header describes. */
 #define TERRARIUM_ABI_MAJOR 1
-#define TERRARIUM_ABI_MINOR 0
+#define TERRARIUM_ABI_MINOR 1
 
 /** Name of the one symbol a plugin exports. */
 #define TERRARIUM_PLUGIN_ENTRY_SYMBOL "terrarium_plugin_entry"
@@ -126,6 +126,8 @@ typedef struct trm_request {
     trm_str client_address;    /**< "ip:port" of the peer */
     trm_str listener;          /**< name of the listener that accepted the request */
     trm_str route_prefix;      /**< the route prefix that matched */
+    /* ---- ABI 1.1 ---- */
+    trm_str request_id;        /**< the request's id (X-Request-Id as sent, or made by the host) */
 } trm_request;
 
 /** Opaque response under construction; owned by the host, valid until handle() returns. */
@@ -137,6 +139,44 @@ typedef void (*trm_free_fn)(void* ctx, void* data);
 /* ------------------------------------------------------------------------------------------ */
 /* Host function table                                                                         */
 /* ------------------------------------------------------------------------------------------ */
+
+/**
+ * A call through the host's HTTP client (ABI 1.1). Borrowed by the host for the call only.
+ * service names an entry of the host's service directory ("file-storage", "logthon", "vault", or
+ * the name of any plugin): when that service is a plugin loaded in this host the call is
+ * dispatched in-process (no socket; the plugin sees path as its routed path), otherwise it goes to
+ * the base URL the directory has for the name, with path appended. With an empty service, path
+ * must be an absolute http:// or https:// URL.
+ * Retries: only connection failures, and 502/503/504 answers to idempotent methods (GET, HEAD,
+ * PUT, DELETE, OPTIONS), are tried again, with exponential backoff and jitter, within the deadline.
+ */
+typedef struct trm_client_request {
+    uint32_t struct_size;      /**< sizeof(trm_client_request) of the plugin's build */
+    uint32_t max_attempts;     /**< total tries; 0 = host default (3); 1 = never retry */
+    trm_str service;           /**< logical service name, or empty for an absolute URL in path */
+    trm_str method;            /**< "GET", "POST", ...; empty = GET */
+    trm_str path;              /**< path and query ("/files?x=1"), or an absolute URL */
+    const trm_kv* headers;     /**< header_count request headers */
+    size_t header_count;
+    trm_str body;              /**< request body (may be empty) */
+    uint32_t timeout_ms;       /**< total deadline for all tries; 0 = host default (10 s) */
+    uint32_t reserved;         /**< zero */
+} trm_client_request;
+
+/** A response of http_call(). Owned by the host; every view is valid until
+ *  client_response_release(). Read-only for the plugin. */
+typedef struct trm_client_response {
+    uint32_t struct_size;      /**< sizeof(trm_client_response) of the host's build */
+    int32_t status;            /**< HTTP status */
+    const trm_kv* headers;     /**< response headers */
+    size_t header_count;
+    trm_str body;              /**< complete response body */
+    uint32_t attempts;         /**< tries made (1 = no retry) */
+    uint32_t flags;            /**< TRM_CLIENT_* */
+} trm_client_response;
+
+/** trm_client_response.flags: the call was served by a plugin of this host, without a socket. */
+#define TRM_CLIENT_IN_PROCESS 0x1u
 
 /** Opaque per-instance context; identifies the calling plugin to host functions. Host-owned,
  *  valid from create() until destroy() returns. */
@@ -191,7 +231,41 @@ typedef struct trm_host_api {
      *  name under the plugin's namespace). name: [a-zA-Z_][a-zA-Z0-9_]*, copied. */
     trm_status (*counter_add)(trm_host_ctx* ctx, trm_str name, uint64_t delta);
 
-    /* ---- ABI 1.1 and later append here ---- */
+    /* ---- ABI 1.1: HTTP client and service directory, secrets, log levels, metrics ---- */
+
+    /** Call a service synchronously. See trm_client_request. On TRM_OK *out is a response owned by
+     *  the host (any HTTP status, also 4xx/5xx), valid until client_response_release(). Errors (no
+     *  response): TRM_ERR_INVALID (bad request fields), TRM_ERR_NOT_FOUND (unknown service name),
+     *  TRM_ERR_TIMEOUT (the deadline passed), TRM_ERR_UNAVAILABLE (connection refused or broken
+     *  after the allowed tries, or the circuit breaker of that origin is open), TRM_ERR_TOO_LARGE
+     *  (response body above the host's limit). Usable from handle() and from plugin threads. */
+    trm_status (*http_call)(trm_host_ctx* ctx, const struct trm_client_request* request,
+                            struct trm_client_response** out);
+
+    /** Release a response returned by http_call(). NULL is ignored. */
+    void (*client_response_release)(trm_host_ctx* ctx, struct trm_client_response* response);
+
+    /** Read one key of a secret path ("custom-client/config", key "api_key") through the host's
+     *  secret cache. The value is copied into buf (capacity buf_size, NUL-terminated when it fits)
+     *  and *value_len receives its length without the NUL. TRM_ERR_TOO_LARGE when buf is too small
+     *  (*value_len tells the size needed); TRM_ERR_NOT_FOUND when the path or the key does not
+     *  exist; TRM_ERR_FORBIDDEN when the provider refuses access; TRM_ERR_UNAVAILABLE when the
+     *  provider cannot be reached and no value (fresh or within the staleness bound) is cached. */
+    trm_status (*secret_get)(trm_host_ctx* ctx, trm_str path, trm_str key, char* buf,
+                             size_t buf_size, size_t* value_len);
+
+    /** True when a record of this level from this plugin would be kept (per-plugin level, which the
+     *  admin API can change at run time). Lets a plugin skip building expensive records. */
+    bool (*log_enabled)(trm_host_ctx* ctx, int32_t level);
+
+    /** Record value in the plugin's histogram metric name (seconds or any unit; default buckets
+     *  for latencies in seconds). Same naming rule and scoping as counter_add. */
+    trm_status (*histogram_observe)(trm_host_ctx* ctx, trm_str name, double value);
+
+    /** Set the plugin's gauge metric name to value. Same naming rule and scoping as counter_add. */
+    trm_status (*gauge_set)(trm_host_ctx* ctx, trm_str name, double value);
+
+    /* ---- ABI 1.2 and later append here ---- */
 } trm_host_api;
 
 /* ------------------------------------------------------------------------------------------ */
