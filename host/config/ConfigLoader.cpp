@@ -9,6 +9,7 @@
 #include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSONString.h>
+#include <Poco/URI.h>
 
 #include <arpa/inet.h>
 
@@ -45,14 +46,28 @@ const char* const LOG_LEVELS[] = {"none", "fatal", "critical", "error", "warning
 
 const Keys ROOT_KEYS = {"listen", "routes", "listeners", "admin", "plugins_dir", "state_dir", "threads",
                         "queue_size", "limits", "shutdown_timeout_ms", "drain_timeout_ms", "watch", "log",
-                        "plugins"};
-const Keys LISTENER_KEYS = {"name", "listen", "routes", "plugin"};
+                        "plugins", "tls", "client", "secrets", "services", "metrics"};
+const Keys LISTENER_KEYS = {"name", "listen", "routes", "plugin", "tls"};
 const Keys ROUTE_KEYS = {"prefix", "plugin", "strip_prefix", "host"};
 const Keys PLUGIN_ROUTE_KEYS = {"prefix", "strip_prefix", "host"};
-const Keys ADMIN_KEYS = {"listen", "token_file"};
+const Keys ADMIN_KEYS = {"listen", "token_file", "tls"};
+const Keys TLS_KEYS = {"cert_file", "key_file", "ca_file", "client_certs"};
+const Keys CLIENT_KEYS = {"connect_timeout_ms", "timeout_ms", "max_attempts", "backoff_initial_ms", "backoff_max_ms",
+                          "max_per_origin", "max_total", "idle_timeout_ms", "breaker", "max_response_bytes",
+                          "verify_peer", "ca_file"};
+const Keys BREAKER_KEYS = {"failures", "open_ms"};
+const Keys SECRETS_KEYS = {"provider", "ttl_ms", "refresh_ahead_ms", "max_stale_ms", "negative_ttl_ms", "vault",
+                           "files", "env"};
+const Keys VAULT_KEYS = {"address", "token", "token_file", "mount", "kubernetes"};
+const Keys KUBERNETES_KEYS = {"role", "auth_path", "jwt_file"};
+const Keys FILES_KEYS = {"dir"};
+const Keys ENV_KEYS = {"prefix"};
+const Keys METRICS_KEYS = {"on_main"};
+const Keys LOG_FILE_KEYS = {"path", "max_bytes", "keep"};
+const Keys LOGTHON_KEYS = {"enabled", "path", "queue_capacity", "batch_size", "flush_interval_ms"};
 const Keys LIMITS_KEYS = {"max_header_bytes", "max_body_bytes", "request_timeout_ms", "keep_alive_timeout_ms"};
 const Keys WATCH_KEYS = {"enabled", "interval_ms"};
-const Keys LOG_KEYS = {"level"};
+const Keys LOG_KEYS = {"level", "plugins", "format", "console", "file", "logthon", "service_name", "container_name"};
 const Keys PLUGIN_KEYS = {"config", "routes"};
 
 /// An accepted range of integers and how to describe it in messages.
@@ -63,6 +78,10 @@ struct Range
     const char* expected;
 };
 
+const Range ATTEMPTS_RANGE = {1, 20, "an integer from 1 to 20"};
+const Range COUNT_RANGE = {1, 1000000, "an integer from 1 to 1000000"};
+const Range MILLIS_OR_ZERO_RANGE = {0, static_cast<std::uint64_t>(std::numeric_limits<Poco::Timespan::TimeDiff>::max() / 1000),
+                                    "an integer >= 0 (milliseconds)"};
 const Range THREADS_RANGE = {1, 1024, "an integer from 1 to 1024"};
 const Range QUEUE_RANGE = {1, 100000, "an integer from 1 to 100000"};
 const Range BYTES_RANGE = {1, std::numeric_limits<std::size_t>::max(), "a positive integer (bytes)"};
@@ -94,6 +113,10 @@ const std::pair<const char*, Setting> ENVIRONMENT_SETTINGS[] = {
     {"TERRARIUM_WATCH", Setting::Watch},
 };
 const char* const ENVIRONMENT_PREFIX = "TERRARIUM_";
+
+/// The Edge-Terrarium platform's environment names, mapped onto the config (see applyPlatformEnvironment).
+const char* const PLATFORM_VARIABLES[] = {"VAULT_ADDR", "VAULT_TOKEN", "FILE_STORAGE_URL", "LOGTHON_HOST",
+                                          "LOGTHON_PORT", "SERVICE_NAME", "CONTAINER_NAME", "POD_NAME", "HOSTNAME"};
 const char* const CONFIG_FILE_VARIABLE = "TERRARIUM_CONFIG";   // read by main, not here
 
 const std::pair<const char*, Setting> FLAG_SETTINGS[] = {
@@ -531,6 +554,8 @@ std::vector<RouteConfig> parseRoutes(const Var& value, const std::string& key, c
 
 // ---- the file ---------------------------------------------------------------------------------
 
+TlsServerConfig parseTls(const Var& value, const std::string& key);
+
 void parseListeners(const Var& value, Config& config, Sources& sources)
 {
     const std::string key = "listeners";
@@ -573,6 +598,8 @@ void parseListeners(const Var& value, Config& config, Sources& sources)
             route.stripPrefix = false;
             addRoute(listener.routes, routeKeys, std::move(route), pluginKey);
         }
+        if (object->has("tls"))
+            listener.tls = parseTls(object->get("tls"), member(listenerKey, "tls"));
         listener.pluginDefaultRoutes = false;
         config.listeners.push_back(std::move(listener));
         sources.extraListen.push_back(listenKey);
@@ -604,6 +631,208 @@ void parsePlugins(const Var& value, Config& config)
     }
 }
 
+// ---- host services: TLS, client, secrets, directory, log pipeline ---------------------------------
+
+Poco::Timespan millisValue(const Object& object, const std::string& path, const char* key, const Range& range = MILLIS_RANGE)
+{
+    return millis(integerValue(object.get(key), member(path, key), range));
+}
+
+std::string pathValue(const Object& object, const std::string& path, const char* key)
+{
+    return stringValue(object.get(key), member(path, key), "a file path (string)");
+}
+
+TlsServerConfig parseTls(const Var& value, const std::string& key)
+{
+    Object::Ptr object = objectValue(value, key, "an object with \"cert_file\" and \"key_file\"");
+    checkKeys(*object, key, TLS_KEYS);
+    TlsServerConfig tls;
+    if (object->has("cert_file")) tls.certFile = pathValue(*object, key, "cert_file");
+    if (object->has("key_file")) tls.keyFile = pathValue(*object, key, "key_file");
+    if (object->has("ca_file")) tls.caFile = pathValue(*object, key, "ca_file");
+    if (object->has("client_certs")) {
+        tls.clientCerts = stringValue(object->get("client_certs"), member(key, "client_certs"), "\"none\", \"optional\" or \"required\"");
+        if (tls.clientCerts != "none" && tls.clientCerts != "optional" && tls.clientCerts != "required")
+            throw ConfigError(member(key, "client_certs"), "invalid value " + quoted(tls.clientCerts)
+                + "; expected \"none\", \"optional\" or \"required\"");
+    }
+    if (tls.certFile.empty() != tls.keyFile.empty())
+        throw ConfigError(key, std::string("missing ") + (tls.certFile.empty() ? "cert_file" : "key_file")
+            + "; expected both a PEM certificate (cert_file) and its private key (key_file)");
+    if (tls.certFile.empty())
+        throw ConfigError(key, "missing cert_file and key_file; expected the PEM certificate and private key of the listener");
+    if (tls.clientCerts != "none" && tls.caFile.empty())
+        throw ConfigError(member(key, "ca_file"), "missing; client_certs " + quoted(tls.clientCerts)
+            + " needs the PEM CA bundle that signs the client certificates");
+    tls.enabled = true;
+    return tls;
+}
+
+/// Checks a service base URL: http or https, a host, no query or fragment.
+std::string serviceUrl(const std::string& text, const std::string& key)
+{
+    const std::string expected = "an http:// or https:// base URL, e.g. http://127.0.0.1:9000 or https://files.example/api";
+    Poco::URI uri;
+    try {
+        uri = Poco::URI(text);
+    } catch (const Poco::Exception& e) {
+        throw ConfigError(key, "invalid URL " + quoted(text) + " (" + e.message() + "); expected " + expected);
+    }
+    if ((uri.getScheme() != "http" && uri.getScheme() != "https") || uri.getHost().empty()
+        || !uri.getRawQuery().empty() || !uri.getFragment().empty())
+        throw ConfigError(key, "invalid service URL " + quoted(text) + "; expected " + expected);
+    return text;
+}
+
+void parseServices(const Var& value, Config& config)
+{
+    Object::Ptr services = objectValue(value, "services", "an object of service name -> base URL");
+    for (const std::string& name : services->getNames()) {
+        std::string key = member("services", name);
+        if (!isPluginName(name))
+            throw ConfigError(key, "invalid service name " + quoted(name) + "; " + PLUGIN_NAME_EXPECTED);
+        config.services[name] = serviceUrl(stringValue(services->get(name), key, "a base URL (string)"), key);
+    }
+}
+
+void parseClient(const Var& value, ClientConfig& client)
+{
+    const std::string path = "client";
+    Object::Ptr object = objectValue(value, path, "an object");
+    checkKeys(*object, path, CLIENT_KEYS);
+    if (object->has("connect_timeout_ms")) client.connectTimeout = millisValue(*object, path, "connect_timeout_ms");
+    if (object->has("timeout_ms")) client.timeout = millisValue(*object, path, "timeout_ms");
+    if (object->has("max_attempts"))
+        client.maxAttempts = static_cast<unsigned>(integerValue(object->get("max_attempts"), "client.max_attempts", ATTEMPTS_RANGE));
+    if (object->has("backoff_initial_ms")) client.backoffInitial = millisValue(*object, path, "backoff_initial_ms");
+    if (object->has("backoff_max_ms")) client.backoffMax = millisValue(*object, path, "backoff_max_ms");
+    if (object->has("max_per_origin"))
+        client.maxPerOrigin = static_cast<unsigned>(integerValue(object->get("max_per_origin"), "client.max_per_origin", COUNT_RANGE));
+    if (object->has("max_total"))
+        client.maxTotal = static_cast<unsigned>(integerValue(object->get("max_total"), "client.max_total", COUNT_RANGE));
+    if (object->has("idle_timeout_ms")) client.idleTimeout = millisValue(*object, path, "idle_timeout_ms");
+    if (object->has("breaker")) {
+        Object::Ptr breaker = objectValue(object->get("breaker"), "client.breaker", "an object with \"failures\" and \"open_ms\"");
+        checkKeys(*breaker, "client.breaker", BREAKER_KEYS);
+        if (breaker->has("failures"))
+            client.breakerFailures = static_cast<unsigned>(integerValue(breaker->get("failures"), "client.breaker.failures", COUNT_RANGE));
+        if (breaker->has("open_ms")) client.breakerOpen = millisValue(*breaker, "client.breaker", "open_ms");
+    }
+    if (object->has("max_response_bytes"))
+        client.maxResponseBytes = static_cast<std::size_t>(integerValue(object->get("max_response_bytes"), "client.max_response_bytes", BYTES_RANGE));
+    if (object->has("verify_peer")) client.verifyPeer = boolValue(object->get("verify_peer"), "client.verify_peer");
+    if (object->has("ca_file")) client.caFile = pathValue(*object, path, "ca_file");
+    if (client.backoffMax < client.backoffInitial)
+        throw ConfigError("client.backoff_max_ms", "smaller than client.backoff_initial_ms; expected a cap >= the first delay");
+    if (client.maxTotal < client.maxPerOrigin)
+        throw ConfigError("client.max_total", "smaller than client.max_per_origin; expected a total bound >= the per-origin bound");
+}
+
+void parseSecrets(const Var& value, SecretsConfig& secrets)
+{
+    const std::string path = "secrets";
+    Object::Ptr object = objectValue(value, path, "an object");
+    checkKeys(*object, path, SECRETS_KEYS);
+    if (object->has("provider")) {
+        secrets.provider = stringValue(object->get("provider"), "secrets.provider", "\"auto\", \"vault\", \"files\" or \"env\"");
+        if (secrets.provider != "auto" && secrets.provider != "vault" && secrets.provider != "files" && secrets.provider != "env")
+            throw ConfigError("secrets.provider", "invalid provider " + quoted(secrets.provider)
+                + "; expected \"auto\", \"vault\", \"files\" or \"env\"");
+    }
+    if (object->has("ttl_ms")) secrets.ttl = millisValue(*object, path, "ttl_ms");
+    if (object->has("refresh_ahead_ms")) secrets.refreshAhead = millisValue(*object, path, "refresh_ahead_ms", MILLIS_OR_ZERO_RANGE);
+    if (object->has("max_stale_ms")) secrets.maxStale = millisValue(*object, path, "max_stale_ms", MILLIS_OR_ZERO_RANGE);
+    if (object->has("negative_ttl_ms")) secrets.negativeTtl = millisValue(*object, path, "negative_ttl_ms", MILLIS_OR_ZERO_RANGE);
+    if (object->has("vault")) {
+        const std::string vaultPath = "secrets.vault";
+        Object::Ptr vault = objectValue(object->get("vault"), vaultPath, "an object");
+        checkKeys(*vault, vaultPath, VAULT_KEYS);
+        if (vault->has("address"))
+            secrets.vault.address = serviceUrl(stringValue(vault->get("address"), "secrets.vault.address", "a URL (string)"),
+                                               "secrets.vault.address");
+        if (vault->has("token")) secrets.vault.token = stringValue(vault->get("token"), "secrets.vault.token", "a token (string)");
+        if (vault->has("token_file")) secrets.vault.tokenFile = pathValue(*vault, vaultPath, "token_file");
+        if (vault->has("mount"))
+            secrets.vault.mount = nonEmpty(stringValue(vault->get("mount"), "secrets.vault.mount", "a KV v2 mount name (string)"),
+                                           "secrets.vault.mount", "a KV v2 mount name such as \"secret\"");
+        if (vault->has("kubernetes")) {
+            const std::string k8sPath = "secrets.vault.kubernetes";
+            Object::Ptr k8s = objectValue(vault->get("kubernetes"), k8sPath, "an object with \"role\"");
+            checkKeys(*k8s, k8sPath, KUBERNETES_KEYS);
+            if (k8s->has("role")) secrets.vault.kubernetesRole = stringValue(k8s->get("role"), "secrets.vault.kubernetes.role", "a role name (string)");
+            if (k8s->has("auth_path"))
+                secrets.vault.kubernetesAuthPath = nonEmpty(stringValue(k8s->get("auth_path"), "secrets.vault.kubernetes.auth_path",
+                                                                        "an auth mount (string)"), "secrets.vault.kubernetes.auth_path", "an auth mount");
+            if (k8s->has("jwt_file")) secrets.vault.kubernetesJwtFile = pathValue(*k8s, k8sPath, "jwt_file");
+        }
+    }
+    if (object->has("files")) {
+        Object::Ptr files = objectValue(object->get("files"), "secrets.files", "an object with \"dir\"");
+        checkKeys(*files, "secrets.files", FILES_KEYS);
+        if (files->has("dir")) secrets.filesDir = stringValue(files->get("dir"), "secrets.files.dir", "a directory path (string)");
+    }
+    if (object->has("env")) {
+        Object::Ptr env = objectValue(object->get("env"), "secrets.env", "an object with \"prefix\"");
+        checkKeys(*env, "secrets.env", ENV_KEYS);
+        if (env->has("prefix"))
+            secrets.envPrefix = nonEmpty(stringValue(env->get("prefix"), "secrets.env.prefix", "a prefix (string)"),
+                                         "secrets.env.prefix", "a variable name prefix such as \"SECRET_\"");
+    }
+}
+
+void parseLog(const Var& value, Config& config)
+{
+    const std::string path = "log";
+    Object::Ptr log = objectValue(value, path, "an object with \"level\"");
+    checkKeys(*log, path, LOG_KEYS);
+    LogConfig& out = config.log;
+    if (log->has("level"))
+        config.logLevel = logLevel(stringValue(log->get("level"), "log.level", "a log level name (string)"), "log.level");
+    if (log->has("plugins")) {
+        Object::Ptr levels = objectValue(log->get("plugins"), "log.plugins", "an object of plugin name -> log level");
+        for (const std::string& name : levels->getNames()) {
+            std::string key = member("log.plugins", name);
+            if (!isPluginName(name))
+                throw ConfigError(key, "invalid plugin name " + quoted(name) + "; " + PLUGIN_NAME_EXPECTED);
+            out.pluginLevels[name] = logLevel(stringValue(levels->get(name), key, "a log level name (string)"), key);
+        }
+    }
+    if (log->has("format")) {
+        out.format = stringValue(log->get("format"), "log.format", "\"auto\", \"text\" or \"json\"");
+        if (out.format != "auto" && out.format != "text" && out.format != "json")
+            throw ConfigError("log.format", "invalid format " + quoted(out.format) + "; expected \"auto\", \"text\" or \"json\"");
+    }
+    if (log->has("console")) out.console = boolValue(log->get("console"), "log.console");
+    if (log->has("file")) {
+        Object::Ptr file = objectValue(log->get("file"), "log.file", "an object with \"path\"");
+        checkKeys(*file, "log.file", LOG_FILE_KEYS);
+        if (file->has("path")) out.filePath = pathValue(*file, "log.file", "path");
+        if (file->has("max_bytes"))
+            out.fileMaxBytes = static_cast<std::size_t>(integerValue(file->get("max_bytes"), "log.file.max_bytes", BYTES_RANGE));
+        if (file->has("keep")) out.fileKeep = static_cast<unsigned>(integerValue(file->get("keep"), "log.file.keep", COUNT_RANGE));
+    }
+    if (log->has("logthon")) {
+        Object::Ptr logthon = objectValue(log->get("logthon"), "log.logthon", "an object");
+        checkKeys(*logthon, "log.logthon", LOGTHON_KEYS);
+        if (logthon->has("enabled")) out.logthon = boolValue(logthon->get("enabled"), "log.logthon.enabled");
+        if (logthon->has("path")) {
+            out.logthonPath = stringValue(logthon->get("path"), "log.logthon.path", "a path (string)");
+            if (out.logthonPath.empty() || out.logthonPath[0] != '/')
+                throw ConfigError("log.logthon.path", "invalid path " + quoted(out.logthonPath) + "; expected a path starting with '/'");
+        }
+        if (logthon->has("queue_capacity"))
+            out.queueCapacity = static_cast<std::size_t>(integerValue(logthon->get("queue_capacity"), "log.logthon.queue_capacity", COUNT_RANGE));
+        if (logthon->has("batch_size"))
+            out.batchSize = static_cast<std::size_t>(integerValue(logthon->get("batch_size"), "log.logthon.batch_size", COUNT_RANGE));
+        if (logthon->has("flush_interval_ms")) out.flushInterval = millisValue(*logthon, "log.logthon", "flush_interval_ms");
+    }
+    if (log->has("service_name"))
+        out.serviceName = stringValue(log->get("service_name"), "log.service_name", "a name (string)");
+    if (log->has("container_name"))
+        out.containerName = stringValue(log->get("container_name"), "log.container_name", "a name (string)");
+}
+
 void applyFile(const Object& root, Config& config, Sources& sources)
 {
     checkKeys(root, std::string(), ROOT_KEYS);
@@ -623,6 +852,8 @@ void applyFile(const Object& root, Config& config, Sources& sources)
             config.adminAddress = addressValue(admin->get("listen"), "admin.listen");
         if (admin->has("token_file"))
             config.adminTokenFile = stringValue(admin->get("token_file"), "admin.token_file", "a file path (string)");
+        if (admin->has("tls"))
+            config.adminTls = parseTls(admin->get("tls"), "admin.tls");
     }
     if (root.has("plugins_dir"))
         config.pluginsDir = nonEmpty(stringValue(root.get("plugins_dir"), "plugins_dir", "a directory path (string)"),
@@ -662,14 +893,24 @@ void applyFile(const Object& root, Config& config, Sources& sources)
         if (watch->has("interval_ms"))
             config.watchInterval = millis(integerValue(watch->get("interval_ms"), "watch.interval_ms", MILLIS_RANGE));
     }
-    if (root.has("log")) {
-        Object::Ptr log = objectValue(root.get("log"), "log", "an object with \"level\"");
-        checkKeys(*log, "log", LOG_KEYS);
-        if (log->has("level"))
-            config.logLevel = logLevel(stringValue(log->get("level"), "log.level", "a log level name (string)"), "log.level");
-    }
+    if (root.has("log"))
+        parseLog(root.get("log"), config);
     if (root.has("plugins"))
         parsePlugins(root.get("plugins"), config);
+    if (root.has("tls"))
+        config.listeners.front().tls = parseTls(root.get("tls"), "tls");
+    if (root.has("client"))
+        parseClient(root.get("client"), config.client);
+    if (root.has("secrets"))
+        parseSecrets(root.get("secrets"), config.secrets);
+    if (root.has("services"))
+        parseServices(root.get("services"), config);
+    if (root.has("metrics")) {
+        Object::Ptr metrics = objectValue(root.get("metrics"), "metrics", "an object with \"on_main\"");
+        checkKeys(*metrics, "metrics", METRICS_KEYS);
+        if (metrics->has("on_main"))
+            config.metricsOnMain = boolValue(metrics->get("on_main"), "metrics.on_main");
+    }
 }
 
 Object::Ptr parseJson(const std::string& name, const std::string& text)
@@ -767,8 +1008,43 @@ void applySetting(Setting setting, const std::string& key, const std::string& te
     }
 }
 
+/// The Edge-Terrarium names: VAULT_ADDR and VAULT_TOKEN set the Vault provider, FILE_STORAGE_URL and
+/// LOGTHON_HOST/LOGTHON_PORT set directory entries, SERVICE_NAME names the host in shipped records,
+/// CONTAINER_NAME, POD_NAME or HOSTNAME (first set wins) fill log.container_name when the file does not.
+void applyPlatformEnvironment(const ConfigLoader::Overrides& environment, Config& config)
+{
+    auto get = [&](const char* name) -> const std::string* {
+        auto found = environment.find(name);
+        return (found == environment.end() || found->second.empty()) ? nullptr : &found->second;
+    };
+    if (const std::string* address = get("VAULT_ADDR"))
+        config.secrets.vault.address = serviceUrl(*address, "VAULT_ADDR");
+    if (const std::string* token = get("VAULT_TOKEN"))
+        config.secrets.vault.token = *token;
+    if (const std::string* url = get("FILE_STORAGE_URL"))
+        config.services["file-storage"] = serviceUrl(*url, "FILE_STORAGE_URL");
+    if (const std::string* host = get("LOGTHON_HOST")) {
+        const std::string* port = get("LOGTHON_PORT");
+        std::string text = *host;
+        if (text.find("://") == std::string::npos)
+            text = "http://" + text + ":" + (port ? *port : std::string("5000"));
+        config.services["logthon"] = serviceUrl(text, "LOGTHON_HOST");
+    }
+    if (const std::string* service = get("SERVICE_NAME"))
+        config.log.serviceName = *service;
+    if (config.log.containerName.empty()) {
+        for (const char* name : {"CONTAINER_NAME", "POD_NAME", "HOSTNAME"}) {
+            if (const std::string* value = get(name)) {
+                config.log.containerName = *value;
+                break;
+            }
+        }
+    }
+}
+
 void applyEnvironment(const ConfigLoader::Overrides& environment, Config& config, Sources& sources)
 {
+    applyPlatformEnvironment(environment, config);
     for (const auto& [name, value] : environment) {
         if (name.compare(0, std::strlen(ENVIRONMENT_PREFIX), ENVIRONMENT_PREFIX) != 0 || name == CONFIG_FILE_VARIABLE)
             continue;
@@ -839,6 +1115,7 @@ Config build(const std::string& name, const std::string* text, const ConfigLoade
     applyEnvironment(environment, config, sources);
     applyFlags(flags, config, sources);
     checkDistinctAddresses(config, sources);
+    config.log.level = config.logLevel;
     return config;
 }
 
@@ -880,10 +1157,13 @@ ConfigLoader::Overrides ConfigLoader::processEnvironment()
     const std::size_t prefixLength = std::strlen(ENVIRONMENT_PREFIX);
     for (char** entry = environ; entry && *entry; ++entry) {
         std::string_view variable(*entry);
-        if (variable.compare(0, prefixLength, ENVIRONMENT_PREFIX) != 0)
-            continue;
         std::size_t equals = variable.find('=');
         if (equals == std::string_view::npos)
+            continue;
+        std::string_view name = variable.substr(0, equals);
+        bool platform = std::any_of(std::begin(PLATFORM_VARIABLES), std::end(PLATFORM_VARIABLES),
+                                    [&](const char* known) { return name == known; });
+        if (!platform && variable.compare(0, prefixLength, ENVIRONMENT_PREFIX) != 0)
             continue;
         result.emplace(std::string(variable.substr(0, equals)), std::string(variable.substr(equals + 1)));
     }

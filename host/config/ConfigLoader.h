@@ -23,7 +23,9 @@ public:
     /// Parses JSON text as a config file (file = name used in messages).
     static Config parse(const std::string& json, const Overrides& environment, const Overrides& flags);
 
-    /// The TERRARIUM_* variables of this process's environment.
+    /// The TERRARIUM_* variables of this process's environment, and the Edge-Terrarium names
+    /// (VAULT_ADDR, VAULT_TOKEN, FILE_STORAGE_URL, LOGTHON_HOST, LOGTHON_PORT, SERVICE_NAME,
+    /// CONTAINER_NAME, POD_NAME, HOSTNAME) that map onto the config.
     static Overrides processEnvironment();
 
     /// Validates "host:port" (port 0..65535); throws ConfigError(key) otherwise.

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -358,19 +359,28 @@ TEST_CASE("Precedence: defaults < file < environment < flags", "[config][env][fl
     }
 }
 
-TEST_CASE("processEnvironment() collects the TERRARIUM_* variables", "[config][env]")
+TEST_CASE("processEnvironment() collects the TERRARIUM_* variables and the platform names", "[config][env]")
 {
     ::setenv("TERRARIUM_UNIT_TEST_PROBE", "a=b", 1);
     ::setenv("NOT_TERRARIUM_UNIT_TEST_PROBE", "x", 1);
+    ::setenv("FILE_STORAGE_URL", "http://files:9000", 1);
     ConfigLoader::Overrides environment = ConfigLoader::processEnvironment();
     ::unsetenv("TERRARIUM_UNIT_TEST_PROBE");
     ::unsetenv("NOT_TERRARIUM_UNIT_TEST_PROBE");
+    ::unsetenv("FILE_STORAGE_URL");
 
     REQUIRE(environment.count("TERRARIUM_UNIT_TEST_PROBE") == 1);
     CHECK(environment.at("TERRARIUM_UNIT_TEST_PROBE") == "a=b");
     CHECK(environment.count("NOT_TERRARIUM_UNIT_TEST_PROBE") == 0);
-    for (const auto& [name, value] : environment)
-        CHECK(name.rfind("TERRARIUM_", 0) == 0);
+    CHECK(environment.at("FILE_STORAGE_URL") == "http://files:9000");
+    const std::string platform[] = {"VAULT_ADDR", "VAULT_TOKEN", "FILE_STORAGE_URL", "LOGTHON_HOST", "LOGTHON_PORT",
+                                    "SERVICE_NAME", "CONTAINER_NAME", "POD_NAME", "HOSTNAME"};
+    for (const auto& [name, value] : environment) {
+        bool known = name.rfind("TERRARIUM_", 0) == 0
+            || std::find(std::begin(platform), std::end(platform), name) != std::end(platform);
+        INFO(name);
+        CHECK(known);
+    }
 }
 
 // ---- addresses --------------------------------------------------------------------------------
