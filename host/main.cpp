@@ -139,8 +139,22 @@ protected:
         ServerState state;
         RoutingState routing;
         PluginLifecycle lifecycle(config, routing);
-        GatewayHandler gateway(routing, state, config.mainListener().name);
-        AdminHandler admin(lifecycle, *token, state);
+        RequestMetrics requestMetrics;
+        MetricsRegistry metrics;
+        metrics.add("host", [&](PrometheusWriter& w) {
+            w.family("terrarium_build_info", "gauge", "Version of terrariumd and of its plugin ABI.");
+            w.sample("terrarium_build_info", {{"version", TERRARIUM_VERSION},
+                                              {"abi", AbiNegotiation::format(AbiNegotiation::hostMajor(), AbiNegotiation::hostMinor())}},
+                     std::uint64_t(1));
+            w.family("terrarium_ready", "gauge", "1 when the host is serving (plugins' health aside).");
+            w.sample("terrarium_ready", {}, std::uint64_t(state.ready() ? 1 : 0));
+            w.family("terrarium_host_requests_in_flight", "gauge", "Requests being served by all listeners.");
+            w.sample("terrarium_host_requests_in_flight", {}, static_cast<std::uint64_t>(state.inflight()));
+        });
+        metrics.add("requests", [&](PrometheusWriter& w) { requestMetrics.collect(w); });
+        metrics.add("plugins", [&](PrometheusWriter& w) { lifecycle.collectMetrics(w); });
+        GatewayHandler gateway(routing, state, config.mainListener().name, requestMetrics, config.metricsOnMain ? &metrics : nullptr);
+        AdminHandler admin(lifecycle, *token, state, metrics);
 
         std::vector<std::unique_ptr<HttpListener>> listeners;
         try

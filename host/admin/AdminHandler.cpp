@@ -34,8 +34,8 @@ void methodNotAllowed(HttpReply& reply, const std::string& method, const std::st
 
 } // namespace
 
-AdminHandler::AdminHandler(PluginLifecycle& lifecycle, const AdminToken& token, const ServerState& state)
-    : _lifecycle(lifecycle), _token(token), _state(state)
+AdminHandler::AdminHandler(PluginLifecycle& lifecycle, const AdminToken& token, const ServerState& state, const MetricsRegistry& metrics)
+    : _lifecycle(lifecycle), _token(token), _state(state), _metrics(metrics)
 {
 }
 
@@ -91,6 +91,14 @@ Poco::JSON::Object::Ptr AdminHandler::parseBody(const IncomingRequest& request, 
 
 void AdminHandler::handle(const IncomingRequest& request, HttpReply& reply)
 {
+    if (request.path == "/metrics")
+    {
+        if (request.method != "GET" && request.method != "HEAD") return methodNotAllowed(reply, request.method, request.path, "GET, HEAD");
+        reply.setStatus(200);
+        reply.addHeader("Content-Type", PrometheusWriter::contentType());
+        reply.setBody(_metrics.render());
+        return;
+    }
     if (!authorize(request, reply)) return;
     try
     {

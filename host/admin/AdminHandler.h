@@ -3,6 +3,7 @@
 
 #include "admin/AdminToken.h"
 #include "http/HttpHandler.h"
+#include "metrics/MetricsRegistry.h"
 
 #include <Poco/JSON/Object.h>
 
@@ -20,11 +21,12 @@ class ServerState;
 ///   POST   /admin/plugins/{name}/reload   {"config":{...}} optional; hot reload
 ///   DELETE /admin/plugins/{name}          unload
 ///   GET    /admin/status                  host state
-/// Every call needs "Authorization: Bearer <token>"; requests with a foreign Origin are refused.
+///   GET    /metrics                       Prometheus text (no token needed, for scrapers)
+/// Every other call needs "Authorization: Bearer <token>"; requests with a foreign Origin are refused.
 class AdminHandler : public HttpHandler
 {
 public:
-    AdminHandler(PluginLifecycle& lifecycle, const AdminToken& token, const ServerState& state);
+    AdminHandler(PluginLifecycle& lifecycle, const AdminToken& token, const ServerState& state, const MetricsRegistry& metrics);
 
     void handle(const IncomingRequest& request, HttpReply& reply) override;
 
@@ -36,6 +38,7 @@ private:
     PluginLifecycle& _lifecycle;
     const AdminToken& _token;
     const ServerState& _state;
+    const MetricsRegistry& _metrics;
 };
 
 } // namespace terrarium

@@ -4,7 +4,11 @@
 #include "http/IncomingRequest.h"
 #include "plugin/PluginCall.h"
 
+#include "http/JsonText.h"
+
 #include <Poco/Logger.h>
+
+#include <chrono>
 
 namespace terrarium {
 
@@ -14,9 +18,29 @@ Poco::Logger& logger() { return Poco::Logger::get("gateway"); }
 
 } // namespace
 
-GatewayHandler::GatewayHandler(const RoutingState& routing, const ServerState& state, std::string mainListener)
-    : _routing(routing), _state(state), _mainListener(std::move(mainListener))
+GatewayHandler::GatewayHandler(const RoutingState& routing, const ServerState& state, std::string mainListener,
+                               RequestMetrics& metrics, const MetricsRegistry* metricsPage)
+    : _routing(routing), _state(state), _mainListener(std::move(mainListener)), _metrics(metrics), _metricsPage(metricsPage)
 {
+}
+
+void GatewayHandler::ready(const RoutingState& routing, const ServerState& state, HttpReply& reply)
+{
+    bool ready = state.ready();
+    std::string plugins;
+    std::shared_ptr<const RoutingSnapshot> snapshot = routing.load();
+    for (const auto& [name, slot] : snapshot->slots)
+    {
+        PluginSlot::Ref generation = slot->acquire();
+        if (!generation) continue;
+        bool healthy = generation->healthy();
+        ready = ready && healthy;
+        plugins += plugins.empty() ? "" : ",";
+        JsonText::appendString(plugins, name);
+        plugins += healthy ? ":\"healthy\"" : ":\"unhealthy\"";
+    }
+    reply.json(ready ? 200 : 503, std::string("{\"ready\":") + (ready ? "true" : "false") + ",\"state\":\"" + state.phaseName()
+                                      + "\",\"plugins\":{" + plugins + "}}");
 }
 
 void GatewayHandler::handle(const IncomingRequest& request, HttpReply& reply)
@@ -29,13 +53,20 @@ void GatewayHandler::handle(const IncomingRequest& request, HttpReply& reply)
             return;
         }
         if (request.path == "/ready")
+            return ready(_routing, _state, reply);
+        if (_metricsPage && request.path == "/metrics" && (request.method == "GET" || request.method == "HEAD"))
         {
-            bool ready = _state.ready();
-            reply.json(ready ? 200 : 503, std::string("{\"ready\":") + (ready ? "true" : "false") + ",\"state\":\"" + _state.phaseName() + "\"}");
+            reply.setStatus(200);
+            reply.addHeader("Content-Type", PrometheusWriter::contentType());
+            reply.setBody(_metricsPage->render());
             return;
         }
     }
+    dispatch(request, reply);
+}
 
+void GatewayHandler::dispatch(const IncomingRequest& request, HttpReply& reply)
+{
     std::shared_ptr<const RoutingSnapshot> snapshot = _routing.load();
     const RouteTable* table = snapshot->table(request.listener);
     const std::string* host = request.header("Host");
@@ -47,12 +78,16 @@ void GatewayHandler::handle(const IncomingRequest& request, HttpReply& reply)
         return;
     }
     const RouteTable::Entry& route = *match->entry;
+    RouteMetrics& figures = _metrics.route(request.listener, route.prefix, route.plugin);
+    figures.begin();
+    const auto started = std::chrono::steady_clock::now();
     PluginSlot* slot = snapshot->slot(route.plugin);
     PluginSlot::Ref generation = slot ? slot->acquire() : PluginSlot::Ref();
     if (!generation)
     {
         reply.error(503, "plugin_unavailable", "plugin '" + route.plugin + "' serving " + route.prefix + " is not loaded");
         reply.addHeader("Retry-After", "1");
+        figures.end(503, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
         return;
     }
 
@@ -67,6 +102,7 @@ void GatewayHandler::handle(const IncomingRequest& request, HttpReply& reply)
     call.routePrefix = route.prefix;
     call.headers = &request.headers;
     generation->invoke(call, reply);
+    figures.end(reply.status(), std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     slot->count(reply.status());
     if (reply.status() >= 500)
         logger().warning("%s %s -> %d from plugin '%s' generation %Lu", request.method, request.path, reply.status(), route.plugin,

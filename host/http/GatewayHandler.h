@@ -4,22 +4,34 @@
 #include "http/HttpHandler.h"
 #include "http/RoutingSnapshot.h"
 #include "http/ServerState.h"
+#include "metrics/MetricsRegistry.h"
+#include "metrics/RequestMetrics.h"
 
 namespace terrarium {
 
-/// Serves the main and extra listeners: /health and /ready on the main listener, everything else
-/// routed to the plugin generation current at the time the request arrives.
+/// Serves the main and extra listeners: /health, /ready (and /metrics when enabled) on the main
+/// listener, everything else routed to the plugin generation current at the time the request
+/// arrives, with its figures counted per listener, route and plugin.
 class GatewayHandler : public HttpHandler
 {
 public:
-    GatewayHandler(const RoutingState& routing, const ServerState& state, std::string mainListener);
+    /// metricsPage: serve GET /metrics from it on the main listener (nullptr: not on the main listener).
+    GatewayHandler(const RoutingState& routing, const ServerState& state, std::string mainListener,
+                   RequestMetrics& metrics, const MetricsRegistry* metricsPage = nullptr);
 
     void handle(const IncomingRequest& request, HttpReply& reply) override;
 
+    /// /ready's answer: host state and the health capability of every loaded plugin.
+    static void ready(const RoutingState& routing, const ServerState& state, HttpReply& reply);
+
 private:
+    void dispatch(const IncomingRequest& request, HttpReply& reply);
+
     const RoutingState& _routing;
     const ServerState& _state;
     std::string _mainListener;
+    RequestMetrics& _metrics;
+    const MetricsRegistry* _metricsPage;
 };
 
 } // namespace terrarium

@@ -158,7 +158,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSO
             snapshot = buildSnapshot(name, &routes);
         }
         Poco::JSON::Object::Ptr effective = settings ? settings : _config.pluginSettings(name);
-        generation->create(slot->nextGeneration(), effective, slot->counters());
+        generation->create(slot->nextGeneration(), effective, slot->metrics());
         {
             std::lock_guard lock(_stateMutex);
             Loaded loaded;
@@ -183,6 +183,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSO
     {
         if (generation) discard(generation);
         logger().error("cannot load %s: %s (%s)", file, std::string(e.what()), e.code());
+        _loadFailures.fetch_add(1, std::memory_order_relaxed);
         recordFileError(file, e.code(), e.what());
         throw;
     }
@@ -216,7 +217,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::J
             buildSnapshot(name, &routes);   // throws on a route conflict
         }
         Poco::JSON::Object::Ptr kept = settings ? settings : current.settings;
-        generation->create(current.slot->nextGeneration(), kept ? kept : _config.pluginSettings(name), current.slot->counters());
+        generation->create(current.slot->nextGeneration(), kept ? kept : _config.pluginSettings(name), current.slot->metrics());
         {
             std::lock_guard lock(_stateMutex);
             Loaded& loaded = _plugins[name];
@@ -235,6 +236,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::J
         if (generation) discard(generation);
         logger().error("cannot reload plugin '%s' from %s: %s (%s); generation %Lu keeps serving", name, current.file, std::string(e.what()), e.code(),
                        static_cast<Poco::UInt64>(current.generation->number()));
+        _reloadFailures.fetch_add(1, std::memory_order_relaxed);
         recordFileError(current.file, e.code(), e.what());
         throw;
     }
@@ -476,7 +478,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::describeLocked(const Loaded& loaded) co
     out->set("reloads", slot.reloads.load());
 
     Poco::JSON::Object::Ptr counters = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    for (const auto& [name, value] : slot.counters()->values()) counters->set(name, value);
+    for (const auto& [name, value] : slot.metrics()->values()) counters->set(name, value);
     out->set("counters", counters);
     return out;
 }
@@ -545,6 +547,32 @@ bool PluginLifecycle::healthy() const
         if (!ok) return false;
     }
     return true;
+}
+
+} // namespace terrarium
+
+namespace terrarium {
+
+void PluginLifecycle::collectMetrics(PrometheusWriter& writer) const
+{
+    std::lock_guard lock(_stateMutex);
+    writer.family("terrarium_plugin_loaded", "gauge", "1 for every loaded plugin, labelled with its version and generation.");
+    for (const auto& [name, loaded] : _plugins)
+        writer.sample("terrarium_plugin_loaded",
+                      {{"plugin", name}, {"version", loaded.generation->descriptor().version},
+                       {"generation", std::to_string(loaded.generation->number())}},
+                      std::uint64_t(1));
+    writer.family("terrarium_plugin_reloads_total", "counter", "Successful hot reloads per plugin.");
+    for (const auto& [name, slot] : _slots)
+        writer.sample("terrarium_plugin_reloads_total", {{"plugin", name}}, slot->reloads.load());
+    writer.family("terrarium_plugin_load_failures_total", "counter", "Loads and reloads refused (bad file, ABI, create failed, conflicts).");
+    writer.sample("terrarium_plugin_load_failures_total", {{"operation", "load"}}, _loadFailures.load());
+    writer.sample("terrarium_plugin_load_failures_total", {{"operation", "reload"}}, _reloadFailures.load());
+    writer.family("terrarium_plugin_generations_retiring", "gauge", "Replaced generations still finishing requests.");
+    writer.sample("terrarium_plugin_generations_retiring", {}, static_cast<std::uint64_t>(_retiring.size()));
+    writer.family("terrarium_plugin_libraries_lingering", "gauge", "Libraries that stayed mapped after their plugin was unloaded.");
+    writer.sample("terrarium_plugin_libraries_lingering", {}, static_cast<std::uint64_t>(_lingering.size()));
+    for (const auto& [name, slot] : _slots) slot->metrics()->collect(writer, name);
 }
 
 } // namespace terrarium

@@ -3,6 +3,7 @@
 
 #include "config/Config.h"
 #include "http/RoutingSnapshot.h"
+#include "metrics/PrometheusWriter.h"
 #include "plugin/Generation.h"
 #include "plugin/PluginCache.h"
 #include "plugin/PluginError.h"
@@ -12,6 +13,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/Timestamp.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -60,6 +62,10 @@ public:
     /// One plugin's description; throws PluginError("not_found").
     Poco::JSON::Object::Ptr describe(const std::string& name) const;
 
+    /// Writes plugin figures: loaded plugins, reloads, load failures, retiring generations,
+    /// lingering libraries, and every plugin's own metrics.
+    void collectMetrics(PrometheusWriter& writer) const;
+
     /// True when every loaded plugin reports healthy.
     bool healthy() const;
 
@@ -106,6 +112,8 @@ private:
     std::map<std::string, FileError> _fileErrors;
     std::vector<std::shared_ptr<Generation>> _retiring;
     std::vector<std::string> _lingering;
+    std::atomic<std::uint64_t> _loadFailures{0};
+    std::atomic<std::uint64_t> _reloadFailures{0};
 };
 
 } // namespace terrarium

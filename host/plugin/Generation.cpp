@@ -118,10 +118,10 @@ void Generation::readDescriptor()
     }
 }
 
-void Generation::create(std::uint64_t number, Poco::JSON::Object::Ptr settings, std::shared_ptr<PluginCounters> counters)
+void Generation::create(std::uint64_t number, Poco::JSON::Object::Ptr settings, std::shared_ptr<PluginMetrics> metrics)
 {
     _number = number;
-    _context = std::make_unique<PluginContext>(_descriptor.name, std::move(settings), std::move(counters));
+    _context = std::make_unique<PluginContext>(_descriptor.name, std::move(settings), std::move(metrics));
     void* instance = nullptr;
     trm_status status = TRM_ERR_INTERNAL;
     try

@@ -3,7 +3,7 @@
 
 #include "config/Config.h"
 #include "plugin/PluginCall.h"
-#include "plugin/PluginCounters.h"
+#include "plugin/PluginMetrics.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/Timespan.h>
@@ -55,7 +55,7 @@ public:
     Generation& operator=(const Generation&) = delete;
 
     /// Creates the instance with these settings. Throws PluginError("create_failed").
-    void create(std::uint64_t number, Poco::JSON::Object::Ptr settings, std::shared_ptr<PluginCounters> counters);
+    void create(std::uint64_t number, Poco::JSON::Object::Ptr settings, std::shared_ptr<PluginMetrics> metrics);
 
     /// Serves one request into reply; never throws; maps plugin errors to JSON error replies.
     void invoke(const PluginCall& call, HttpReply& reply);

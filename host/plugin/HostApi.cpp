@@ -123,10 +123,38 @@ trm_status adoptBody(trm_response* response, void* data, size_t len, trm_free_fn
 
 trm_status counterAdd(trm_host_ctx* ctx, trm_str name, uint64_t delta) noexcept
 {
-    if (!ctx || !PluginCounters::validName(view(name))) return TRM_ERR_INVALID;
+    if (!ctx || !PluginMetrics::validName(view(name))) return TRM_ERR_INVALID;
     try
     {
-        context(ctx)->counters().add(view(name), delta);
+        context(ctx)->metrics().add(view(name), delta);
+        return TRM_OK;
+    }
+    catch (...)
+    {
+        return TRM_ERR_NO_MEMORY;
+    }
+}
+
+trm_status histogramObserve(trm_host_ctx* ctx, trm_str name, double value) noexcept
+{
+    if (!ctx || !PluginMetrics::validName(view(name)) || value != value) return TRM_ERR_INVALID;
+    try
+    {
+        context(ctx)->metrics().observe(view(name), value);
+        return TRM_OK;
+    }
+    catch (...)
+    {
+        return TRM_ERR_NO_MEMORY;
+    }
+}
+
+trm_status gaugeSet(trm_host_ctx* ctx, trm_str name, double value) noexcept
+{
+    if (!ctx || !PluginMetrics::validName(view(name))) return TRM_ERR_INVALID;
+    try
+    {
+        context(ctx)->metrics().set(view(name), value);
         return TRM_OK;
     }
     catch (...)
@@ -146,6 +174,12 @@ const trm_host_api hostTable = {
     &setBody,
     &adoptBody,
     &counterAdd,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    &histogramObserve,
+    &gaugeSet,
 };
 
 } // namespace

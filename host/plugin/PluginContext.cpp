@@ -8,11 +8,11 @@
 
 namespace terrarium {
 
-PluginContext::PluginContext(std::string name, Poco::JSON::Object::Ptr settings, std::shared_ptr<PluginCounters> counters)
+PluginContext::PluginContext(std::string name, Poco::JSON::Object::Ptr settings, std::shared_ptr<PluginMetrics> metrics)
     : _name(std::move(name)),
       _logger(Poco::Logger::get("plugin." + _name)),
       _settings(settings ? settings : Poco::JSON::Object::Ptr(new Poco::JSON::Object)),
-      _counters(std::move(counters))
+      _metrics(std::move(metrics))
 {
 }
 

@@ -1,7 +1,7 @@
 #ifndef Terrarium_PluginContext_INCLUDED
 #define Terrarium_PluginContext_INCLUDED
 
-#include "plugin/PluginCounters.h"
+#include "plugin/PluginMetrics.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
@@ -15,11 +15,11 @@
 namespace terrarium {
 
 /// What the host knows about one plugin instance when the plugin calls a host function: its name,
-/// logger, configuration and counters. Handed to the plugin as its opaque trm_host_ctx.
+/// logger, configuration and metrics. Handed to the plugin as its opaque trm_host_ctx.
 class PluginContext
 {
 public:
-    PluginContext(std::string name, Poco::JSON::Object::Ptr settings, std::shared_ptr<PluginCounters> counters);
+    PluginContext(std::string name, Poco::JSON::Object::Ptr settings, std::shared_ptr<PluginMetrics> metrics);
 
     const std::string& name() const { return _name; }
 
@@ -30,13 +30,13 @@ public:
     /// returned string stays valid as long as this context. nullptr when absent.
     const std::string* configValue(std::string_view key);
 
-    PluginCounters& counters() const { return *_counters; }
+    PluginMetrics& metrics() const { return *_metrics; }
 
 private:
     std::string _name;
     Poco::Logger& _logger;
     Poco::JSON::Object::Ptr _settings;
-    std::shared_ptr<PluginCounters> _counters;
+    std::shared_ptr<PluginMetrics> _metrics;
     std::mutex _mutex;
     std::map<std::string, std::string, std::less<>> _values;   /// answers already given (stable storage)
 };

@@ -2,7 +2,7 @@
 #define Terrarium_PluginSlot_INCLUDED
 
 #include "plugin/Generation.h"
-#include "plugin/PluginCounters.h"
+#include "plugin/PluginMetrics.h"
 
 #include <array>
 #include <atomic>
@@ -13,7 +13,7 @@
 namespace terrarium {
 
 /// The place of one plugin name: the generation currently serving it (swapped atomically on
-/// reload), request statistics and counters that outlive generations.
+/// reload), request statistics and metrics that outlive generations.
 class PluginSlot
 {
 public:
@@ -43,7 +43,7 @@ public:
         std::shared_ptr<Generation> _generation;
     };
 
-    explicit PluginSlot(std::string name) : _name(std::move(name)), _counters(std::make_shared<PluginCounters>()) {}
+    explicit PluginSlot(std::string name) : _name(std::move(name)), _metrics(std::make_shared<PluginMetrics>()) {}
 
     const std::string& name() const { return _name; }
 
@@ -75,7 +75,7 @@ public:
     /// Requests answered with status class n (1..5); 0 counts anything else.
     std::uint64_t answered(std::size_t statusClass) const { return _byClass[statusClass].load(std::memory_order_relaxed); }
 
-    std::shared_ptr<PluginCounters> counters() const { return _counters; }
+    std::shared_ptr<PluginMetrics> metrics() const { return _metrics; }
 
     /// The number for the next generation (1, 2, ...).
     std::uint64_t nextGeneration() { return ++_generations; }
@@ -86,7 +86,7 @@ public:
 private:
     std::string _name;
     std::shared_ptr<Generation> _current;
-    std::shared_ptr<PluginCounters> _counters;
+    std::shared_ptr<PluginMetrics> _metrics;
     std::array<std::atomic<std::uint64_t>, 6> _byClass{};
     std::atomic<std::uint64_t> _generations{0};
 };
