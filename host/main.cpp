@@ -16,6 +16,7 @@
 #include <Poco/File.h>
 #include <Poco/FormattingChannel.h>
 #include <Poco/Logger.h>
+#include <Poco/Net/SSLManager.h>
 #include <Poco/Path.h>
 #include <Poco/PatternFormatter.h>
 #include <Poco/Thread.h>
@@ -160,8 +161,8 @@ protected:
         try
         {
             for (const auto& l : config.listeners)
-                listeners.push_back(std::make_unique<HttpListener>(l.name, l.address, config.limits, config.threads, config.queueSize, gateway, state));
-            listeners.push_back(std::make_unique<HttpListener>("admin", config.adminAddress, config.limits, 4, 64, admin, state));
+                listeners.push_back(std::make_unique<HttpListener>(l.name, l.address, config.limits, config.threads, config.queueSize, gateway, state, l.tls));
+            listeners.push_back(std::make_unique<HttpListener>("admin", config.adminAddress, config.limits, 4, 64, admin, state, config.adminTls));
         }
         catch (const Poco::Exception& e)
         {
@@ -171,7 +172,7 @@ protected:
         for (auto& l : listeners)
         {
             l->start();
-            log.information("listener '%s' on %s", l->name(), l->boundAddress());
+            log.information("listener '%s' on %s://%s", l->name(), std::string(l->secure() ? "https" : "http"), l->boundAddress());
         }
         std::string listenersFile = Poco::Path(config.stateDir, "listeners.json").toString();
         writeListeners(listenersFile, listeners);
@@ -258,6 +259,12 @@ int main(int argc, char** argv)
     sigaddset(&termination, SIGQUIT);
     pthread_sigmask(SIG_BLOCK, &termination, nullptr);
 
-    terrarium::TerrariumServer server;
-    return server.run(argc, argv);
+    Poco::Net::initializeSSL();
+    int rc;
+    {
+        terrarium::TerrariumServer server;
+        rc = server.run(argc, argv);
+    }
+    Poco::Net::uninitializeSSL();
+    return rc;
 }

@@ -16,9 +16,11 @@ namespace terrarium {
 class HttpListener
 {
 public:
-    /// Binds address ("host:port", port 0 = any free port). Throws Poco::Exception on failure.
+    /// Binds address ("host:port", port 0 = any free port); HTTPS when tls is enabled (TLS 1.2 or
+    /// newer; client certificates per tls.clientCerts). Throws Poco::Exception on failure, naming
+    /// the certificate or key file that could not be used.
     HttpListener(std::string name, const std::string& address, const LimitsConfig& limits, unsigned threads,
-                 unsigned queueSize, HttpHandler& handler, ServerState& state);
+                 unsigned queueSize, HttpHandler& handler, ServerState& state, const TlsServerConfig& tls = TlsServerConfig());
     ~HttpListener();
 
     /// Starts accepting connections.
@@ -35,12 +37,16 @@ public:
     /// The bound address, with the real port ("127.0.0.1:41234").
     std::string boundAddress() const;
 
+    /// True for an HTTPS listener.
+    bool secure() const { return _secure; }
+
 private:
     ConnectionSettings _settings;
     Poco::Net::ServerSocket _socket;
     Poco::ThreadPool _pool;
     std::unique_ptr<Poco::Net::TCPServer> _server;
     bool _stopped = false;
+    bool _secure = false;
 };
 
 } // namespace terrarium
