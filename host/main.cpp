@@ -184,7 +184,7 @@ protected:
         log.information("terrariumd %s ready (plugin ABI %s, plugins dir %s)", std::string(TERRARIUM_VERSION),
                         AbiNegotiation::format(AbiNegotiation::hostMajor(), AbiNegotiation::hostMinor()), config.pluginsDir);
 
-        waitForTerminationRequest();
+        while (waitForSignal() == SIGHUP) reloadConfiguration(config, lifecycle, watcher);
 
         log.information("shutting down: draining %Lu in-flight requests (deadline %d ms)", static_cast<Poco::UInt64>(state.inflight()),
                         static_cast<int>(config.shutdownTimeout.totalMilliseconds()));
@@ -210,6 +210,73 @@ protected:
     }
 
 private:
+    /// Waits for SIGTERM, SIGINT, SIGQUIT (stop) or SIGHUP (reload); main() blocked them in every thread.
+    static int waitForSignal()
+    {
+        sigset_t signals;
+        sigemptyset(&signals);
+        for (int s : {SIGTERM, SIGINT, SIGQUIT, SIGHUP}) sigaddset(&signals, s);
+        int signal = 0;
+        while (sigwait(&signals, &signal) != 0)
+        {
+        }
+        return signal;
+    }
+
+    /// SIGHUP: reads the configuration again and applies what can change while serving (plugin
+    /// settings and routes, by hot-reloading the plugins concerned), then rescans the plugins
+    /// directory. Settings that need a restart are named in the log; a bad file changes nothing.
+    void reloadConfiguration(const Config& running, PluginLifecycle& lifecycle, PluginDirectoryWatcher& watcher)
+    {
+        Poco::Logger& log = Poco::Logger::get("terrariumd");
+        log.information("SIGHUP: reading the configuration again");
+        Config fresh;
+        try
+        {
+            ConfigLoader::Overrides environment = ConfigLoader::processEnvironment();
+            std::string file = _configFile;
+            auto fromEnv = environment.find("TERRARIUM_CONFIG");
+            if (file.empty() && fromEnv != environment.end()) file = fromEnv->second;
+            fresh = ConfigLoader::load(file, environment, _flags);
+        }
+        catch (const ConfigError& e)
+        {
+            log.error("configuration not reloaded, the running one stays: %s", std::string(e.what()));
+            return;
+        }
+        std::vector<std::string> restart;
+        if (fresh.listeners.size() != running.listeners.size()) restart.push_back("listeners");
+        for (std::size_t i = 0; i < fresh.listeners.size() && i < running.listeners.size(); ++i)
+        {
+            const ListenerConfig& a = fresh.listeners[i];
+            const ListenerConfig& b = running.listeners[i];
+            if (a.name != b.name || a.address != b.address || a.tls.certFile != b.tls.certFile || a.tls.keyFile != b.tls.keyFile
+                || a.routes.size() != b.routes.size())
+                restart.push_back("listener '" + b.name + "'");
+        }
+        if (fresh.adminAddress != running.adminAddress) restart.push_back("admin.listen");
+        if (fresh.threads != running.threads) restart.push_back("threads");
+        if (fresh.stateDir != running.stateDir) restart.push_back("state_dir");
+        if (fresh.pluginsDir != running.pluginsDir) restart.push_back("plugins_dir");
+        for (const std::string& what : restart)
+            log.warning("SIGHUP: %s changed in the configuration; it takes effect at the next restart", what);
+
+        for (const std::string& name : lifecycle.applyPluginConfig(fresh.plugins))
+        {
+            log.information("SIGHUP: settings of plugin '%s' changed: reloading it", name);
+            try
+            {
+                lifecycle.reload(name);
+            }
+            catch (const std::exception& e)
+            {
+                log.error("SIGHUP: plugin '%s' keeps its previous generation: %s", name, std::string(e.what()));
+            }
+        }
+        watcher.rescan();
+        log.information("SIGHUP: configuration reloaded");
+    }
+
     static void setupLogging(const std::string& level)
     {
         Poco::AutoPtr<Poco::PatternFormatter> formatter(new Poco::PatternFormatter("%Y-%m-%dT%H:%M:%S.%iZ %p %s: %t"));
@@ -257,6 +324,7 @@ int main(int argc, char** argv)
     sigaddset(&termination, SIGTERM);
     sigaddset(&termination, SIGINT);
     sigaddset(&termination, SIGQUIT);
+    sigaddset(&termination, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &termination, nullptr);
 
     Poco::Net::initializeSSL();

@@ -7,6 +7,7 @@
 #include <Poco/Path.h>
 
 #include <algorithm>
+#include <sstream>
 
 namespace terrarium {
 
@@ -31,7 +32,7 @@ std::string routeList(const std::vector<RouteConfig>& routes)
 } // namespace
 
 PluginLifecycle::PluginLifecycle(const Config& config, RoutingState& routing)
-    : _config(config), _routing(routing), _cache(Poco::Path(config.stateDir, "cache").toString())
+    : _config(config), _routing(routing), _cache(Poco::Path(config.stateDir, "cache").toString()), _pluginConfigs(config.plugins)
 {
     std::lock_guard lock(_stateMutex);
     _routing.publish(buildSnapshot({}, nullptr));
@@ -70,8 +71,8 @@ std::shared_ptr<Generation> PluginLifecycle::open(const std::string& file)
 
 std::vector<RouteConfig> PluginLifecycle::routesFor(const Generation& generation) const
 {
-    auto it = _config.plugins.find(generation.name());
-    if (it != _config.plugins.end() && it->second.routes)
+    auto it = _pluginConfigs.find(generation.name());
+    if (it != _pluginConfigs.end() && it->second.routes)
     {
         std::vector<RouteConfig> routes = *it->second.routes;
         for (auto& r : routes) r.plugin = generation.name();
@@ -157,7 +158,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSO
             slot = slotFor(name);
             snapshot = buildSnapshot(name, &routes);
         }
-        Poco::JSON::Object::Ptr effective = settings ? settings : _config.pluginSettings(name);
+        Poco::JSON::Object::Ptr effective = settings ? settings : configuredSettings(name);
         generation->create(slot->nextGeneration(), effective, slot->metrics());
         {
             std::lock_guard lock(_stateMutex);
@@ -217,7 +218,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::J
             buildSnapshot(name, &routes);   // throws on a route conflict
         }
         Poco::JSON::Object::Ptr kept = settings ? settings : current.settings;
-        generation->create(current.slot->nextGeneration(), kept ? kept : _config.pluginSettings(name), current.slot->metrics());
+        generation->create(current.slot->nextGeneration(), kept ? kept : configuredSettings(name), current.slot->metrics());
         {
             std::lock_guard lock(_stateMutex);
             Loaded& loaded = _plugins[name];
@@ -573,6 +574,47 @@ void PluginLifecycle::collectMetrics(PrometheusWriter& writer) const
     writer.family("terrarium_plugin_libraries_lingering", "gauge", "Libraries that stayed mapped after their plugin was unloaded.");
     writer.sample("terrarium_plugin_libraries_lingering", {}, static_cast<std::uint64_t>(_lingering.size()));
     for (const auto& [name, slot] : _slots) slot->metrics()->collect(writer, name);
+}
+
+} // namespace terrarium
+
+namespace terrarium {
+
+Poco::JSON::Object::Ptr PluginLifecycle::configuredSettings(const std::string& name) const
+{
+    auto it = _pluginConfigs.find(name);
+    if (it != _pluginConfigs.end() && it->second.settings) return it->second.settings;
+    return new Poco::JSON::Object;
+}
+
+std::vector<std::string> PluginLifecycle::applyPluginConfig(const std::map<std::string, PluginConfig>& plugins)
+{
+    auto same = [](const PluginConfig* a, const PluginConfig* b) {
+        auto text = [](const PluginConfig* c) {
+            if (!c) return std::string("{}");
+            std::ostringstream out;
+            if (c->settings) c->settings->stringify(out);
+            out << '|';
+            if (c->routes)
+                for (const auto& r : *c->routes) out << r.host << r.prefix << (r.stripPrefix ? "+" : "-") << ';';
+            else
+                out << "default";
+            return out.str();
+        };
+        return text(a) == text(b);
+    };
+    std::vector<std::string> changed;
+    std::lock_guard operation(_operationMutex);
+    std::lock_guard lock(_stateMutex);
+    for (const auto& [name, loaded] : _plugins)
+    {
+        auto before = _pluginConfigs.find(name);
+        auto after = plugins.find(name);
+        if (!same(before == _pluginConfigs.end() ? nullptr : &before->second, after == plugins.end() ? nullptr : &after->second))
+            changed.push_back(name);
+    }
+    _pluginConfigs = plugins;
+    return changed;
 }
 
 } // namespace terrarium

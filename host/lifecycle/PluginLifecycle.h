@@ -62,6 +62,11 @@ public:
     /// One plugin's description; throws PluginError("not_found").
     Poco::JSON::Object::Ptr describe(const std::string& name) const;
 
+    /// Replaces the configured plugin settings and routes (the "plugins" block, e.g. after the
+    /// config file was read again); they apply to later loads and reloads. Returns the loaded
+    /// plugins whose configured settings or routes changed, to be reloaded by the caller.
+    std::vector<std::string> applyPluginConfig(const std::map<std::string, PluginConfig>& plugins);
+
     /// Writes plugin figures: loaded plugins, reloads, load failures, retiring generations,
     /// lingering libraries, and every plugin's own metrics.
     void collectMetrics(PrometheusWriter& writer) const;
@@ -101,6 +106,7 @@ private:
     bool libraryInUse(const std::string& path) const;
     void discard(const std::shared_ptr<Generation>& generation);
     Poco::JSON::Object::Ptr describeLocked(const Loaded& loaded) const;
+    Poco::JSON::Object::Ptr configuredSettings(const std::string& name) const;
 
     const Config& _config;
     RoutingState& _routing;
@@ -112,6 +118,7 @@ private:
     std::map<std::string, FileError> _fileErrors;
     std::vector<std::shared_ptr<Generation>> _retiring;
     std::vector<std::string> _lingering;
+    std::map<std::string, PluginConfig> _pluginConfigs;   /// the "plugins" block; guarded by _operationMutex
     std::atomic<std::uint64_t> _loadFailures{0};
     std::atomic<std::uint64_t> _reloadFailures{0};
 };

@@ -55,6 +55,7 @@ std::map<std::string, PluginDirectoryWatcher::Signature> PluginDirectoryWatcher:
 
 void PluginDirectoryWatcher::loadAll()
 {
+    std::lock_guard lock(_filesMutex);
     for (const auto& [file, sig] : list())
     {
         Tracked& t = _files[file];
@@ -90,21 +91,34 @@ void PluginDirectoryWatcher::act(const std::string& file, bool known)
 
 void PluginDirectoryWatcher::scan()
 {
+    sweep(false);
+}
+
+void PluginDirectoryWatcher::rescan()
+{
+    logger().information("rescanning %s", _directory);
+    sweep(true);
+}
+
+void PluginDirectoryWatcher::sweep(bool immediate)
+{
+    std::lock_guard lock(_filesMutex);
     std::map<std::string, Signature> now = list();
     for (const auto& [file, sig] : now)
     {
         auto it = _files.find(file);
-        if (it == _files.end())
+        if (it == _files.end() && !immediate)
         {
             _files[file].seen = sig;   // wait one more round: it may still be being written
             continue;
         }
-        Tracked& t = it->second;
-        if (sig != t.seen)
+        Tracked& t = _files[file];
+        if (sig != t.seen && !immediate)
         {
             t.seen = sig;
             continue;
         }
+        t.seen = sig;
         if (t.everHandled && sig == t.handled) continue;
         bool known = t.everHandled;
         t.handled = sig;

@@ -38,6 +38,10 @@ public:
     /// One polling round (public for tests).
     void scan();
 
+    /// Acts on the directory now, without waiting for a quiet period (the operator asked for it,
+    /// e.g. with SIGHUP): loads new files, reloads changed ones, unloads plugins whose file is gone.
+    void rescan();
+
     void run() override;
 
 private:
@@ -58,10 +62,12 @@ private:
 
     std::map<std::string, Signature> list() const;
     void act(const std::string& file, bool known);
+    void sweep(bool immediate);
 
     PluginLifecycle& _lifecycle;
     std::string _directory;
     Poco::Timespan _interval;
+    std::mutex _filesMutex;                 /// one sweep at a time (polling thread, rescan)
     std::map<std::string, Tracked> _files;
     Poco::Thread _thread;
     std::atomic<bool> _running{false};
