@@ -1,14 +1,18 @@
 // FakeHost against hand-written C-style plugins defined in this file: the host table's validation,
-// the status mapping, body ownership, configuration, routing, logs, counters and the lifecycle.
+// the status mapping, body ownership, configuration, routing, logs, counters and the lifecycle; the
+// ABI 1.1 table (http_call, secret_get, log_enabled, histograms, gauges) and the 1.0 emulation.
 #include <terrarium/testing/fake_host.hpp>
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 using terrarium::testing::FakeHost;
 using terrarium::testing::FakeHostError;
@@ -137,8 +141,10 @@ TEST_CASE("handle() results map to HTTP statuses like the host maps them", "[fak
         trm_status result;
         int status;
     };
-    for (Case c : {Case{TRM_ERR_BAD_REQUEST, 400}, Case{TRM_ERR_UNAVAILABLE, 503}, Case{TRM_ERR_INTERNAL, 500}, Case{TRM_ERR_NOT_FOUND, 500},
-                   Case{TRM_ERR_FORBIDDEN, 500}, Case{TRM_AGAIN, 500}, Case{777, 500}, Case{-777, 500}}) {
+    // Mirrors host/plugin/StatusMapping.cpp and Generation::serve (TRM_AGAIN: 503 with Retry-After).
+    for (Case c : {Case{TRM_ERR_BAD_REQUEST, 400}, Case{TRM_ERR_UNAVAILABLE, 503}, Case{TRM_ERR_INTERNAL, 500}, Case{TRM_ERR_NOT_FOUND, 404},
+                   Case{TRM_ERR_FORBIDDEN, 403}, Case{TRM_ERR_TOO_LARGE, 413}, Case{TRM_ERR_TIMEOUT, 504}, Case{TRM_ERR_INVALID, 500},
+                   Case{TRM_AGAIN, 503}, Case{777, 500}, Case{-777, 500}}) {
         static trm_status next;
         next = c.result;
         probe.onHandle = [](trm_response* response) -> trm_status {
@@ -153,6 +159,7 @@ TEST_CASE("handle() results map to HTTP statuses like the host maps them", "[fak
         CHECK(r.header("Content-Type") == std::string("application/json"));
         CHECK(r.body.find("dropped") == std::string::npos);
         CHECK(r.body.find("\"status\":" + std::to_string(c.result)) != std::string::npos);
+        CHECK(r.header("Retry-After") == (c.result == TRM_AGAIN ? std::optional<std::string>("1") : std::nullopt));
     }
 }
 
@@ -451,4 +458,219 @@ TEST_CASE("lifecycle: create once, destroy once, errors before start", "[fakehos
         }
     }
     CHECK(probe.destroys == 0);   // a failed create() is not destroyed
+}
+
+// ---- ABI 1.1 host table ----
+
+TEST_CASE("the host table is 1.1; emulateAbi10() makes it a 1.0 table and refuses 1.1 plugins", "[fakehost][abi11]")
+{
+    std::optional<FakeHost> slot;
+    FakeHost& host = reset(slot);
+    CHECK(host.api()->struct_size == sizeof(trm_host_api));
+    CHECK(host.api()->abi_minor == 1);
+    CHECK(TRM_HOST_HAS(host.api(), gauge_set));
+    host.start();
+
+    FakeHost& old = reset(slot);
+    old.emulateAbi10();
+    CHECK(old.api()->abi_minor == 0);
+    CHECK_FALSE(TRM_HOST_HAS(old.api(), http_call));
+    CHECK_FALSE(TRM_HOST_HAS(old.api(), log_enabled));
+    CHECK(TRM_HOST_HAS(old.api(), counter_add));
+    CHECK(old.tryStart() == TRM_ERR_UNSUPPORTED);   // the probe declares minor 1
+    CHECK(old.lastError().find("plugin ABI 1.1, host ABI 1.0") != std::string::npos);
+
+    FakeHost& compatible = reset(slot);
+    descriptor.abi_minor = 0;
+    compatible.emulateAbi10();
+    compatible.start();
+    static size_t requestSize;
+    descriptor.handle = [](void*, const trm_request* request, trm_response*) -> trm_status {
+        requestSize = request->struct_size;
+        return TRM_OK;
+    };
+    compatible.call("GET", "/api");
+    CHECK(requestSize == offsetof(trm_request, request_id));
+}
+
+TEST_CASE("secret_get: copies when the value fits, TRM_ERR_TOO_LARGE with the size otherwise", "[fakehost][abi11][secrets]")
+{
+    std::optional<FakeHost> slot;
+    FakeHost& host = reset(slot);
+    host.setSecret("p", "k", "abcd");
+    host.setSecret("p", "other", "x");
+    host.setSecretError("denied", TRM_ERR_FORBIDDEN);
+    host.start();
+    auto get = [](std::string_view path, std::string_view key, char* buf, size_t size, size_t* len) {
+        return probe.api->secret_get(probe.ctx, str(path), str(key), buf, size, len);
+    };
+    char buf[8];
+    size_t len = 0;
+    std::memset(buf, '#', sizeof buf);
+    CHECK(get("p", "k", buf, sizeof buf, &len) == TRM_OK);
+    CHECK(len == 4);
+    CHECK(std::string(buf) == "abcd");   // NUL-terminated when there is room
+
+    std::memset(buf, '#', sizeof buf);
+    CHECK(get("p", "k", buf, 4, &len) == TRM_OK);   // fits exactly: no room for the NUL
+    CHECK(len == 4);
+    CHECK(std::string(buf, 5) == "abcd#");
+
+    len = 0;
+    CHECK(get("p", "k", buf, 3, &len) == TRM_ERR_TOO_LARGE);
+    CHECK(len == 4);
+    CHECK(get("p", "k", nullptr, 0, &len) == TRM_ERR_TOO_LARGE);
+    CHECK(len == 4);
+
+    CHECK(get("p", "missing", buf, sizeof buf, &len) == TRM_ERR_NOT_FOUND);
+    CHECK(get("q", "k", buf, sizeof buf, &len) == TRM_ERR_NOT_FOUND);
+    CHECK(get("denied", "k", buf, sizeof buf, &len) == TRM_ERR_FORBIDDEN);
+    CHECK(get("p", "k", buf, sizeof buf, nullptr) == TRM_ERR_INVALID);
+    CHECK(get("p", "k", nullptr, 4, &len) == TRM_ERR_INVALID);
+    CHECK(probe.api->secret_get(probe.ctx, trm_str{nullptr, 1}, str("k"), buf, sizeof buf, &len) == TRM_ERR_INVALID);
+}
+
+TEST_CASE("http_call: validation, defaults, ownership of responses", "[fakehost][abi11][services]")
+{
+    std::optional<FakeHost> slot;
+    FakeHost& host = reset(slot);
+    host.start();
+    trm_kv headers[] = {{str("X-A"), str("1")}};
+    auto request = [&headers](std::string_view service, std::string_view method, std::string_view path) {
+        trm_client_request r{};
+        r.struct_size = sizeof(trm_client_request);
+        r.service = str(service);
+        r.method = str(method);
+        r.path = str(path);
+        r.headers = headers;
+        r.header_count = 1;
+        return r;
+    };
+    trm_client_response* out = nullptr;
+
+    // No handler: every service is unknown.
+    trm_client_request r = request("file-storage", "", "/files");
+    CHECK(probe.api->http_call(probe.ctx, &r, &out) == TRM_ERR_NOT_FOUND);
+    CHECK(out == nullptr);
+    REQUIRE(host.serviceCalls().size() == 1);
+    CHECK(host.serviceCalls()[0].method == "GET");   // empty method
+
+    host.onServiceCall([](const terrarium::testing::FakeServiceCall& call) {
+        if (call.path == "/throw") throw std::runtime_error("handler failed");
+        terrarium::testing::FakeServiceReply reply;
+        reply.status = 404;
+        reply.body = "nope";
+        reply.headers = {{"X-B", "2"}};
+        return reply;
+    });
+    REQUIRE(probe.api->http_call(probe.ctx, &r, &out) == TRM_OK);
+    REQUIRE(out != nullptr);
+    CHECK(out->struct_size == sizeof(trm_client_response));
+    CHECK(out->status == 404);   // an HTTP error status is a response
+    CHECK(copy(out->body) == "nope");
+    REQUIRE(out->header_count == 1);
+    CHECK(copy(out->headers[0].key) == "X-B");
+    CHECK(out->attempts == 1);
+    CHECK(out->flags == 0);
+    trm_client_response* second = nullptr;
+    REQUIRE(probe.api->http_call(probe.ctx, &r, &second) == TRM_OK);
+    CHECK(host.liveServiceResponses() == 2);
+    probe.api->client_response_release(probe.ctx, out);
+    probe.api->client_response_release(probe.ctx, out);       // a second release is ignored
+    probe.api->client_response_release(probe.ctx, nullptr);   // NULL is ignored
+    CHECK(host.liveServiceResponses() == 1);
+    // `second` is left unreleased: the FakeHost frees it when destroyed.
+
+    trm_client_request bad = request("file-storage", "GET", "/throw");
+    CHECK(probe.api->http_call(probe.ctx, &bad, &out) == TRM_ERR_INTERNAL);
+    size_t before = host.serviceCalls().size();
+    bad = request("file-storage", "GET", "files");
+    CHECK(probe.api->http_call(probe.ctx, &bad, &out) == TRM_ERR_INVALID);
+    bad = request("", "GET", "/files");
+    CHECK(probe.api->http_call(probe.ctx, &bad, &out) == TRM_ERR_INVALID);
+    bad = request("", "GET", "ftp://example.test/");
+    CHECK(probe.api->http_call(probe.ctx, &bad, &out) == TRM_ERR_INVALID);
+    bad = request("file-storage", "GET", "/files");
+    bad.struct_size = static_cast<uint32_t>(offsetof(trm_client_request, timeout_ms));
+    CHECK(probe.api->http_call(probe.ctx, &bad, &out) == TRM_ERR_INVALID);
+    bad = request("file-storage", "GET", "/files");
+    bad.headers = nullptr;
+    CHECK(probe.api->http_call(probe.ctx, &bad, &out) == TRM_ERR_INVALID);
+    trm_kv injected[] = {{str("X-A"), str("1\r\nX-Injected: yes")}};
+    bad = request("file-storage", "GET", "/files");
+    bad.headers = injected;
+    CHECK(probe.api->http_call(probe.ctx, &bad, &out) == TRM_ERR_INVALID);
+    CHECK(probe.api->http_call(probe.ctx, nullptr, &out) == TRM_ERR_INVALID);
+    CHECK(probe.api->http_call(probe.ctx, &r, nullptr) == TRM_ERR_INVALID);
+    CHECK(host.serviceCalls().size() == before);   // refused calls never reach the handler
+    bad = request("", "DELETE", "https://example.test/x");
+    CHECK(probe.api->http_call(probe.ctx, &bad, &out) == TRM_OK);
+    probe.api->client_response_release(probe.ctx, out);
+    CHECK(host.liveServiceResponses() == 1);
+}
+
+TEST_CASE("ServiceResponse: move-only owner that releases exactly once", "[fakehost][abi11][services]")
+{
+    std::optional<FakeHost> slot;
+    FakeHost& host = reset(slot);
+    host.onServiceCall([](const terrarium::testing::FakeServiceCall& call) {
+        terrarium::testing::FakeServiceReply reply;
+        reply.body = call.path;
+        reply.headers = {{"Content-Type", "text/plain"}, {"X-Path", call.path}};
+        reply.attempts = 3;
+        reply.inProcess = true;
+        return reply;
+    });
+    host.start();
+    terrarium::Host wrapper(probe.api, probe.ctx);
+    REQUIRE(wrapper.hasServices());
+    {
+        terrarium::ServiceResponse a = wrapper.call("file-storage", "GET", "/a");
+        CHECK(a.status() == 200);
+        CHECK(a.body() == "/a");
+        CHECK(a.header("x-path") == std::optional<std::string_view>("/a"));
+        CHECK(a.header("missing") == std::nullopt);
+        CHECK(a.headerCount() == 2);
+        CHECK(a.headerAt(1).first == "X-Path");
+        CHECK(a.attempts() == 3);
+        CHECK(a.inProcess());
+        terrarium::ServiceResponse b = std::move(a);
+        CHECK(a.status() == 0);   // moved from: empty, safe to read
+        CHECK(a.body().empty());
+        CHECK(a.headerCount() == 0);
+        CHECK(b.body() == "/a");
+        CHECK(host.liveServiceResponses() == 1);
+        terrarium::ServiceResponse c = wrapper.call("file-storage", "GET", "/c");
+        CHECK(host.liveServiceResponses() == 2);
+        c = std::move(b);   // releases the response c held
+        CHECK(host.liveServiceResponses() == 1);
+        CHECK(c.body() == "/a");
+    }
+    CHECK(host.liveServiceResponses() == 0);
+}
+
+TEST_CASE("log_enabled, histograms and gauges: levels and names", "[fakehost][abi11][log]")
+{
+    std::optional<FakeHost> slot;
+    FakeHost& host = reset(slot);
+    host.start();
+    CHECK(probe.api->log_enabled(probe.ctx, TRM_LOG_TRACE));
+    host.setLogLevel(TRM_LOG_INFO);
+    CHECK_FALSE(probe.api->log_enabled(probe.ctx, TRM_LOG_DEBUG));
+    CHECK(probe.api->log_enabled(probe.ctx, TRM_LOG_INFO));
+    CHECK(probe.api->log_enabled(probe.ctx, 99));   // clamped to ERROR
+    CHECK_FALSE(probe.api->log_enabled(probe.ctx, -5));
+    probe.api->log(probe.ctx, TRM_LOG_DEBUG, str("dropped"), nullptr, 0);
+    probe.api->log(probe.ctx, TRM_LOG_WARN, str("kept"), nullptr, 0);
+    CHECK(host.logs().size() == 1);
+    CHECK_FALSE(host.logged("dropped"));
+
+    CHECK(probe.api->histogram_observe(probe.ctx, str("latency_seconds"), 0.125) == TRM_OK);
+    CHECK(probe.api->histogram_observe(probe.ctx, str("latency_seconds"), std::nan("")) == TRM_ERR_INVALID);
+    CHECK(probe.api->histogram_observe(probe.ctx, str("bad-name"), 1) == TRM_ERR_INVALID);
+    CHECK(probe.api->gauge_set(probe.ctx, str("depth"), 3) == TRM_OK);
+    CHECK(probe.api->gauge_set(probe.ctx, str("depth"), -1.5) == TRM_OK);
+    CHECK(probe.api->gauge_set(probe.ctx, str("9lives"), 1) == TRM_ERR_INVALID);
+    CHECK(host.observations("latency_seconds") == std::vector<double>{0.125});
+    CHECK(host.gauges() == std::map<std::string, double>{{"depth", -1.5}});
 }

@@ -46,10 +46,11 @@ foreach(f ${expected})
     message(FATAL_ERROR "FAILED: the dev component did not install ${f} (into ${prefix})")
   endif()
 endforeach()
-# The dev component holds the SDK only (no daemon, no plugins, no test binaries).
+# The dev component holds the SDK only (no daemon, no plugins, no test binaries), and its
+# package documentation (Debian changelog and copyright).
 file(GLOB_RECURSE installed RELATIVE ${prefix} ${prefix}/*)
 foreach(f ${installed})
-  if(NOT f MATCHES "^(${INCLUDEDIR}/terrarium/|${LIBDIR}/cmake/Terrarium/|${DATADIR}/terrarium/examples/)")
+  if(NOT f MATCHES "^(${INCLUDEDIR}/terrarium/|${LIBDIR}/cmake/Terrarium/|${DATADIR}/terrarium/examples/|${DATADIR}/doc/terrarium-dev/)")
     message(FATAL_ERROR "FAILED: the dev component installed an unexpected file: ${f}")
   endif()
 endforeach()

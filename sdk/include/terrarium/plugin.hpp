@@ -15,11 +15,19 @@
 // load, a throwing handle() answers 500, and the exception's message is logged through the host.
 // Route helpers: route(prefix) strips the prefix, route(prefix, terrarium::KeepPrefix) keeps it,
 // routeForHost(host, prefix, ...) binds a route to one Host header.
+//
+// ABI 1.1 host services (Host::call/fetch, secret/findSecret, logEnabled, observe/gauge,
+// Request::requestId) check the host's table before use. By default a plugin declares that it needs
+// a 1.1 host; to load on 1.0 hosts too, define TERRARIUM_PLUGIN_MIN_ABI_MINOR 0 before including
+// this header and test Host::hasServices() before call()/fetch() (they throw TRM_ERR_UNSUPPORTED
+// on a 1.0 host; secret() too; logEnabled() is then always true, observe()/gauge() do nothing).
 #ifndef TERRARIUM_PLUGIN_HPP
 #define TERRARIUM_PLUGIN_HPP
 
 #include "terrarium/plugin.h"
 
+#include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -30,6 +38,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace terrarium {
 
@@ -75,13 +84,137 @@ private:
     std::string _message;
 };
 
+namespace detail {
+
+inline bool equalsNoCase(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+        if (x != y) return false;
+    }
+    return true;
+}
+
+/// "TRM_ERR_TIMEOUT (-7)" for a status.
+inline std::string describeStatus(trm_status status) {
+    const char* name = nullptr;
+    switch (status) {
+    case TRM_OK: name = "TRM_OK"; break;
+    case TRM_AGAIN: name = "TRM_AGAIN"; break;
+    case TRM_ERR_INTERNAL: name = "TRM_ERR_INTERNAL"; break;
+    case TRM_ERR_INVALID: name = "TRM_ERR_INVALID"; break;
+    case TRM_ERR_NOT_FOUND: name = "TRM_ERR_NOT_FOUND"; break;
+    case TRM_ERR_NO_MEMORY: name = "TRM_ERR_NO_MEMORY"; break;
+    case TRM_ERR_UNSUPPORTED: name = "TRM_ERR_UNSUPPORTED"; break;
+    case TRM_ERR_TOO_LARGE: name = "TRM_ERR_TOO_LARGE"; break;
+    case TRM_ERR_TIMEOUT: name = "TRM_ERR_TIMEOUT"; break;
+    case TRM_ERR_UNAVAILABLE: name = "TRM_ERR_UNAVAILABLE"; break;
+    case TRM_ERR_FORBIDDEN: name = "TRM_ERR_FORBIDDEN"; break;
+    case TRM_ERR_BAD_REQUEST: name = "TRM_ERR_BAD_REQUEST"; break;
+    default: name = "unknown status"; break;
+    }
+    return std::string(name) + " (" + std::to_string(status) + ")";
+}
+
+/// Overwrites len bytes at data with zeros in a way the compiler does not remove.
+inline void wipe(void* data, size_t len) noexcept {
+    volatile unsigned char* p = static_cast<volatile unsigned char*>(data);
+    while (len--) *p++ = 0;
+}
+
+/// Wipes a buffer when the scope ends, also on an exception.
+class WipeOnExit {
+public:
+    WipeOnExit(void* data, size_t len) noexcept : _data(data), _len(len) {}
+    WipeOnExit(const WipeOnExit&) = delete;
+    WipeOnExit& operator=(const WipeOnExit&) = delete;
+    ~WipeOnExit() { wipe(_data, _len); }
+private:
+    void* _data;
+    size_t _len;
+};
+
+} // namespace detail
+
+/// Per-call settings of Host::call() and Host::fetch(); 0 takes the host's default.
+struct CallOptions {
+    uint32_t timeoutMs = 0;    ///< total deadline for all tries (host default 10 s)
+    uint32_t maxAttempts = 0;  ///< total tries (host default 3; 1 = never retry)
+};
+
+/// The answer of Host::call()/fetch(): any HTTP status, also 4xx/5xx. Owns the host's response and
+/// releases it on destruction; every view it returns is valid as long as this object lives.
+class ServiceResponse {
+public:
+    ServiceResponse(ServiceResponse&& other) noexcept : _api(other._api), _ctx(other._ctx), _r(other._r) { other._r = nullptr; }
+    ServiceResponse& operator=(ServiceResponse&& other) noexcept {
+        if (this != &other) {
+            release();
+            _api = other._api;
+            _ctx = other._ctx;
+            _r = other._r;
+            other._r = nullptr;
+        }
+        return *this;
+    }
+    ServiceResponse(const ServiceResponse&) = delete;
+    ServiceResponse& operator=(const ServiceResponse&) = delete;
+    ~ServiceResponse() { release(); }
+
+    /// The HTTP status (0 for a moved-from response).
+    int status() const noexcept { return has(offsetof(trm_client_response, status) + sizeof(int32_t)) ? _r->status : 0; }
+    /// The complete response body.
+    std::string_view body() const noexcept {
+        return has(offsetof(trm_client_response, body) + sizeof(trm_str)) ? view(_r->body) : std::string_view();
+    }
+    /// The value of the first header with this name (case-insensitive), if any.
+    std::optional<std::string_view> header(std::string_view name) const noexcept {
+        for (size_t i = 0; i < headerCount(); ++i)
+            if (detail::equalsNoCase(view(_r->headers[i].key), name)) return view(_r->headers[i].value);
+        return std::nullopt;
+    }
+    /// Number of response headers.
+    size_t headerCount() const noexcept {
+        if (!has(offsetof(trm_client_response, header_count) + sizeof(size_t)) || _r->headers == nullptr) return 0;
+        return _r->header_count;
+    }
+    /// Name and value of header i (i < headerCount()).
+    std::pair<std::string_view, std::string_view> headerAt(size_t i) const noexcept {
+        return {view(_r->headers[i].key), view(_r->headers[i].value)};
+    }
+    /// Tries the host made (1 = no retry).
+    unsigned attempts() const noexcept {
+        return has(offsetof(trm_client_response, attempts) + sizeof(uint32_t)) ? static_cast<unsigned>(_r->attempts) : 0u;
+    }
+    /// True when a plugin of the same host served the call without a socket.
+    bool inProcess() const noexcept {
+        return has(offsetof(trm_client_response, flags) + sizeof(uint32_t)) && (_r->flags & TRM_CLIENT_IN_PROCESS) != 0;
+    }
+
+private:
+    friend class Host;
+    ServiceResponse(const trm_host_api* api, trm_host_ctx* ctx, trm_client_response* r) noexcept : _api(api), _ctx(ctx), _r(r) {}
+    bool has(size_t end) const noexcept { return _r != nullptr && _r->struct_size >= end; }
+    void release() noexcept {
+        if (_r != nullptr) _api->client_response_release(_ctx, _r);
+        _r = nullptr;
+    }
+    const trm_host_api* _api;
+    trm_host_ctx* _ctx;
+    trm_client_response* _r;
+};
+
 /// The host as seen by a plugin instance. Valid from construction until the instance is destroyed.
 class Host {
 public:
     Host(const trm_host_api* api, trm_host_ctx* ctx) noexcept : _api(api), _ctx(ctx) {}
 
     /// Log a record with optional key/value fields (at most 16; further fields are dropped).
+    /// Nothing is built or sent when logEnabled(level) is false.
     void log(LogLevel level, std::string_view message, std::initializer_list<std::pair<std::string_view, std::string_view>> fields = {}) const noexcept {
+        if (!logEnabled(level)) return;
         trm_kv kv[16];
         size_t n = 0;
         for (const auto& f : fields) {
@@ -109,10 +242,127 @@ public:
     /// Add delta to a counter metric named under the plugin's namespace.
     void count(std::string_view name, uint64_t delta = 1) const noexcept { _api->counter_add(_ctx, str(name), delta); }
 
+    // ---- ABI 1.1 ----
+
+    /// True when the host can call services (http_call and client_response_release, ABI 1.1).
+    bool hasServices() const noexcept { return TRM_HOST_HAS(_api, http_call) && TRM_HOST_HAS(_api, client_response_release); }
+
+    /// Calls service (a name of the host's service directory, or a plugin of this host, served
+    /// in-process) with method on path ("/files?x=1"). Throws Error(status) when no response came
+    /// (TRM_ERR_NOT_FOUND unknown service, TRM_ERR_TIMEOUT, TRM_ERR_UNAVAILABLE, ...;
+    /// TRM_ERR_UNSUPPORTED on a 1.0 host); any HTTP status is a response, not an error.
+    ServiceResponse call(std::string_view service, std::string_view method, std::string_view path, std::string_view body = {},
+                         std::initializer_list<std::pair<std::string_view, std::string_view>> headers = {}, CallOptions options = {}) const {
+        return send(service, method, path, body, headers.begin(), headers.size(), options);
+    }
+    /// Like call(), with headers built at run time.
+    ServiceResponse call(std::string_view service, std::string_view method, std::string_view path, std::string_view body,
+                         const std::vector<std::pair<std::string, std::string>>& headers, CallOptions options = {}) const {
+        return send(service, method, path, body, headers.begin(), headers.size(), options);
+    }
+    /// Like call() for an absolute http:// or https:// URL, without the service directory.
+    ServiceResponse fetch(std::string_view method, std::string_view url, std::string_view body = {},
+                          std::initializer_list<std::pair<std::string_view, std::string_view>> headers = {}, CallOptions options = {}) const {
+        return send(std::string_view(), method, url, body, headers.begin(), headers.size(), options);
+    }
+
+    /// The value of key at secret path through the host's secret cache. Throws Error(status) with
+    /// TRM_ERR_NOT_FOUND, TRM_ERR_FORBIDDEN, TRM_ERR_UNAVAILABLE or TRM_ERR_UNSUPPORTED (1.0 host).
+    std::string secret(std::string_view path, std::string_view key) const { return *readSecret(path, key, false); }
+    /// Like secret(), but nothing when the path or key does not exist.
+    std::optional<std::string> findSecret(std::string_view path, std::string_view key) const { return readSecret(path, key, true); }
+
+    /// True when a record of level would be kept (always true on a 1.0 host).
+    bool logEnabled(LogLevel level) const noexcept {
+        return !TRM_HOST_HAS(_api, log_enabled) || _api->log_enabled(_ctx, static_cast<int32_t>(level));
+    }
+    /// Records value in the histogram metric name (nothing on a 1.0 host).
+    void observe(std::string_view name, double value) const noexcept {
+        if (TRM_HOST_HAS(_api, histogram_observe)) _api->histogram_observe(_ctx, str(name), value);
+    }
+    /// Sets the gauge metric name to value (nothing on a 1.0 host).
+    void gauge(std::string_view name, double value) const noexcept {
+        if (TRM_HOST_HAS(_api, gauge_set)) _api->gauge_set(_ctx, str(name), value);
+    }
+
     const trm_host_api* api() const noexcept { return _api; }
     trm_host_ctx* context() const noexcept { return _ctx; }
 
 private:
+    static constexpr size_t inlineHeaders = 16;
+
+    static std::string describeCall(std::string_view service, std::string_view method, std::string_view path) {
+        std::string text = service.empty() ? std::string("fetch ") : "call to service \"" + std::string(service) + "\" ";
+        text += method.empty() ? std::string_view("GET") : method;
+        text += ' ';
+        text += path;
+        return text;
+    }
+
+    template <class Iterator>
+    ServiceResponse send(std::string_view service, std::string_view method, std::string_view path, std::string_view body, Iterator header,
+                         size_t headerCount, const CallOptions& options) const {
+        if (!hasServices())
+            throw Error(TRM_ERR_UNSUPPORTED, describeCall(service, method, path) + " failed: the host offers no service calls (ABI 1.0 host)");
+        trm_kv inlineKv[inlineHeaders];
+        std::vector<trm_kv> moreKv;
+        trm_kv* kv = inlineKv;
+        if (headerCount > inlineHeaders) {
+            moreKv.resize(headerCount);
+            kv = moreKv.data();
+        }
+        for (size_t i = 0; i < headerCount; ++i, ++header) kv[i] = trm_kv{str(header->first), str(header->second)};
+
+        trm_client_request request;
+        std::memset(&request, 0, sizeof request);
+        request.struct_size = static_cast<uint32_t>(sizeof(trm_client_request));
+        request.max_attempts = options.maxAttempts;
+        request.service = str(service);
+        request.method = str(method);
+        request.path = str(path);
+        request.headers = headerCount ? kv : nullptr;
+        request.header_count = headerCount;
+        request.body = str(body);
+        request.timeout_ms = options.timeoutMs;
+
+        trm_client_response* out = nullptr;
+        trm_status status = _api->http_call(_ctx, &request, &out);
+        if (status == TRM_OK && out != nullptr) return ServiceResponse(_api, _ctx, out);
+        if (out != nullptr) _api->client_response_release(_ctx, out);
+        if (status == TRM_OK) status = TRM_ERR_INTERNAL;
+        throw Error(status, describeCall(service, method, path) + " failed: " + detail::describeStatus(status));
+    }
+
+    std::optional<std::string> readSecret(std::string_view path, std::string_view key, bool absentIsNothing) const {
+        auto failure = [&](trm_status status, const char* why) {
+            return Error(status, "secret \"" + std::string(path) + "\" key \"" + std::string(key) + "\": " + why + ": " + detail::describeStatus(status));
+        };
+        if (!TRM_HOST_HAS(_api, secret_get)) throw failure(TRM_ERR_UNSUPPORTED, "the host offers no secrets (ABI 1.0 host)");
+        char buffer[256];
+        detail::WipeOnExit wipeBuffer(buffer, sizeof buffer);
+        size_t length = 0;
+        trm_status status = _api->secret_get(_ctx, str(path), str(key), buffer, sizeof buffer, &length);
+        if (status == TRM_OK) {
+            if (length > sizeof buffer) throw failure(TRM_ERR_INTERNAL, "the host reported a length beyond the buffer");
+            return std::string(buffer, length);
+        }
+        // The value did not fit: read again into a buffer of the size the host asked for (the
+        // value may grow in between when the cache refreshes, hence a few rounds).
+        for (int round = 0; status == TRM_ERR_TOO_LARGE && round < 4; ++round) {
+            std::string value(length + 1, '\0');
+            detail::WipeOnExit wipeValue(&value[0], value.size());
+            size_t needed = 0;
+            status = _api->secret_get(_ctx, str(path), str(key), &value[0], value.size(), &needed);
+            if (status == TRM_OK) {
+                if (needed > value.size()) throw failure(TRM_ERR_INTERNAL, "the host reported a length beyond the buffer");
+                return std::string(value.data(), needed);
+            }
+            length = needed;
+        }
+        if (status == TRM_ERR_NOT_FOUND && absentIsNothing) return std::nullopt;
+        throw failure(status, "cannot be read");
+    }
+
     const trm_host_api* _api;
     trm_host_ctx* _ctx;
 };
@@ -129,6 +379,10 @@ public:
     std::string_view clientAddress() const noexcept { return view(_r->client_address); }
     std::string_view listener() const noexcept { return view(_r->listener); }
     std::string_view routePrefix() const noexcept { return view(_r->route_prefix); }
+    /// The request's id (X-Request-Id as sent, or made by the host); empty on a 1.0 host.
+    std::string_view requestId() const noexcept {
+        return TRM_HAS_FIELD(_r, trm_request, request_id) ? view(_r->request_id) : std::string_view();
+    }
     size_t headerCount() const noexcept { return _r->header_count; }
     std::pair<std::string_view, std::string_view> headerAt(size_t i) const noexcept {
         return {view(_r->headers[i].key), view(_r->headers[i].value)};
@@ -137,22 +391,13 @@ public:
     std::optional<std::string_view> header(std::string_view name) const noexcept {
         for (size_t i = 0; i < _r->header_count; ++i) {
             std::string_view k = view(_r->headers[i].key);
-            if (k.size() == name.size() && equalsNoCase(k, name)) return view(_r->headers[i].value);
+            if (detail::equalsNoCase(k, name)) return view(_r->headers[i].value);
         }
         return std::nullopt;
     }
     const trm_request* raw() const noexcept { return _r; }
 
 private:
-    static bool equalsNoCase(std::string_view a, std::string_view b) noexcept {
-        for (size_t i = 0; i < a.size(); ++i) {
-            char x = a[i], y = b[i];
-            if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-            if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-            if (x != y) return false;
-        }
-        return true;
-    }
     const trm_request* _r;
 };
 

@@ -1,6 +1,6 @@
 // Terrarium plugin SDK: an in-process fake host for unit-testing a plugin without terrariumd.
 //
-// Header-only and dependency-free (C++17 standard library only). It implements the whole ABI 1.0
+// Header-only and dependency-free (C++17 standard library only). It implements the whole ABI 1.1
 // host function table, loads a plugin through its entry function and serves requests directly:
 //
 //     #include <terrarium/testing/fake_host.hpp>    // the plugin's .cpp is compiled into the test
@@ -11,22 +11,47 @@
 //     REQUIRE(r.status == 200);
 //     REQUIRE(host.counter("requests") == 1);
 //
+// The 1.1 host services are scripted by the test:
+//
+//     host.onServiceCall([](const terrarium::testing::FakeServiceCall& c) {
+//         terrarium::testing::FakeServiceReply reply;       // TRM_OK, 200
+//         reply.body = c.service == "file-storage" ? "[]" : "";
+//         return reply;                                      // or set reply.result = TRM_ERR_TIMEOUT
+//     });
+//     host.setSecret("custom-client/config", "api_key", "k-123");
+//     host.setSecretError("locked/path", TRM_ERR_FORBIDDEN);
+//     host.setLogLevel(TRM_LOG_INFO);                        // log_enabled and the records kept
+//     ... host.serviceCalls(), host.liveServiceResponses() == 0, host.gauges(), host.observations("x")
+//
+// host.emulateAbi10() before start() hands the plugin a 1.0 host table and 1.0-sized requests, to
+// test a plugin's fallback path (it must then declare TERRARIUM_PLUGIN_MIN_ABI_MINOR 0).
+//
 // A plugin loaded with dlopen() works the same way: pass the dlsym()'d entry function.
 //
 // What it mirrors from the ABI contract (plugin.h) and the host:
-//  - the descriptor is checked like the host checks it (ABI major equal, minor not newer than 1.0,
+//  - the descriptor is checked like the host checks it (ABI major equal, minor not newer than 1.1,
 //    name [a-z0-9][a-z0-9_-]*, create/destroy/handle present, routes starting with '/');
 //  - response_set_status accepts 100..599, response_add_header refuses an empty name and CR/LF in
 //    name or value (TRM_ERR_INVALID), adopted bodies are freed with their free function exactly
 //    once (also on failure), and a response used after handle() returned is refused;
 //  - handle() results map to HTTP like the host: TRM_OK -> the status set (200 by default),
-//    TRM_ERR_BAD_REQUEST -> 400, TRM_ERR_UNAVAILABLE -> 503, anything else -> 500; on an error
-//    the response the plugin built is dropped and a JSON error body is sent instead;
+//    TRM_ERR_BAD_REQUEST -> 400, TRM_ERR_FORBIDDEN -> 403, TRM_ERR_NOT_FOUND -> 404,
+//    TRM_ERR_TOO_LARGE -> 413, TRM_ERR_UNAVAILABLE -> 503, TRM_ERR_TIMEOUT -> 504, TRM_AGAIN ->
+//    503 with Retry-After: 1, anything else -> 500; on an error the response the plugin built is
+//    dropped and a JSON error body {"error":<code>,"message":...,"plugin":...,"status":<trm_status>}
+//    is sent instead;
 //  - routing over the plugin's default routes: longest prefix on a segment boundary, routes bound
 //    to a Host header first, the routed path stripped (always starting with '/') when the route
 //    strips its prefix; a path no route matches reaches the plugin unchanged;
 //  - config_get: '.'-separated keys into the JSON config object ("" = the whole object), scalars
-//    as text, objects and arrays as JSON, array elements by index ("list.0"); null means absent.
+//    as text, objects and arrays as JSON, array elements by index ("list.0"); null means absent;
+//  - http_call: struct_size must reach timeout_ms; an empty method is GET; a service path must be
+//    empty or start with '/' or '?'; an empty service needs an absolute http(s):// URL; header
+//    names must be non-empty without CR/LF (TRM_ERR_INVALID otherwise); every response handed out
+//    is tracked until client_response_release (liveServiceResponses());
+//  - secret_get: the value is copied when it fits buf_size (NUL-terminated when there is room),
+//    TRM_ERR_TOO_LARGE otherwise, *value_len is the value's length in both cases;
+//  - metric names [a-zA-Z_][a-zA-Z0-9_]* for counters, gauges and histograms (NaN refused).
 #ifndef TERRARIUM_TESTING_FAKE_HOST_HPP
 #define TERRARIUM_TESTING_FAKE_HOST_HPP
 
@@ -36,6 +61,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -420,6 +446,38 @@ struct LogRecord {
     std::optional<std::string> field(std::string_view key) const { return detail::findPair(fields, key); }
 };
 
+/// One http_call() the plugin made, as the host received it.
+struct FakeServiceCall {
+    std::string service;       ///< logical service name; empty for an absolute URL in path
+    std::string method;        ///< "GET" when the plugin left it empty
+    std::string path;          ///< path and query, or the absolute URL
+    std::string body;          ///< request body
+    Headers headers;           ///< request headers in order
+    uint32_t timeoutMs = 0;    ///< as given (0 = host default)
+    uint32_t maxAttempts = 0;  ///< as given (0 = host default)
+};
+
+/// What the fake host answers to one http_call().
+struct FakeServiceReply {
+    trm_status result = TRM_OK;  ///< anything but TRM_OK: http_call fails with it, no response
+    int status = 200;            ///< HTTP status of the response
+    Headers headers;             ///< response headers
+    std::string body;            ///< response body
+    unsigned attempts = 1;       ///< tries reported in the response
+    bool inProcess = false;      ///< sets TRM_CLIENT_IN_PROCESS
+};
+
+namespace detail {
+
+/// A response handed out by http_call(): the C view followed by the storage it points into.
+struct ServiceResponseState : trm_client_response {
+    Headers headerPairs;
+    std::string bodyBytes;
+    std::vector<trm_kv> headerViews;
+};
+
+} // namespace detail
+
 /// A plugin refused to load or a capability failed; status() is the trm_status.
 class FakeHostError : public std::runtime_error {
 public:
@@ -433,14 +491,15 @@ private:
     trm_status _status;
 };
 
-/// An in-process host for one plugin instance: implements the ABI 1.0 host table, records logs
-/// and counters, and serves requests synchronously. call(), logs() and counters() are thread-safe.
+/// An in-process host for one plugin instance: implements the ABI 1.1 host table, records logs,
+/// metrics and service calls, and serves requests synchronously. call(), the host functions and
+/// every accessor and setter of recorded or scripted state are thread-safe.
 class FakeHost {
 public:
     /// The ABI version this fake host implements.
     static constexpr uint16_t abiMajor = 1;
     /// The ABI minor this fake host implements (a plugin needing a newer minor is refused).
-    static constexpr uint16_t abiMinor = 0;
+    static constexpr uint16_t abiMinor = 1;
     static_assert(TERRARIUM_ABI_MAJOR == 1, "FakeHost implements ABI 1.x; update it with plugin.h");
 
     /// A host for the plugin behind entry, with an empty configuration.
@@ -455,7 +514,7 @@ public:
     /// A host whose plugin configuration is given as flat '.'-separated keys and text values.
     FakeHost(trm_plugin_entry_fn entry, FlatConfig config) : _entry(entry), _config(std::move(config))
     {
-        _api.struct_size = static_cast<uint32_t>(offsetof(trm_host_api, counter_add) + sizeof(_api.counter_add));
+        _api.struct_size = static_cast<uint32_t>(sizeof(trm_host_api));
         _api.abi_major = abiMajor;
         _api.abi_minor = abiMinor;
         _api.log = &FakeHost::hostLog;
@@ -465,13 +524,39 @@ public:
         _api.response_set_body = &FakeHost::hostSetBody;
         _api.response_adopt_body = &FakeHost::hostAdoptBody;
         _api.counter_add = &FakeHost::hostCounterAdd;
+        _api.http_call = &FakeHost::hostHttpCall;
+        _api.client_response_release = &FakeHost::hostClientResponseRelease;
+        _api.secret_get = &FakeHost::hostSecretGet;
+        _api.log_enabled = &FakeHost::hostLogEnabled;
+        _api.histogram_observe = &FakeHost::hostHistogramObserve;
+        _api.gauge_set = &FakeHost::hostGaugeSet;
     }
 
     FakeHost(const FakeHost&) = delete;
     FakeHost& operator=(const FakeHost&) = delete;
 
-    /// Destroys the plugin instance if it was created.
-    ~FakeHost() { stop(); }
+    /// Destroys the plugin instance if it was created, and frees service responses never released.
+    ~FakeHost()
+    {
+        stop();
+        for (auto* response : _serviceResponses) delete static_cast<detail::ServiceResponseState*>(response);
+    }
+
+    /// Makes this host a 1.0 host (call before start()): the table ends after counter_add with
+    /// abi_minor 0, and requests are 1.0-sized (no request_id). Throws std::logic_error after start().
+    void emulateAbi10()
+    {
+        if (_started) throw std::logic_error("FakeHost::emulateAbi10() after start()");
+        _api.struct_size = static_cast<uint32_t>(offsetof(trm_host_api, counter_add) + sizeof(_api.counter_add));
+        _api.abi_minor = 0;
+        _api.http_call = nullptr;
+        _api.client_response_release = nullptr;
+        _api.secret_get = nullptr;
+        _api.log_enabled = nullptr;
+        _api.histogram_observe = nullptr;
+        _api.gauge_set = nullptr;
+        _requestStructSize = static_cast<uint32_t>(offsetof(trm_request, request_id));
+    }
 
     /// Calls the entry function, checks the descriptor and creates the instance; throws FakeHostError on failure.
     void start()
@@ -537,8 +622,9 @@ public:
         kv.reserve(headers.size());
         for (const auto& h : headers) kv.push_back(trm_kv{str(h.first), str(h.second)});
 
+        std::string requestId = nextRequestId();
         trm_request request{};
-        request.struct_size = static_cast<uint32_t>(sizeof(trm_request));
+        request.struct_size = _requestStructSize;
         request.method = str(method);
         request.path = str(routedPath);
         request.original_path = str(originalPath);
@@ -549,6 +635,7 @@ public:
         request.client_address = str(_clientAddress);
         request.listener = str(_listener);
         request.route_prefix = str(routePrefix);
+        if (TRM_HAS_FIELD(&request, trm_request, request_id)) request.request_id = str(requestId);
 
         detail::ResponseState state;
         state.adoptedCounter = &_adoptedBodies;
@@ -568,19 +655,26 @@ public:
             out.headers = std::move(state.headers);
             out.body = state.bodyBytes();
         } else {
-            const char* reason = "internal error";
-            if (result == TRM_ERR_BAD_REQUEST) {
-                out.status = 400;
-                reason = "bad request";
-            } else if (result == TRM_ERR_UNAVAILABLE) {
-                out.status = 503;
-                reason = "service unavailable";
-            } else {
-                out.status = 500;
+            const char* code = "plugin_error";
+            out.status = 500;
+            switch (result) {
+            case TRM_AGAIN: out.status = 503; code = "try_again"; break;
+            case TRM_ERR_BAD_REQUEST: out.status = 400; code = "bad_request"; break;
+            case TRM_ERR_FORBIDDEN: out.status = 403; code = "forbidden"; break;
+            case TRM_ERR_NOT_FOUND: out.status = 404; code = "not_found"; break;
+            case TRM_ERR_TOO_LARGE: out.status = 413; code = "payload_too_large"; break;
+            case TRM_ERR_UNAVAILABLE: out.status = 503; code = "unavailable"; break;
+            case TRM_ERR_TIMEOUT: out.status = 504; code = "timeout"; break;
+            default:
+                if (result > TRM_AGAIN || result < TRM_ERR_BAD_REQUEST) code = "unknown_status";
+                break;
             }
             out.headers = {{"Content-Type", "application/json"}};
+            if (result == TRM_AGAIN) out.headers.emplace_back("Retry-After", "1");
             out.body = "{\"error\":";
-            ::terrarium::appendJsonString(out.body, reason);
+            ::terrarium::appendJsonString(out.body, code);
+            out.body += ",\"message\":";
+            ::terrarium::appendJsonString(out.body, std::string("plugin '") + (_descriptor->name ? _descriptor->name : "") + "' failed: " + statusName(result));
             out.body += ",\"plugin\":";
             ::terrarium::appendJsonString(out.body, _descriptor->name ? _descriptor->name : "");
             out.body += ",\"status\":" + std::to_string(result) + "}";
@@ -698,10 +792,101 @@ public:
         _listener = std::move(listener);
     }
 
+    /// Sets the request_id of later call()s (by default "fake-request-<n>", n counting from 1).
+    void setRequestId(std::string requestId)
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        _requestId = std::move(requestId);
+    }
+
+    // ---- ABI 1.1 services ----
+
+    /// Answers the plugin's http_call()s from now on (by default every call fails with TRM_ERR_NOT_FOUND,
+    /// like an unknown service). Runs on the plugin's thread, outside the host's lock; an exception
+    /// makes http_call fail with TRM_ERR_INTERNAL.
+    void onServiceCall(std::function<FakeServiceReply(const FakeServiceCall&)> handler)
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        _serviceHandler = std::move(handler);
+    }
+
+    /// A copy of the http_call()s made so far (the valid ones), oldest first.
+    std::vector<FakeServiceCall> serviceCalls() const
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        return _serviceCalls;
+    }
+
+    /// Responses handed out by http_call() and not yet released (0 when the plugin releases them all).
+    size_t liveServiceResponses() const
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        return _serviceResponses.size();
+    }
+
+    /// Sets key of secret path to value.
+    void setSecret(std::string path, std::string key, std::string value)
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        _secrets[std::move(path)][std::move(key)] = std::move(value);
+    }
+
+    /// Makes every read of path fail with error (TRM_ERR_FORBIDDEN, TRM_ERR_UNAVAILABLE, ...);
+    /// TRM_OK removes the error again.
+    void setSecretError(std::string path, trm_status error)
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        if (error == TRM_OK) _secretErrors.erase(path);
+        else _secretErrors[std::move(path)] = error;
+    }
+
+    /// The plugin's log level: log_enabled() is true from minimumLevel up, records below it are
+    /// dropped (default TRM_LOG_TRACE: everything is kept).
+    void setLogLevel(int32_t minimumLevel) noexcept { _logLevel.store(minimumLevel); }
+
+    /// A copy of all gauges (name -> last value set).
+    std::map<std::string, double> gauges() const
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        return {_gauges.begin(), _gauges.end()};
+    }
+
+    /// The values observed in histogram name, oldest first (empty when never observed).
+    std::vector<double> observations(std::string_view name) const
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        auto it = _histograms.find(name);
+        return it == _histograms.end() ? std::vector<double>() : it->second;
+    }
+
 private:
     static trm_str str(std::string_view s) noexcept { return trm_str{s.data(), s.size()}; }
     static FakeHost* self(trm_host_ctx* ctx) noexcept { return reinterpret_cast<FakeHost*>(ctx); }
     trm_host_ctx* context() noexcept { return reinterpret_cast<trm_host_ctx*>(this); }
+
+    std::string nextRequestId()
+    {
+        uint64_t number = ++_requestNumber;
+        std::lock_guard<std::mutex> lock(_mutex);
+        if (_requestId) return *_requestId;
+        return "fake-request-" + std::to_string(number);
+    }
+
+    static int32_t clampLevel(int32_t level) noexcept
+    {
+        return level < TRM_LOG_TRACE ? TRM_LOG_TRACE : (level > TRM_LOG_ERROR ? TRM_LOG_ERROR : level);
+    }
+
+    static bool validMetricName(std::string_view name) noexcept
+    {
+        if (name.empty()) return false;
+        for (size_t i = 0; i < name.size(); ++i) {
+            char c = name[i];
+            bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i > 0 && c >= '0' && c <= '9');
+            if (!ok) return false;
+        }
+        return true;
+    }
 
     void requireStarted(const char* what) const
     {
@@ -743,9 +928,9 @@ private:
         if (d->struct_size < offsetof(trm_plugin_descriptor, handle) + sizeof(d->handle))
             return refuse(TRM_ERR_INVALID, "descriptor struct_size " + std::to_string(d->struct_size) + " is too small");
         std::string versions = "plugin ABI " + std::to_string(d->abi_major) + "." + std::to_string(d->abi_minor) + ", host ABI " +
-                               std::to_string(abiMajor) + "." + std::to_string(abiMinor);
-        if (d->abi_major != abiMajor) return refuse(TRM_ERR_UNSUPPORTED, "ABI major version mismatch: " + versions);
-        if (d->abi_minor > abiMinor) return refuse(TRM_ERR_UNSUPPORTED, "the plugin needs a newer host: " + versions);
+                               std::to_string(_api.abi_major) + "." + std::to_string(_api.abi_minor);
+        if (d->abi_major != _api.abi_major) return refuse(TRM_ERR_UNSUPPORTED, "ABI major version mismatch: " + versions);
+        if (d->abi_minor > _api.abi_minor) return refuse(TRM_ERR_UNSUPPORTED, "the plugin needs a newer host: " + versions);
         if (!validName(d->name)) return refuse(TRM_ERR_INVALID, "invalid plugin name (must match [a-z0-9][a-z0-9_-]*)");
         if (d->version == nullptr) return refuse(TRM_ERR_INVALID, "the descriptor has no version");
         if (d->create == nullptr || d->destroy == nullptr || d->handle == nullptr)
@@ -816,7 +1001,8 @@ private:
         if (ctx == nullptr) return;
         try {
             LogRecord record;
-            record.level = level < TRM_LOG_TRACE ? TRM_LOG_TRACE : (level > TRM_LOG_ERROR ? TRM_LOG_ERROR : level);
+            record.level = clampLevel(level);
+            if (record.level < self(ctx)->_logLevel.load()) return;
             record.message = std::string(detail::viewOf(message).value_or(std::string_view()));
             if (fields != nullptr) {
                 for (size_t i = 0; i < fieldCount; ++i)
@@ -904,18 +1090,173 @@ private:
     static trm_status hostCounterAdd(trm_host_ctx* ctx, trm_str name, uint64_t delta)
     {
         auto n = detail::viewOf(name);
-        if (ctx == nullptr || !n || n->empty()) return TRM_ERR_INVALID;
-        for (size_t i = 0; i < n->size(); ++i) {
-            char c = (*n)[i];
-            bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i > 0 && c >= '0' && c <= '9');
-            if (!ok) return TRM_ERR_INVALID;
-        }
+        if (ctx == nullptr || !n || !validMetricName(*n)) return TRM_ERR_INVALID;
         FakeHost* host = self(ctx);
         try {
             std::lock_guard<std::mutex> lock(host->_mutex);
             auto it = host->_counters.find(*n);
             if (it == host->_counters.end()) it = host->_counters.emplace(std::string(*n), 0).first;
             it->second += delta;
+        } catch (...) {
+            return TRM_ERR_NO_MEMORY;
+        }
+        return TRM_OK;
+    }
+
+    static bool validHeaders(const trm_kv* headers, size_t count, Headers& out)
+    {
+        if (headers == nullptr && count != 0) return false;
+        for (size_t i = 0; i < count; ++i) {
+            auto n = detail::viewOf(headers[i].key);
+            auto v = detail::viewOf(headers[i].value);
+            if (!n || !v || n->empty()) return false;
+            if (n->find_first_of("\r\n") != std::string_view::npos || v->find_first_of("\r\n") != std::string_view::npos) return false;
+            out.emplace_back(std::string(*n), std::string(*v));
+        }
+        return true;
+    }
+
+    static bool startsWith(std::string_view text, std::string_view prefix) noexcept { return text.substr(0, prefix.size()) == prefix; }
+
+    static trm_status hostHttpCall(trm_host_ctx* ctx, const trm_client_request* request, trm_client_response** out)
+    {
+        if (ctx == nullptr || out == nullptr || !TRM_HAS_FIELD(request, trm_client_request, timeout_ms)) return TRM_ERR_INVALID;
+        *out = nullptr;
+        FakeHost* host = self(ctx);
+        try {
+            auto service = detail::viewOf(request->service);
+            auto method = detail::viewOf(request->method);
+            auto path = detail::viewOf(request->path);
+            auto body = detail::viewOf(request->body);
+            if (!service || !method || !path || !body) return TRM_ERR_INVALID;
+            FakeServiceCall call;
+            if (!validHeaders(request->headers, request->header_count, call.headers)) return TRM_ERR_INVALID;
+            if (service->empty() ? !(startsWith(*path, "http://") || startsWith(*path, "https://"))
+                                 : !(path->empty() || path->front() == '/' || path->front() == '?'))
+                return TRM_ERR_INVALID;
+            call.service = std::string(*service);
+            call.method = method->empty() ? std::string("GET") : std::string(*method);
+            call.path = std::string(*path);
+            call.body = std::string(*body);
+            call.timeoutMs = request->timeout_ms;
+            call.maxAttempts = request->max_attempts;
+
+            std::function<FakeServiceReply(const FakeServiceCall&)> handler;
+            {
+                std::lock_guard<std::mutex> lock(host->_mutex);
+                host->_serviceCalls.push_back(call);
+                handler = host->_serviceHandler;
+            }
+            FakeServiceReply reply;
+            if (handler) {
+                try {
+                    reply = handler(call);
+                } catch (const std::bad_alloc&) {
+                    return TRM_ERR_NO_MEMORY;
+                } catch (...) {
+                    return TRM_ERR_INTERNAL;
+                }
+            } else {
+                reply.result = TRM_ERR_NOT_FOUND;
+            }
+            if (reply.result != TRM_OK) return reply.result;
+
+            auto* state = new detail::ServiceResponseState();
+            trm_client_response* response = state;
+            try {
+                state->headerPairs = std::move(reply.headers);
+                state->bodyBytes = std::move(reply.body);
+                state->headerViews.reserve(state->headerPairs.size());
+                for (const auto& h : state->headerPairs) state->headerViews.push_back(trm_kv{str(h.first), str(h.second)});
+                state->struct_size = static_cast<uint32_t>(sizeof(trm_client_response));
+                state->status = reply.status;
+                state->headers = state->headerViews.empty() ? nullptr : state->headerViews.data();
+                state->header_count = state->headerViews.size();
+                state->body = str(state->bodyBytes);
+                state->attempts = static_cast<uint32_t>(reply.attempts);
+                state->flags = reply.inProcess ? TRM_CLIENT_IN_PROCESS : 0u;
+                std::lock_guard<std::mutex> lock(host->_mutex);
+                host->_serviceResponses.insert(response);
+            } catch (...) {
+                delete state;
+                throw;
+            }
+            *out = response;
+            return TRM_OK;
+        } catch (const std::bad_alloc&) {
+            return TRM_ERR_NO_MEMORY;
+        } catch (...) {
+            return TRM_ERR_INTERNAL;
+        }
+    }
+
+    static void hostClientResponseRelease(trm_host_ctx* ctx, trm_client_response* response)
+    {
+        if (ctx == nullptr || response == nullptr) return;
+        FakeHost* host = self(ctx);
+        {
+            std::lock_guard<std::mutex> lock(host->_mutex);
+            if (host->_serviceResponses.erase(response) == 0) return;   // not ours, or released twice
+        }
+        delete static_cast<detail::ServiceResponseState*>(response);
+    }
+
+    static trm_status hostSecretGet(trm_host_ctx* ctx, trm_str path, trm_str key, char* buf, size_t bufSize, size_t* valueLen)
+    {
+        auto p = detail::viewOf(path);
+        auto k = detail::viewOf(key);
+        if (ctx == nullptr || valueLen == nullptr || !p || !k || (buf == nullptr && bufSize != 0)) return TRM_ERR_INVALID;
+        FakeHost* host = self(ctx);
+        try {
+            std::lock_guard<std::mutex> lock(host->_mutex);
+            auto error = host->_secretErrors.find(*p);
+            if (error != host->_secretErrors.end()) return error->second;
+            auto secrets = host->_secrets.find(*p);
+            if (secrets == host->_secrets.end()) return TRM_ERR_NOT_FOUND;
+            auto value = secrets->second.find(*k);
+            if (value == secrets->second.end()) return TRM_ERR_NOT_FOUND;
+            const std::string& text = value->second;
+            *valueLen = text.size();
+            if (text.size() > bufSize) return TRM_ERR_TOO_LARGE;
+            if (!text.empty()) std::memcpy(buf, text.data(), text.size());
+            if (text.size() < bufSize) buf[text.size()] = '\0';
+            return TRM_OK;
+        } catch (...) {
+            return TRM_ERR_NO_MEMORY;
+        }
+    }
+
+    static bool hostLogEnabled(trm_host_ctx* ctx, int32_t level)
+    {
+        return ctx != nullptr && clampLevel(level) >= self(ctx)->_logLevel.load();
+    }
+
+    static trm_status hostHistogramObserve(trm_host_ctx* ctx, trm_str name, double value)
+    {
+        auto n = detail::viewOf(name);
+        if (ctx == nullptr || !n || !validMetricName(*n) || value != value) return TRM_ERR_INVALID;
+        FakeHost* host = self(ctx);
+        try {
+            std::lock_guard<std::mutex> lock(host->_mutex);
+            auto it = host->_histograms.find(*n);
+            if (it == host->_histograms.end()) it = host->_histograms.emplace(std::string(*n), std::vector<double>()).first;
+            it->second.push_back(value);
+        } catch (...) {
+            return TRM_ERR_NO_MEMORY;
+        }
+        return TRM_OK;
+    }
+
+    static trm_status hostGaugeSet(trm_host_ctx* ctx, trm_str name, double value)
+    {
+        auto n = detail::viewOf(name);
+        if (ctx == nullptr || !n || !validMetricName(*n)) return TRM_ERR_INVALID;
+        FakeHost* host = self(ctx);
+        try {
+            std::lock_guard<std::mutex> lock(host->_mutex);
+            auto it = host->_gauges.find(*n);
+            if (it == host->_gauges.end()) it = host->_gauges.emplace(std::string(*n), 0.0).first;
+            it->second = value;
         } catch (...) {
             return TRM_ERR_NO_MEMORY;
         }
@@ -933,9 +1274,21 @@ private:
     std::string _clientAddress = "127.0.0.1:40000";
     std::string _listener = "main";
 
-    mutable std::mutex _mutex;                           // guards _logs and _counters
+    uint32_t _requestStructSize = static_cast<uint32_t>(sizeof(trm_request));
+
+    mutable std::mutex _mutex;                           // guards the containers and optionals below
     std::vector<LogRecord> _logs;
     std::map<std::string, uint64_t, std::less<>> _counters;
+    std::map<std::string, double, std::less<>> _gauges;
+    std::map<std::string, std::vector<double>, std::less<>> _histograms;
+    std::optional<std::string> _requestId;
+    std::function<FakeServiceReply(const FakeServiceCall&)> _serviceHandler;
+    std::vector<FakeServiceCall> _serviceCalls;
+    std::set<trm_client_response*> _serviceResponses;
+    std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> _secrets;
+    std::map<std::string, trm_status, std::less<>> _secretErrors;
+    std::atomic<int32_t> _logLevel{TRM_LOG_TRACE};
+    std::atomic<uint64_t> _requestNumber{0};
     std::atomic<uint64_t> _calls{0};
     std::atomic<uint64_t> _adoptedBodies{0};
     std::atomic<uint64_t> _freedBodies{0};
