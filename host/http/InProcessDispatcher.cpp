@@ -1,0 +1,71 @@
+#include "http/InProcessDispatcher.h"
+
+#include "http/HttpReply.h"
+#include "plugin/PluginCall.h"
+
+namespace terrarium {
+
+namespace {
+
+thread_local int callDepth = 0;
+
+struct DepthGuard
+{
+    DepthGuard() { ++callDepth; }
+    ~DepthGuard() { --callDepth; }
+};
+
+} // namespace
+
+InProcessDispatcher::InProcessDispatcher(const RoutingState& routing) : _routing(routing)
+{
+}
+
+bool InProcessDispatcher::serves(const std::string& service) const
+{
+    std::shared_ptr<const RoutingSnapshot> snapshot = _routing.load();
+    PluginSlot* slot = snapshot->slot(service);
+    return slot && slot->current();
+}
+
+ClientResult InProcessDispatcher::dispatch(const std::string& service, const ClientRequest& request)
+{
+    if (callDepth >= maxDepth)
+        return ClientResult::failure(ClientStatus::Unavailable, "in-process call to '" + service + "' refused: calls nested "
+                                                                    + std::to_string(maxDepth) + " deep (a plugin calling in a loop?)");
+    std::shared_ptr<const RoutingSnapshot> snapshot = _routing.load();
+    PluginSlot* slot = snapshot->slot(service);
+    PluginSlot::Ref generation = slot ? slot->acquire() : PluginSlot::Ref();
+    if (!generation) return ClientResult::failure(ClientStatus::Unavailable, "plugin '" + service + "' is not loaded any more");
+
+    std::string_view target = request.path.empty() ? std::string_view("/") : std::string_view(request.path);
+    std::size_t mark = target.find('?');
+    PluginCall call;
+    call.method = request.method.empty() ? std::string_view("GET") : std::string_view(request.method);
+    call.path = target.substr(0, mark);
+    call.originalPath = call.path;
+    call.query = mark == std::string_view::npos ? std::string_view() : target.substr(mark + 1);
+    call.body = request.body;
+    call.clientAddress = "in-process";
+    call.listener = "in-process";
+    call.routePrefix = "";
+    call.requestId = request.requestId;
+    call.headers = &request.headers;
+
+    HttpReply reply;
+    reply.setStatus(200);
+    {
+        DepthGuard depth;
+        generation->invoke(call, reply);
+    }
+    slot->count(reply.status());
+    ClientResponse response;
+    response.status = reply.status();
+    response.headers = reply.headers();
+    response.body = std::string(reply.body());
+    response.attempts = 1;
+    response.inProcess = true;
+    return ClientResult::success(std::move(response));
+}
+
+} // namespace terrarium

@@ -1,0 +1,30 @@
+#ifndef Terrarium_InProcessDispatcher_INCLUDED
+#define Terrarium_InProcessDispatcher_INCLUDED
+
+#include "client/LocalDispatcher.h"
+#include "http/RoutingSnapshot.h"
+
+namespace terrarium {
+
+/// Serves service-directory calls whose service is a plugin loaded in this process: the plugin's
+/// current generation handles the request directly (no socket, no serialisation beyond the
+/// request view), with the path as the plugin's own routed path. Calls nested deeper than
+/// maxDepth on one thread (a plugin calling itself in a loop) fail as Unavailable.
+class InProcessDispatcher : public LocalDispatcher
+{
+public:
+    static constexpr int maxDepth = 8;
+
+    explicit InProcessDispatcher(const RoutingState& routing);
+
+    bool serves(const std::string& service) const override;
+
+    ClientResult dispatch(const std::string& service, const ClientRequest& request) override;
+
+private:
+    const RoutingState& _routing;
+};
+
+} // namespace terrarium
+
+#endif
