@@ -1,0 +1,28 @@
+#ifndef Terrarium_LogPipelineFactory_INCLUDED
+#define Terrarium_LogPipelineFactory_INCLUDED
+
+#include "logging/LogDiagnostics.h"
+#include "logging/LogPipeline.h"
+#include "logging/ShipResult.h"
+
+#include <memory>
+
+namespace terrarium {
+
+struct LogConfig;
+
+/// Builds the LogPipeline that a LogConfig describes.
+class LogPipelineFactory
+{
+public:
+    /// A pipeline (not started) with config's levels (level as the default, pluginLevels per
+    /// service), queueCapacity, a ConsoleSink when console is set, a RotatingFileSink when
+    /// filePath is set, and a LogthonSink when logthon is set and shipper is given. Throws
+    /// Poco::InvalidArgumentException naming the key of a bad level or console format.
+    static std::unique_ptr<LogPipeline> create(const LogConfig& config, LogShipper shipper = LogShipper(),
+        LogDiagnostics::Writer diagnostics = LogDiagnostics::Writer());
+};
+
+} // namespace terrarium
+
+#endif

@@ -1,0 +1,262 @@
+#include "logging/LogthonSink.h"
+
+#include "config/Config.h"
+#include "logging/LogRecordFormat.h"
+#include "logging/LogShippingScope.h"
+
+#include <Poco/Exception.h>
+
+#include <algorithm>
+#include <iterator>
+#include <vector>
+
+namespace terrarium {
+
+namespace {
+
+std::chrono::microseconds duration(const Poco::Timespan& span)
+{
+    return std::chrono::microseconds(std::max<Poco::Timespan::TimeDiff>(span.totalMicroseconds(), 0));
+}
+
+} // namespace
+
+LogthonSink::Settings LogthonSink::Settings::fromConfig(const LogConfig& config)
+{
+    Settings settings;
+    settings.queueCapacity = config.queueCapacity;
+    settings.batchSize = config.batchSize;
+    settings.flushInterval = config.flushInterval;
+    settings.identity = LogIdentity::fromConfig(config);
+    return settings;
+}
+
+LogthonSink::LogthonSink(LogShipper shipper, Settings settings, LogDiagnostics::Writer diagnostics)
+    : _shipper(std::move(shipper)), _settings(std::move(settings)), _diagnostics(std::move(diagnostics), _settings.reportInterval)
+{
+    _settings.queueCapacity = std::max<std::size_t>(_settings.queueCapacity, 1);
+    _settings.batchSize = std::max<std::size_t>(_settings.batchSize, 1);
+    if (_settings.flushInterval.totalMicroseconds() <= 0)
+        _settings.flushInterval = Poco::Timespan(0, 1000);
+}
+
+LogthonSink::~LogthonSink()
+{
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        if (!_stopping)
+        {
+            _stopping = true;
+            _stopDeadline = Clock::now();
+        }
+    }
+    _wake.notify_all();
+    if (_thread.joinable())
+        _thread.join();
+}
+
+void LogthonSink::start()
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    if (_started || _stopping)
+        return;
+    _started = true;
+    _thread = std::thread(&LogthonSink::run, this);
+}
+
+void LogthonSink::write(const LogRecord& record)
+{
+    std::unique_lock<std::mutex> lock(_mutex);
+    if (_stopping || _queue.size() + _inFlight >= _settings.queueCapacity)
+    {
+        ++_dropped;
+        return;
+    }
+    try
+    {
+        _queue.push_back(record);
+    }
+    catch (...)
+    {
+        ++_dropped;
+        return;
+    }
+    if (_queue.size() >= _settings.batchSize)
+    {
+        lock.unlock();
+        _wake.notify_one();
+    }
+}
+
+void LogthonSink::stop(Poco::Timespan bound)
+{
+    std::unique_lock<std::mutex> lock(_mutex);
+    if (!_started)
+    {
+        _stopping = true;
+        _dropped += _queue.size();
+        _queue.clear();
+        return;
+    }
+    if (!_stopping)
+    {
+        _stopping = true;
+        _stopDeadline = Clock::now() + duration(bound);
+    }
+    _wake.notify_all();
+    _finishedCondition.wait_until(lock, _stopDeadline, [this] { return _finished; });
+    if (_finished)
+    {
+        lock.unlock();
+        if (_thread.joinable() && _thread.get_id() != std::this_thread::get_id())
+            _thread.join();
+    }
+}
+
+LogSinkStats LogthonSink::stats() const
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    LogSinkStats stats;
+    stats.name = name();
+    stats.remote = true;
+    stats.written = _shipped;
+    stats.dropped = _dropped;
+    stats.failures = _failures;
+    stats.queueDepth = _queue.size() + _inFlight;
+    return stats;
+}
+
+void LogthonSink::run()
+{
+    LogShippingScope shipping;
+    const auto flushInterval = duration(_settings.flushInterval);
+    std::unique_lock<std::mutex> lock(_mutex);
+    auto nextRound = Clock::now() + flushInterval;
+    for (;;)
+    {
+        const auto now = Clock::now();
+        const bool backingOff = now < _retryAt;
+        if (_stopping && (_queue.empty() || now >= _stopDeadline || (backingOff && _retryAt >= _stopDeadline)))
+            break;
+        if (_queue.empty() && now >= nextRound)
+            nextRound = now + flushInterval;
+        const bool due = _stopping || _queue.size() >= _settings.batchSize || now >= nextRound;
+        if (!_queue.empty() && !backingOff && due)
+        {
+            shipBatch(lock);
+            nextRound = Clock::now() + flushInterval;
+            continue;
+        }
+        auto until = backingOff ? _retryAt : nextRound;
+        if (_stopping)
+            until = std::min(until, _stopDeadline);
+        _wake.wait_until(lock, until);
+    }
+    const std::size_t unsent = _queue.size();
+    if (unsent > 0)
+    {
+        _dropped += unsent;
+        _queue.clear();
+        lock.unlock();
+        _diagnostics.reportNow(std::to_string(unsent) + " log records were not shipped to logthon before shutdown");
+        lock.lock();
+    }
+    _finished = true;
+    _finishedCondition.notify_all();
+}
+
+void LogthonSink::shipBatch(std::unique_lock<std::mutex>& lock)
+{
+    const std::size_t count = std::min(_settings.batchSize, _queue.size());
+    std::vector<LogRecord> batch(std::make_move_iterator(_queue.begin()), std::make_move_iterator(_queue.begin() + static_cast<std::ptrdiff_t>(count)));
+    _queue.erase(_queue.begin(), _queue.begin() + static_cast<std::ptrdiff_t>(count));
+    _inFlight = count;
+    lock.unlock();
+
+    std::size_t delivered = 0;
+    std::size_t rejected = 0;
+    std::size_t unsentFrom = count;
+    std::string failure;
+    std::string rejection;
+    for (std::size_t index = 0; index < count; ++index)
+    {
+        ShipResult result;
+        try
+        {
+            result = _shipper(LogRecordFormat::logthonBody(batch[index], _settings.identity));
+        }
+        catch (const Poco::Exception& error)
+        {
+            result = ShipResult::retryable(error.displayText());
+        }
+        catch (const std::exception& error)
+        {
+            result = ShipResult::retryable(error.what());
+        }
+        catch (...)
+        {
+            result = ShipResult::retryable("unknown exception from the log shipper");
+        }
+        if (result.outcome == ShipResult::Outcome::Delivered)
+            ++delivered;
+        else if (result.outcome == ShipResult::Outcome::Rejected)
+        {
+            ++rejected;
+            rejection = result.message;
+        }
+        else
+        {
+            unsentFrom = index;
+            failure = result.message;
+            break;
+        }
+    }
+
+    std::vector<std::pair<bool, std::string>> reports;
+    lock.lock();
+    _inFlight = 0;
+    _shipped += delivered;
+    _dropped += rejected;
+    _failures += rejected;
+    if (unsentFrom < count)
+    {
+        _queue.insert(_queue.begin(), std::make_move_iterator(batch.begin() + static_cast<std::ptrdiff_t>(unsentFrom)),
+            std::make_move_iterator(batch.end()));
+        ++_failures;
+        ++_consecutiveFailures;
+        const auto wait = backoff();
+        _retryAt = Clock::now() + wait;
+        reports.emplace_back(false, "cannot ship log records to logthon: " + failure + "; " + std::to_string(_queue.size())
+            + " records queued, retrying in " + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()) + " ms");
+    }
+    else if (_consecutiveFailures > 0)
+    {
+        reports.emplace_back(true, "log shipping to logthon resumed after " + std::to_string(_consecutiveFailures) + " failed attempts");
+        _consecutiveFailures = 0;
+        _retryAt = Clock::time_point();
+    }
+    if (rejected > 0)
+        reports.emplace_back(false, "logthon rejected " + std::to_string(rejected) + " log records (dropped): " + rejection);
+    if (reports.empty())
+        return;
+    lock.unlock();
+    for (const auto& report : reports)
+    {
+        if (report.first)
+            _diagnostics.reportNow(report.second);
+        else
+            _diagnostics.report(report.second);
+    }
+    lock.lock();
+}
+
+LogthonSink::Clock::duration LogthonSink::backoff() const
+{
+    const Clock::duration ceiling = duration(_settings.backoffMax);
+    Clock::duration wait = duration(_settings.backoffInitial);
+    for (unsigned attempt = 1; attempt < _consecutiveFailures && wait < ceiling; ++attempt)
+        wait *= 2;
+    return std::min(wait, ceiling);
+}
+
+} // namespace terrarium
