@@ -171,6 +171,7 @@ void Generation::invoke(const PluginCall& call, HttpReply& reply)
     request.client_address = str(call.clientAddress);
     request.listener = str(call.listener);
     request.route_prefix = str(call.routePrefix);
+    request.request_id = str(call.requestId);
 
     trm_status status;
     try

@@ -1,20 +1,32 @@
 #include "plugin/HostApi.h"
 
+#include "client/HttpClient.h"
+#include "client/ServiceDirectory.h"
 #include "http/HttpReply.h"
+#include "logging/RequestId.h"
 #include "plugin/PluginContext.h"
 
 #include <terrarium/plugin.h>
 
 #include <Poco/Message.h>
 
+#include <atomic>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace terrarium {
 
 namespace {
 
+/// Set by HostApi::attach() while no plugin is loaded, read by the 1.1 functions.
+HostServices attached;
+
+const HostServices& services() { return attached; }
+
 std::string_view view(trm_str s) { return s.len ? std::string_view(s.ptr, s.len) : std::string_view(); }
+
+trm_str str(std::string_view s) { return trm_str{s.data(), s.size()}; }
 
 PluginContext* context(trm_host_ctx* ctx) { return reinterpret_cast<PluginContext*>(ctx); }
 
@@ -163,6 +175,95 @@ trm_status gaugeSet(trm_host_ctx* ctx, trm_str name, double value) noexcept
     }
 }
 
+/// A response of http_call(): the C view the plugin reads, followed by the storage it points into.
+struct OwnedClientResponse : trm_client_response
+{
+    ClientResponse data;
+    std::vector<trm_kv> headerViews;
+};
+
+trm_status statusOf(ClientStatus status)
+{
+    switch (status)
+    {
+    case ClientStatus::Ok: return TRM_OK;
+    case ClientStatus::Invalid: return TRM_ERR_INVALID;
+    case ClientStatus::NotFound: return TRM_ERR_NOT_FOUND;
+    case ClientStatus::Timeout: return TRM_ERR_TIMEOUT;
+    case ClientStatus::Unavailable: return TRM_ERR_UNAVAILABLE;
+    case ClientStatus::TooLarge: return TRM_ERR_TOO_LARGE;
+    }
+    return TRM_ERR_INTERNAL;
+}
+
+trm_status httpCall(trm_host_ctx* ctx, const trm_client_request* request, trm_client_response** out) noexcept
+{
+    if (!ctx || !request || !out || !TRM_HAS_FIELD(request, trm_client_request, timeout_ms)) return TRM_ERR_INVALID;
+    *out = nullptr;
+    try
+    {
+        const HostServices& host = services();
+        ClientRequest call;
+        if (request->method.len) call.method = std::string(view(request->method));
+        call.path = std::string(view(request->path));
+        for (size_t i = 0; request->headers && i < request->header_count; ++i)
+            call.headers.emplace_back(std::string(view(request->headers[i].key)), std::string(view(request->headers[i].value)));
+        call.body = std::string(view(request->body));
+        call.timeout = Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(request->timeout_ms) * 1000);
+        call.maxAttempts = request->max_attempts;
+        call.requestId = RequestId::current();
+        std::string service(view(request->service));
+
+        ClientResult result;
+        if (service.empty())
+        {
+            if (!host.client) return TRM_ERR_UNAVAILABLE;
+            call.url = std::move(call.path);
+            call.path.clear();
+            result = host.client->call(call);
+        }
+        else
+        {
+            if (!host.directory) return TRM_ERR_UNAVAILABLE;
+            result = host.directory->call(service, call);
+        }
+        if (!result.ok())
+        {
+            PluginContext* plugin = context(ctx);
+            if (plugin->logger().debug())
+                plugin->logger().debug("plugin '%s': call to %s %s failed: %s", plugin->name(), service.empty() ? std::string("URL") : service,
+                                       std::string(view(request->path)), result.message);
+            return statusOf(result.status);
+        }
+        auto* owned = new OwnedClientResponse();
+        owned->data = std::move(result.response);
+        owned->headerViews.reserve(owned->data.headers.size());
+        for (const auto& [name, value] : owned->data.headers) owned->headerViews.push_back(trm_kv{str(name), str(value)});
+        owned->struct_size = static_cast<uint32_t>(sizeof(trm_client_response));
+        owned->status = owned->data.status;
+        owned->headers = owned->headerViews.data();
+        owned->header_count = owned->headerViews.size();
+        owned->body = str(owned->data.body);
+        owned->attempts = owned->data.attempts;
+        owned->flags = owned->data.inProcess ? TRM_CLIENT_IN_PROCESS : 0u;
+        *out = owned;
+        return TRM_OK;
+    }
+    catch (const std::bad_alloc&)
+    {
+        return TRM_ERR_NO_MEMORY;
+    }
+    catch (...)
+    {
+        return TRM_ERR_INTERNAL;
+    }
+}
+
+void clientResponseRelease(trm_host_ctx* ctx, trm_client_response* response) noexcept
+{
+    delete static_cast<OwnedClientResponse*>(response);
+}
+
 const trm_host_api hostTable = {
     static_cast<uint32_t>(sizeof(trm_host_api)),
     TERRARIUM_ABI_MAJOR,
@@ -174,8 +275,8 @@ const trm_host_api hostTable = {
     &setBody,
     &adoptBody,
     &counterAdd,
-    nullptr,
-    nullptr,
+    &httpCall,
+    &clientResponseRelease,
     nullptr,
     nullptr,
     &histogramObserve,
@@ -183,6 +284,11 @@ const trm_host_api hostTable = {
 };
 
 } // namespace
+
+void HostApi::attach(const HostServices& services)
+{
+    attached = services;
+}
 
 const trm_host_api* HostApi::table()
 {

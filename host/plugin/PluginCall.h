@@ -19,6 +19,7 @@ struct PluginCall
     std::string_view clientAddress;
     std::string_view listener;
     std::string_view routePrefix;
+    std::string_view requestId;      /// X-Request-Id as sent, or made by the host
     const std::vector<std::pair<std::string, std::string>>* headers = nullptr;
 };
 
