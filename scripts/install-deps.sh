@@ -6,7 +6,11 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates curl
   libpoco-dev libboost-dev libssl-dev catch2
   wrk binutils openssl
+  rpm lintian file python3 python3-yaml
 )
+# kubectl renders the k3s manifests in the packaging tests: Debian's kubernetes-client, unless a
+# kubectl is already installed (another package's /usr/bin/kubectl would conflict).
+command -v kubectl >/dev/null || packages+=(kubernetes-client)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,76 @@
+#!/bin/sh
+# Brings a plugin (.so) to a running Terrarium host, or moves one between hosts. A plugin file is
+# always written under a temporary dot-name and then renamed, so that the host's watcher never
+# sees half a file (files starting with '.' are ignored).
+#
+#   move-plugin.sh install FILE.so [DIR]               packaged host: into DIR (/var/lib/terrarium/plugins)
+#   move-plugin.sh compose-copy FILE.so HOST           docker compose: into HOST's drop-in directory
+#   move-plugin.sh compose-move NAME FROM TO           docker compose: one rename in the shared volume
+#   move-plugin.sh k8s-copy FILE.so DEPLOYMENT         k3s: kubectl cp into the pod's plugins directory
+#   move-plugin.sh admin-load URL NAME.so [CONFIG]     admin API: load a file of the host's plugins directory
+#   move-plugin.sh admin-unload URL NAME               admin API: unload a plugin (its file stays)
+#
+# Environment: COMPOSE_FILE (default packaging/docker/docker-compose.yml next to this script),
+# NAMESPACE (default edge-terrarium), TOKEN (admin bearer token; admin-* read it from
+# TOKEN_FILE, default /var/lib/terrarium/admin.token, when unset).
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+compose_file=${COMPOSE_FILE:-$here/docker/docker-compose.yml}
+namespace=${NAMESPACE:-edge-terrarium}
+
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 64; }
+compose() { docker compose -f "$compose_file" "$@"; }
+token() { if [ -n "${TOKEN:-}" ]; then printf '%s' "$TOKEN"; else cat "${TOKEN_FILE:-/var/lib/terrarium/admin.token}"; fi; }
+
+[ $# -ge 1 ] || usage
+command=$1; shift
+case "$command" in
+install)
+    [ $# -ge 1 ] || usage
+    file=$1; dir=${2:-/var/lib/terrarium/plugins}; name=$(basename "$file")
+    install -m 0755 "$file" "$dir/.$name.tmp"
+    if [ "$(id -u)" -eq 0 ] && getent passwd terrarium >/dev/null; then chown terrarium:terrarium "$dir/.$name.tmp"; fi
+    mv -f "$dir/.$name.tmp" "$dir/$name"
+    echo "installed $dir/$name"
+    ;;
+compose-copy)
+    [ $# -eq 2 ] || usage
+    file=$1; host=$2; name=$(basename "$file")
+    compose cp "$file" "$host:/srv/plugins/$host/.$name.tmp"
+    compose exec -T -u 0 "$host" sh -c "chown terrarium:terrarium /srv/plugins/$host/.$name.tmp && chmod 0755 /srv/plugins/$host/.$name.tmp && mv -f /srv/plugins/$host/.$name.tmp /srv/plugins/$host/$name"
+    echo "copied $name into $host"
+    ;;
+compose-move)
+    [ $# -eq 3 ] || usage
+    name=${1%.so}; from=$2; to=$3
+    # Both drop-in directories are in the shared volume "plugins": the rename is atomic, FROM's
+    # watcher unloads the plugin and TO's loads it.
+    compose exec -T "$from" mv "/srv/plugins/$from/$name.so" "/srv/plugins/$to/$name.so"
+    echo "moved $name from $from to $to"
+    ;;
+k8s-copy)
+    [ $# -eq 2 ] || usage
+    file=$1; deployment=$2; name=$(basename "$file")
+    pod=$(kubectl -n "$namespace" get pods -l "app.kubernetes.io/instance=$deployment" -o jsonpath='{.items[0].metadata.name}')
+    kubectl -n "$namespace" cp "$file" "$pod:/var/lib/terrarium/plugins/.$name.tmp" -c terrarium
+    kubectl -n "$namespace" exec "$pod" -c terrarium -- mv -f "/var/lib/terrarium/plugins/.$name.tmp" "/var/lib/terrarium/plugins/$name"
+    echo "copied $name into $deployment ($pod)"
+    ;;
+admin-load)
+    [ $# -ge 2 ] || usage
+    url=$1; file=$2; config=${3:-}
+    body="{\"file\":\"$file\"}"
+    [ -z "$config" ] || body="{\"file\":\"$file\",\"config\":$config}"
+    curl -fsS -X POST -H "Authorization: Bearer $(token)" -H 'Content-Type: application/json' -d "$body" "$url/admin/plugins"
+    echo
+    ;;
+admin-unload)
+    [ $# -eq 2 ] || usage
+    curl -fsS -X DELETE -H "Authorization: Bearer $(token)" "$1/admin/plugins/$2"
+    echo
+    ;;
+*)
+    usage
+    ;;
+esac

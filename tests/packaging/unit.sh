@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The systemd unit: systemd-analyze verify, the hardening and reload settings the packages
+# promise; the man page documents every option of terrariumd --help; the packaged configuration
+# starts the real terrariumd.
+. "$(dirname "$0")/lib.sh"
+need systemd-analyze
+unit=$src/packaging/systemd/terrarium.service
+man=$src/packaging/man/terrariumd.8
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+
+# verify needs the ExecStart binary: the source unit with the built terrariumd in its place (the
+# install test verifies the installed unit as it is, man page included).
+sed "s|^ExecStart=/usr/bin/terrariumd|ExecStart=$PKGTEST_TERRARIUMD|" "$unit" >"$work/terrarium.service"
+if systemd-analyze verify --man=no "$work/terrarium.service" >"$work/verify.log" 2>&1 && [ ! -s "$work/verify.log" ]; then
+  ok "systemd-analyze verify"
+else
+  sed 's/^/    /' "$work/verify.log"; fail "systemd-analyze verify"
+fi
+directive() { grep -qx "$1" "$unit"; }
+for d in 'Type=simple' 'User=terrarium' 'ExecStart=/usr/bin/terrariumd --config /etc/terrarium/terrarium.json' \
+         'ExecReload=/bin/kill -HUP $MAINPID' 'Restart=on-failure' 'NoNewPrivileges=yes' 'ProtectSystem=strict' \
+         'StateDirectory=terrarium' 'ReadWritePaths=/var/lib/terrarium' 'PrivateTmp=yes' 'ProtectHome=yes' \
+         'WantedBy=multi-user.target'; do
+  expect "unit: $d" directive "$d"
+done
+expect "unit: the config it passes is the packaged one" grep -q '^install(FILES ${_pkg_out}/etc/terrarium.json DESTINATION ${TERRARIUM_PACKAGE_CONFIG_DIR}' "$src/packaging/CMakeLists.txt"
+
+"$PKGTEST_TERRARIUMD" --help >"$work/help.txt"
+help_options=$(grep -oE -- '--[a-z][a-z-]*' "$work/help.txt" | sort -u)
+man_options=$(sed 's/\\-/-/g' "$man" | grep -oE -- '--[a-z][a-z-]*' | sort -u)
+expect "man page documents every --help option ($(echo $help_options))" test -z "$(comm -23 <(echo "$help_options") <(echo "$man_options"))"
+expect "man page documents no option --help lacks" test -z "$(comm -13 <(echo "$help_options") <(echo "$man_options"))"
+if command -v groff >/dev/null; then
+  expect "man page formats without warnings" bash -c "test -z \"\$(groff -man -ww -z '$man' 2>&1)\""
+else
+  echo "note: groff missing, man page formatting not checked"
+fi
+
+config=$build/packaging/etc/terrarium.json
+expect "packaged configuration is JSON" python3 -m json.tool "$config" >/dev/null
+if can_unshare_net; then
+  expect "packaged configuration starts terrariumd (main and admin listeners)" config_starts "$PKGTEST_TERRARIUMD" "$config" main admin
+else
+  echo "note: not root or no network namespaces here: the packaged configuration is not started (the install test runs it)"
+fi
+finish "systemd unit"
