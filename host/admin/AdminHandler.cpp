@@ -4,7 +4,10 @@
 #include "http/IncomingRequest.h"
 #include "http/JsonText.h"
 #include "http/ServerState.h"
+#include "client/ServiceDirectory.h"
 #include "lifecycle/PluginLifecycle.h"
+#include "logging/LogLevels.h"
+#include "logging/LogPipeline.h"
 
 #include <Poco/JSON/JSONException.h>
 #include <Poco/JSON/Parser.h>
@@ -34,9 +37,110 @@ void methodNotAllowed(HttpReply& reply, const std::string& method, const std::st
 
 } // namespace
 
-AdminHandler::AdminHandler(PluginLifecycle& lifecycle, const AdminToken& token, const ServerState& state, const MetricsRegistry& metrics)
-    : _lifecycle(lifecycle), _token(token), _state(state), _metrics(metrics)
+AdminHandler::AdminHandler(PluginLifecycle& lifecycle, const AdminToken& token, const ServerState& state, const MetricsRegistry& metrics,
+                           LogPipeline* log, ServiceDirectory* directory)
+    : _lifecycle(lifecycle), _token(token), _state(state), _metrics(metrics), _log(log), _directory(directory)
 {
+}
+
+void AdminHandler::logLevels(const IncomingRequest& request, HttpReply& reply)
+{
+    if (request.method == "POST")
+    {
+        Poco::JSON::Object::Ptr body = parseBody(request, true);
+        auto parseLevel = [](const Poco::Dynamic::Var& value, const std::string& field) {
+            LogLevel level = LogLevel::Info;
+            if (!value.isString() || !LogLevels::tryParse(value.toString(), level))
+                throw PluginError("invalid_level", 400, "\"" + field + "\" must be one of none, error, warning, information (info), debug, trace");
+            return level;
+        };
+        if (body->has("default"))
+        {
+            LogLevel level = parseLevel(body->get("default"), "default");
+            _log->setDefaultLevel(level);
+            logger().information("default log level set to %s by %s", std::string(LogLevels::name(level)), request.clientAddress);
+        }
+        if (body->has("service"))
+        {
+            if (!body->get("service").isString() || body->getValue<std::string>("service").empty())
+                throw PluginError("invalid_request", 400, "\"service\" must be a plugin name or \"host\"");
+            std::string service = body->getValue<std::string>("service");
+            if (!body->has("level")) throw PluginError("invalid_request", 400, "\"level\" is required with \"service\" (null: follow the default)");
+            if (body->isNull("level"))
+            {
+                _log->clearLevel(service);
+                logger().information("log level of '%s' follows the default again (by %s)", service, request.clientAddress);
+            }
+            else
+            {
+                LogLevel level = parseLevel(body->get("level"), "level");
+                _log->setLevel(service, level);
+                logger().information("log level of '%s' set to %s by %s", service, std::string(LogLevels::name(level)), request.clientAddress);
+            }
+        }
+        else if (!body->has("default"))
+            throw PluginError("invalid_request", 400, "expected {\"service\":NAME,\"level\":LEVEL} or {\"default\":LEVEL}");
+    }
+    else if (request.method != "GET")
+        return methodNotAllowed(reply, request.method, request.path, "GET, POST");
+    LogLevelTable table = _log->levels();
+    std::string json = "{\"default\":\"" + std::string(LogLevels::name(table.defaultLevel)) + "\",\"services\":{";
+    bool first = true;
+    for (const auto& [service, level] : table.services)
+    {
+        if (!first) json += ",";
+        first = false;
+        JsonText::appendString(json, service);
+        json += ":\"" + std::string(LogLevels::name(level)) + "\"";
+    }
+    json += "}}";
+    reply.json(200, std::move(json));
+}
+
+void AdminHandler::services(const IncomingRequest& request, const std::vector<std::string>& segments, HttpReply& reply)
+{
+    const std::string& method = request.method;
+    if (segments.size() == 3)
+    {
+        const std::string& name = segments[2];
+        if (method == "POST")
+        {
+            Poco::JSON::Object::Ptr body = parseBody(request, true);
+            if (!body->has("url") || !body->get("url").isString())
+                throw PluginError("invalid_request", 400, "\"url\" (the service's base URL, http:// or https://) is required and must be a string");
+            try
+            {
+                _directory->setBaseUrl(name, body->getValue<std::string>("url"));
+            }
+            catch (const Poco::InvalidArgumentException& e)
+            {
+                throw PluginError("invalid_url", 400, e.message());
+            }
+            logger().information("service '%s' now at %s (set by %s)", name, body->getValue<std::string>("url"), request.clientAddress);
+        }
+        else if (method == "DELETE")
+        {
+            _directory->removeBaseUrl(name);
+            logger().information("base URL of service '%s' removed by %s", name, request.clientAddress);
+        }
+        else
+            return methodNotAllowed(reply, method, request.path, "POST, DELETE");
+    }
+    else if (method != "GET")
+        return methodNotAllowed(reply, method, request.path, "GET");
+    std::string json = "{\"services\":{";
+    bool first = true;
+    for (const auto& [name, url] : _directory->baseUrls())
+    {
+        if (!first) json += ",";
+        first = false;
+        JsonText::appendString(json, name);
+        json += ":{\"url\":";
+        JsonText::appendString(json, url);
+        json += "}";
+    }
+    json += "}}";
+    reply.json(200, std::move(json));
 }
 
 bool AdminHandler::authorize(const IncomingRequest& request, HttpReply& reply) const
@@ -133,6 +237,9 @@ void AdminHandler::route(const IncomingRequest& request, HttpReply& reply)
                             ",\"version\":\"" TERRARIUM_VERSION "\",\"in_flight\":" + std::to_string(_state.inflight()) + "}");
         return;
     }
+    if (segments.size() == 2 && segments[0] == "admin" && segments[1] == "log-levels" && _log) return logLevels(request, reply);
+    if (segments.size() >= 2 && segments.size() <= 3 && segments[0] == "admin" && segments[1] == "services" && _directory)
+        return services(request, segments, reply);
     if (segments.size() < 2 || segments[0] != "admin" || segments[1] != "plugins")
     {
         reply.error(404, "not_found", "no admin resource " + request.path);

@@ -8,11 +8,14 @@
 #include <Poco/JSON/Object.h>
 
 #include <string>
+#include <vector>
 
 namespace terrarium {
 
+class LogPipeline;
 class PluginLifecycle;
 class ServerState;
+class ServiceDirectory;
 
 /// The control API on the admin listener:
 ///   GET    /admin/plugins                 list plugins, per-file errors, retiring generations
@@ -21,24 +24,36 @@ class ServerState;
 ///   POST   /admin/plugins/{name}/reload   {"config":{...}} optional; hot reload
 ///   DELETE /admin/plugins/{name}          unload
 ///   GET    /admin/status                  host state
+///   GET    /admin/log-levels              default and per-service log levels
+///   POST   /admin/log-levels              {"service":"echo","level":"debug"} (level null: follow the default),
+///                                         or {"default":"info"}
+///   GET    /admin/services                the service directory: base URLs, and which names a plugin here serves
+///   POST   /admin/services/{name}         {"url":"http://host:port"}: calls to name go there (a service moved)
+///   DELETE /admin/services/{name}         forget the base URL of name
 ///   GET    /metrics                       Prometheus text (no token needed, for scrapers)
 /// Every other call needs "Authorization: Bearer <token>"; requests with a foreign Origin are refused.
 class AdminHandler : public HttpHandler
 {
 public:
-    AdminHandler(PluginLifecycle& lifecycle, const AdminToken& token, const ServerState& state, const MetricsRegistry& metrics);
+    /// log and directory may be null: their resources then answer 404.
+    AdminHandler(PluginLifecycle& lifecycle, const AdminToken& token, const ServerState& state, const MetricsRegistry& metrics,
+                 LogPipeline* log = nullptr, ServiceDirectory* directory = nullptr);
 
     void handle(const IncomingRequest& request, HttpReply& reply) override;
 
 private:
     bool authorize(const IncomingRequest& request, HttpReply& reply) const;
     void route(const IncomingRequest& request, HttpReply& reply);
+    void logLevels(const IncomingRequest& request, HttpReply& reply);
+    void services(const IncomingRequest& request, const std::vector<std::string>& segments, HttpReply& reply);
     static Poco::JSON::Object::Ptr parseBody(const IncomingRequest& request, bool required);
 
     PluginLifecycle& _lifecycle;
     const AdminToken& _token;
     const ServerState& _state;
     const MetricsRegistry& _metrics;
+    LogPipeline* _log;
+    ServiceDirectory* _directory;
 };
 
 } // namespace terrarium

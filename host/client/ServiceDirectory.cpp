@@ -59,6 +59,15 @@ void ServiceDirectory::removeBaseUrl(const std::string& service)
     _baseUrls.erase(service);
 }
 
+bool ServiceDirectory::knows(const std::string& service) const
+{
+    LocalDispatcher* dispatcher = _dispatcher.load();
+    if (dispatcher && dispatcher->serves(service))
+        return true;
+    Poco::ScopedReadRWLock lock(_lock);
+    return _baseUrls.count(service) > 0;
+}
+
 std::map<std::string, std::string> ServiceDirectory::baseUrls() const
 {
     Poco::ScopedReadRWLock lock(_lock);

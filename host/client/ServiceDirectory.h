@@ -36,6 +36,9 @@ public:
     /// Forgets the base URL of service (no effect when unknown).
     void removeBaseUrl(const std::string& service);
 
+    /// True when a call to service has somewhere to go: a plugin of this process or a base URL.
+    bool knows(const std::string& service) const;
+
     /// The base URLs, normalized (no trailing '/').
     std::map<std::string, std::string> baseUrls() const;
 

@@ -100,6 +100,7 @@ void GatewayHandler::dispatch(const IncomingRequest& request, HttpReply& reply)
     call.clientAddress = request.clientAddress;
     call.listener = request.listener;
     call.routePrefix = route.prefix;
+    call.requestId = request.requestId;
     call.headers = &request.headers;
     generation->invoke(call, reply);
     figures.end(reply.status(), std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

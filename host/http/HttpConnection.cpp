@@ -5,6 +5,8 @@
 #include "http/HttpReply.h"
 #include "http/IncomingRequest.h"
 #include "http/ServerState.h"
+#include "logging/RequestId.h"
+#include "logging/RequestIdScope.h"
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
@@ -71,10 +73,13 @@ void HttpConnection::run()
                 break;
             }
             reply.setStatus(200);
+            const std::string* sentId = request.header("X-Request-Id");
+            request.requestId = sentId && RequestId::isValid(*sentId) ? *sentId : RequestId::generate();
             bool keepAlive = request.keepAlive && !state.stopping();
             state.enter();
             try
             {
+                RequestIdScope scope(request.requestId);
                 _settings.handler->handle(request, reply);
             }
             catch (const std::exception& e)
@@ -388,6 +393,12 @@ void HttpConnection::write(const IncomingRequest* request, HttpReply& reply, boo
         _out += "\r\n";
     }
     if (!keepAlive) _out += "Connection: close\r\n";
+    if (request && !request->requestId.empty() && !reply.hasHeader("X-Request-Id"))
+    {
+        _out += "X-Request-Id: ";
+        _out += request->requestId;
+        _out += "\r\n";
+    }
     _out += "Date: ";
     _out += httpDate();
     _out += "\r\n\r\n";

@@ -20,6 +20,7 @@ struct IncomingRequest
     std::string body;
     std::string clientAddress; /// "ip:port"
     std::string listener;      /// listener name
+    std::string requestId;     /// X-Request-Id as sent (when valid), else made by the host
     bool keepAlive = true;
 
     /// First header of that name (case-insensitive), or nullptr.

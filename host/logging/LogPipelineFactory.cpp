@@ -23,7 +23,8 @@ LogLevel levelOf(const std::string& key, const std::string& name)
 
 } // namespace
 
-std::unique_ptr<LogPipeline> LogPipelineFactory::create(const LogConfig& config, LogShipper shipper, LogDiagnostics::Writer diagnostics)
+std::unique_ptr<LogPipeline> LogPipelineFactory::create(const LogConfig& config, LogShipper shipper, LogDiagnostics::Writer diagnostics,
+                                                       std::function<bool()> destination)
 {
     auto pipeline = std::make_unique<LogPipeline>(levelOf("log.level", config.level), config.queueCapacity);
     for (const auto& entry : config.pluginLevels)
@@ -42,7 +43,11 @@ std::unique_ptr<LogPipeline> LogPipelineFactory::create(const LogConfig& config,
     if (!config.filePath.empty())
         pipeline->addSink(std::make_unique<RotatingFileSink>(config.filePath, config.fileMaxBytes, config.fileKeep, diagnostics));
     if (config.logthon && shipper)
-        pipeline->addSink(std::make_unique<LogthonSink>(std::move(shipper), LogthonSink::Settings::fromConfig(config), diagnostics));
+    {
+        LogthonSink::Settings settings = LogthonSink::Settings::fromConfig(config);
+        settings.destination = std::move(destination);
+        pipeline->addSink(std::make_unique<LogthonSink>(std::move(shipper), std::move(settings), diagnostics));
+    }
     return pipeline;
 }
 

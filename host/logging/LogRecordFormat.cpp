@@ -130,6 +130,8 @@ std::string LogRecordFormat::logthonBody(const LogRecord& record, const LogIdent
     body.addString("level", LogLevels::logthonName(record.level));
     body.addString("message", record.message);
     body.addJson("metadata", metadata.str());
+    if (!record.requestId.empty())
+        body.addString("request_id", record.requestId);
     return body.str();
 }
 

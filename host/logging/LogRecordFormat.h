@@ -27,7 +27,7 @@ public:
 
     /// Logthon's body (§6): {"service","level":"INFO","message","metadata":{"timestamp":<epoch
     /// seconds>,"container_id","container_name","service_name","level":"info","request_id"?,
-    /// fields...}}.
+    /// fields...},"request_id"?} (the request id also at the top, where logthon keeps it).
     static std::string logthonBody(const LogRecord& record, const LogIdentity& identity);
 
     /// ISO-8601 UTC with milliseconds: "2024-05-01T12:00:00.123Z".

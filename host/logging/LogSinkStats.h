@@ -16,6 +16,7 @@ struct LogSinkStats
     Poco::UInt64 written = 0;    /// records written (remote: delivered)
     Poco::UInt64 dropped = 0;    /// records given up: queue full, rejected, unwritable, unsent at stop
     Poco::UInt64 failures = 0;   /// failed writes or shipping attempts
+    Poco::UInt64 skipped = 0;    /// records not taken because the sink had no destination (no logthon known)
     std::size_t queueDepth = 0;  /// records waiting in the sink's own queue
 };
 

@@ -66,6 +66,11 @@ void LogthonSink::start()
 
 void LogthonSink::write(const LogRecord& record)
 {
+    if (_settings.destination && !_settings.destination())
+    {
+        _skipped.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
     std::unique_lock<std::mutex> lock(_mutex);
     if (_stopping || _queue.size() + _inFlight >= _settings.queueCapacity)
     {
@@ -122,6 +127,7 @@ LogSinkStats LogthonSink::stats() const
     stats.written = _shipped;
     stats.dropped = _dropped;
     stats.failures = _failures;
+    stats.skipped = _skipped.load(std::memory_order_relaxed);
     stats.queueDepth = _queue.size() + _inFlight;
     return stats;
 }

@@ -8,9 +8,11 @@
 
 #include <Poco/Timespan.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -40,6 +42,7 @@ public:
         Poco::Timespan backoffMax = Poco::Timespan(5, 0);               /// longest wait between attempts
         Poco::Timespan reportInterval = Poco::Timespan(10, 0);  /// at most one failure report per interval
         LogIdentity identity;                                           /// metadata of every entry
+        std::function<bool()> destination;  /// when set: false while there is no logthon to ship to (records are then skipped, not queued)
 
         /// queueCapacity, batchSize, flushInterval and the identity from config; the rest default.
         static Settings fromConfig(const LogConfig& config);
@@ -61,7 +64,8 @@ public:
     /// Starts the shipping thread (records written before are kept and shipped then).
     void start() override;
 
-    /// Queues a copy of record, or drops and counts it when the queue is full. Never blocks on I/O.
+    /// Queues a copy of record, or drops and counts it when the queue is full; skips and counts it
+    /// while Settings::destination says there is no logthon. Never blocks on I/O.
     void write(const LogRecord& record) override;
 
     /// Ships what is queued until done or bound has passed, backoff included, then stops the
@@ -69,7 +73,8 @@ public:
     /// a shipper call outlasts it (the destructor then joins).
     void stop(Poco::Timespan bound) override;
 
-    /// Delivered, dropped (queue full, rejected, unsent at stop), failed attempts, queued + in flight.
+    /// Delivered, dropped (queue full, rejected, unsent at stop), skipped (no destination), failed
+    /// attempts, queued + in flight.
     LogSinkStats stats() const override;
 
 private:
@@ -98,6 +103,7 @@ private:
     Poco::UInt64 _shipped = 0;
     Poco::UInt64 _dropped = 0;
     Poco::UInt64 _failures = 0;
+    std::atomic<Poco::UInt64> _skipped{0};
     std::thread _thread;
 };
 

@@ -101,6 +101,7 @@ TEST_CASE("the logthon body follows §6: service, level, message, metadata", "[l
     CHECK(metadata->getValue<std::string>("service_name") == "terrarium");
     CHECK(metadata->getValue<std::string>("level") == "warn");
     CHECK(metadata->getValue<std::string>("request_id") == "req-42");
+    CHECK(object->getValue<std::string>("request_id") == "req-42");
     CHECK(metadata->getValue<std::string>("path") == "/files/a \"b\".txt");
 }
 
