@@ -8,6 +8,10 @@ and the Dockerfile against the package install steps.
                                                         terrarium.json to CONFIG_DIR/<name>.json
   packaging_checks.py k8s-compare A B                   same objects (generator hashes aside)
   packaging_checks.py container DOCKER_DIR UNIT INSTALL_SCRIPT
+  packaging_checks.py dockerfile-runtime DOCKERFILE     the final stage's user creation and runtime
+                                                        (ENV, USER, WORKDIR, ENTRYPOINT+CMD,
+                                                        HEALTHCHECK) as bash assignments, for the
+                                                        install test to run them as the image does
 
 Exit status 0 when every check passes; each failure is printed as "FAIL: <what>".
 """
@@ -264,6 +268,64 @@ def exec_start(unit):
     raise SystemExit(f"{unit}: no ExecStart")
 
 
+def final_stage(dockerfile):
+    ins = dockerfile_instructions(dockerfile)
+    return ins[max(i for i, (kw, _) in enumerate(ins) if kw == "FROM"):]
+
+
+def image_env(final):
+    """The ENV of the final stage as a dict (ENV KEY=VALUE ... and the legacy ENV KEY VALUE)."""
+    env = {}
+    for kw, rest in final:
+        if kw != "ENV":
+            continue
+        words = shlex.split(rest)
+        if words and "=" not in words[0]:
+            env[words[0]] = " ".join(words[1:])
+        else:
+            env.update(w.split("=", 1) for w in words)
+    return env
+
+
+def image_runtime(dockerfile):
+    """What the image runs, for the install test: the RUN that creates the user, ENV, USER,
+    WORKDIR, ENTRYPOINT+CMD, HEALTHCHECK command, the install script's arguments."""
+    final = final_stage(dockerfile)
+    runs = [rest for kw, rest in final if kw == "RUN"]
+    user_setup = [r for r in runs if "useradd" in r]
+    install = [r for r in runs if "install-packages.sh" in r]
+    entry = [json.loads(rest) for kw, rest in final if kw == "ENTRYPOINT"]
+    cmd = [json.loads(rest) for kw, rest in final if kw == "CMD"]
+    health = [rest for kw, rest in final if kw == "HEALTHCHECK"]
+    health_cmd = ""
+    if health:
+        words = health[-1].split(" CMD ", 1)
+        health_cmd = words[1].strip() if len(words) == 2 else ""
+    workdirs = [rest for kw, rest in final if kw == "WORKDIR"]
+    users = [rest for kw, rest in final if kw == "USER"]
+    return {
+        "user_setup": user_setup[-1] if user_setup else "",
+        "install": install[-1] if install else "",
+        "env": image_env(final),
+        "user": users[-1] if users else "",
+        "workdir": workdirs[-1] if workdirs else "/",
+        "exec": (entry[-1] if entry else []) + (cmd[-1] if cmd else []),
+        "healthcheck": health_cmd,
+    }
+
+
+def print_runtime(dockerfile):
+    r = image_runtime(dockerfile)
+    q = shlex.quote
+    print(f"image_user_setup={q(r['user_setup'])}")
+    print(f"image_install={q(r['install'])}")
+    print("image_env=(" + " ".join(q(f"{k}={v}") for k, v in r["env"].items()) + ")")
+    print(f"image_user={q(r['user'])}")
+    print(f"image_workdir={q(r['workdir'])}")
+    print("image_exec=(" + " ".join(q(w) for w in r["exec"]) + ")")
+    print(f"image_healthcheck={q(r['healthcheck'])}")
+
+
 def validate_container(docker_dir, unit, install_script):
     dockerfile = os.path.join(docker_dir, "Dockerfile")
     ins = dockerfile_instructions(dockerfile)
@@ -376,6 +438,9 @@ def main():
     if len(sys.argv) == 4 and sys.argv[1] == "k8s-validate":
         validate_k8s(sys.argv[2], sys.argv[3])
         finish("k8s-validate " + sys.argv[2])
+        return
+    if len(sys.argv) == 3 and sys.argv[1] == "dockerfile-runtime":
+        print_runtime(sys.argv[2])
         return
     if len(sys.argv) == 5 and sys.argv[1] == "container":
         validate_container(sys.argv[2], sys.argv[3], sys.argv[4])

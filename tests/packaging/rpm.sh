@@ -23,6 +23,8 @@ expect "terrarium: /usr/bin/terrariumd 0755" has "$work/daemon.list" '^-rwxr-xr-
 expect "terrarium: %config(noreplace) /etc/terrarium/terrarium.json 0640 root:terrarium" \
   has "$work/daemon.list" '^-rw-r----- +1 root +terrariu.* /etc/terrarium/terrarium\.json$'
 expect "terrarium: rpm -qc lists the configuration" test "$(rpm -qcp "$daemon" 2>/dev/null)" = "/etc/terrarium/terrarium.json"
+expect "terrarium: the configuration is %config(noreplace) (file flags cn)" \
+  bash -c "rpm -qp --qf '[%{FILEFLAGS:fflags} %{FILENAMES}\n]' '$daemon' 2>/dev/null | grep -qx 'cn /etc/terrarium/terrarium.json'"
 expect "terrarium: state dir 0750 terrarium" has "$work/daemon.list" '^drwxr-x--- .* terrariu +terrariu .* /var/lib/terrarium$'
 expect "terrarium: plugins dir 0750 terrarium" has "$work/daemon.list" '^drwxr-x--- .* terrariu +terrariu .* /var/lib/terrarium/plugins$'
 expect "terrarium: systemd unit in /usr/lib/systemd/system" has "$work/daemon.list" ' /usr/lib/systemd/system/terrarium\.service$'
@@ -56,17 +58,28 @@ for name in $(source_plugins); do
 done
 expect "rpm -V finds the installed files intact" rpm --root "$root" -V --nodeps terrarium terrarium-plugins terrarium-dev
 
-sed -i 's/"level": "information"/"level": "notice"/' "$root/etc/terrarium/terrarium.json"
+# An admin's edit (log level "notice"), made through a JSON parser whatever the file's layout.
+python3 - "$root/etc/terrarium/terrarium.json" <<'PY'
+import json, sys
+config = json.load(open(sys.argv[1]))
+config.setdefault("log", {})["level"] = "notice"
+json.dump(config, open(sys.argv[1], "w"), indent=2)
+PY
+edited() { python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["log"]["level"] != "notice")' "$1" 2>/dev/null; }
 echo "0123456789abcdef" >"$root/var/lib/terrarium/admin.token"
 up=$packages/upgrade
 expect "rpm -U to release $upgrade_release" rpm --root "$root" -U "${rpm_install_flags[@]}" \
   "$(rpmfile "$up" terrarium "$upgrade_release")" "$(rpmfile "$up" terrarium-plugins "$upgrade_release")"
 expect "upgraded to ${version}-${upgrade_release}" test "$(rpm --root "$root" -q --qf '%{VERSION}-%{RELEASE}' terrarium)" = "${version}-${upgrade_release}"
-expect "upgrade keeps the edited configuration" grep -q '"level": "notice"' "$root/etc/terrarium/terrarium.json"
+expect "upgrade keeps the edited configuration" edited "$root/etc/terrarium/terrarium.json"
+drain() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("drain_timeout_ms"))' "$1"; }
+expect "upgrade puts the changed default beside it as terrarium.json.rpmnew" \
+  test "$(drain "$root/etc/terrarium/terrarium.json.rpmnew" 2>/dev/null)" = 29999
+expect "the edited configuration is not the new default" test "$(drain "$root/etc/terrarium/terrarium.json")" != 29999
 expect "upgrade keeps the admin token" test "$(cat "$root/var/lib/terrarium/admin.token")" = "0123456789abcdef"
 expect "rpm -e" rpm --root "$root" -e "${rpm_install_flags[@]}" terrarium-plugins terrarium terrarium-dev
 expect "erase removes the files" test ! -e "$root/usr/bin/terrariumd"
-expect "erase saves the edited configuration as .rpmsave" grep -q '"level": "notice"' "$root/etc/terrarium/terrarium.json.rpmsave"
+expect "erase saves the edited configuration as .rpmsave" edited "$root/etc/terrarium/terrarium.json.rpmsave"
 
 echo "--- scriptlets"
 stubs=$work/stubs
