@@ -7,6 +7,7 @@
 #   move-plugin.sh compose-copy FILE.so HOST           docker compose: into HOST's drop-in directory
 #   move-plugin.sh compose-move NAME FROM TO           docker compose: one rename in the shared volume
 #   move-plugin.sh k8s-copy FILE.so DEPLOYMENT         k3s: kubectl cp into the pod's plugins directory
+#   move-plugin.sh k8s-move NAME FROM TO               k3s: from one Deployment's pod to another's
 #   move-plugin.sh admin-load URL NAME.so [CONFIG]     admin API: load a file of the host's plugins directory
 #   move-plugin.sh admin-unload URL NAME               admin API: unload a plugin (its file stays)
 #
@@ -19,8 +20,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 compose_file=${COMPOSE_FILE:-$here/docker/docker-compose.yml}
 namespace=${NAMESPACE:-edge-terrarium}
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 64; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; exit 64; }
 compose() { docker compose -f "$compose_file" "$@"; }
+# The running pod of a Deployment (the manifests label pods app.kubernetes.io/instance=<Deployment>).
+pod_of() {
+    kubectl -n "$namespace" get pods -l "app.kubernetes.io/instance=$1" --field-selector=status.phase=Running \
+        -o jsonpath='{.items[0].metadata.name}'
+}
+k8s_dir=/var/lib/terrarium/plugins
 token() { if [ -n "${TOKEN:-}" ]; then printf '%s' "$TOKEN"; else cat "${TOKEN_FILE:-/var/lib/terrarium/admin.token}"; fi; }
 
 [ $# -ge 1 ] || usage
@@ -52,10 +59,25 @@ compose-move)
 k8s-copy)
     [ $# -eq 2 ] || usage
     file=$1; deployment=$2; name=$(basename "$file")
-    pod=$(kubectl -n "$namespace" get pods -l "app.kubernetes.io/instance=$deployment" -o jsonpath='{.items[0].metadata.name}')
-    kubectl -n "$namespace" cp "$file" "$pod:/var/lib/terrarium/plugins/.$name.tmp" -c terrarium
-    kubectl -n "$namespace" exec "$pod" -c terrarium -- mv -f "/var/lib/terrarium/plugins/.$name.tmp" "/var/lib/terrarium/plugins/$name"
+    pod=$(pod_of "$deployment")
+    kubectl -n "$namespace" cp "$file" "$pod:$k8s_dir/.$name.tmp" -c terrarium
+    kubectl -n "$namespace" exec "$pod" -c terrarium -- sh -c "chmod 0755 '$k8s_dir/.$name.tmp' && mv -f '$k8s_dir/.$name.tmp' '$k8s_dir/$name'"
     echo "copied $name into $deployment ($pod)"
+    ;;
+k8s-move)
+    [ $# -eq 3 ] || usage
+    name=${1%.so}.so; from=$2; to=$3
+    source_pod=$(pod_of "$from"); target_pod=$(pod_of "$to")
+    # Through a local copy: "cat" follows the link a seeded plugin is (kubectl cp would skip it),
+    # and the source's file goes only once the target has the whole plugin.
+    tmp=$(mktemp)
+    trap 'rm -f "$tmp"' EXIT
+    kubectl -n "$namespace" exec "$source_pod" -c terrarium -- cat "$k8s_dir/$name" >"$tmp"
+    [ -s "$tmp" ] || { echo "move-plugin: $k8s_dir/$name of $from ($source_pod) is empty" >&2; exit 1; }
+    kubectl -n "$namespace" exec -i "$target_pod" -c terrarium -- \
+        sh -c "cat >'$k8s_dir/.$name.tmp' && chmod 0755 '$k8s_dir/.$name.tmp' && mv -f '$k8s_dir/.$name.tmp' '$k8s_dir/$name'" <"$tmp"
+    kubectl -n "$namespace" exec "$source_pod" -c terrarium -- rm -f "$k8s_dir/$name"
+    echo "moved ${name%.so} from $from ($source_pod) to $to ($target_pod)"
     ;;
 admin-load)
     [ $# -ge 2 ] || usage

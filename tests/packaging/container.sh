@@ -13,9 +13,12 @@ if command -v docker >/dev/null && docker compose version >/dev/null 2>&1; then
 else
   echo "note: no 'docker compose' here: the compose file is checked by packaging_checks.py only"
 fi
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 if can_unshare_net; then
   for host in host-a host-b; do
-    expect "compose $host configuration starts terrariumd" config_starts "$PKGTEST_TERRARIUMD" "$docker_dir/config/$host.json" main admin
+    "$python" "$src/tests/packaging/packaging_checks.py" compose-env "$docker_dir" "$host" >"$work/$host.env"
+    expect "compose $host configuration starts terrariumd with the service's environment ($(echo $(cut -d= -f1 "$work/$host.env")))" \
+      config_starts "$PKGTEST_TERRARIUMD" "$docker_dir/config/$host.json" "$work/$host.env" main admin
   done
 else
   echo "note: not root or no network namespaces here: the compose configurations are not started"

@@ -37,7 +37,7 @@ for dir in "$src/packaging/k3s" "$src"/packaging/k3s/overlays/*/; do
     for config in "$work/$i.configs"/*.json; do
       listeners=$(python3 -c 'import json,sys; print(" ".join(l["name"] for l in json.load(open(sys.argv[1])).get("listeners", [])))' "$config")
       expect "$name: configuration of $(basename "$config" .json) starts terrariumd (main admin $listeners)" \
-        config_starts "$PKGTEST_TERRARIUMD" "$config" main admin $listeners
+        config_starts "$PKGTEST_TERRARIUMD" "$config" /dev/null main admin $listeners
     done
   fi
 done

@@ -49,15 +49,20 @@ poll() {
 # json_get FILE KEY: a top-level string of a JSON file.
 json_get() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 
-# config_starts TERRARIUMD_BINARY CONFIG LISTENER...: starts terrariumd on CONFIG in a network namespace
-# of its own (fixed ports cannot collide with anything on this machine), with scratch state and
-# plugins dirs, and checks that it comes up with the named listeners and stops with exit code 0.
+# config_starts TERRARIUMD_BINARY CONFIG ENV_FILE LISTENER...: starts terrariumd on CONFIG, with only
+# the environment of ENV_FILE (KEY=VALUE lines, as the container or unit sets it; /dev/null for
+# none), in a network namespace of its own (fixed ports cannot collide with anything on this
+# machine) with scratch state and plugins dirs, and checks that the loader accepts it, that it
+# comes up with the named listeners and that it stops with exit code 0.
 config_starts() {
-  local bin=$1 config=$2; shift 2
+  local bin=$1 config=$2 env_file=$3; shift 3
   local dir pid rc=0 name
+  local -a environment=()
+  mapfile -t environment < <(grep -v '^[[:space:]]*$' "$env_file")
   dir=$(mktemp -d)
   mkdir -p "$dir/plugins"
-  env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin unshare --net sh -c 'exec "$0" --config "$1" --state-dir "$2/state" --plugins-dir "$2/plugins"' \
+  env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "${environment[@]}" \
+    unshare --net sh -c 'exec "$0" --config "$1" --state-dir "$2/state" --plugins-dir "$2/plugins"' \
     "$bin" "$config" "$dir" >"$dir/log" 2>&1 &
   pid=$!
   if ! poll 30 test -s "$dir/state/listeners.json"; then
@@ -68,7 +73,7 @@ config_starts() {
     grep -q "\"$name\":" "$dir/state/listeners.json" || { echo "    no listener '$name' in $(cat "$dir/state/listeners.json")"; rc=1; }
   done
   kill -TERM "$pid"
-  wait "$pid" || { echo "    terrariumd exited with $?"; rc=1; }
+  wait "$pid" || { echo "    terrariumd exited with $?"; sed 's/^/    /' "$dir/log"; rc=1; }
   rm -rf "$dir"
   return $rc
 }

@@ -8,6 +8,9 @@ and the Dockerfile against the package install steps.
                                                         terrarium.json to CONFIG_DIR/<name>.json
   packaging_checks.py k8s-compare A B                   same objects (generator hashes aside)
   packaging_checks.py container DOCKER_DIR UNIT INSTALL_SCRIPT
+  packaging_checks.py compose-env DOCKER_DIR SERVICE    the environment a compose service's terrariumd
+                                                        gets (image ENV, then the service's, with
+                                                        ${VAR:-default} at its default): KEY=VALUE lines
   packaging_checks.py dockerfile-runtime DOCKERFILE     the final stage's user creation and runtime
                                                         (ENV, USER, WORKDIR, ENTRYPOINT+CMD,
                                                         HEALTHCHECK) as bash assignments, for the
@@ -314,6 +317,24 @@ def image_runtime(dockerfile):
     }
 
 
+def compose_defaults(value):
+    """A compose value with ${VAR:-default} / ${VAR-default} at their defaults and $$ unescaped."""
+    value = re.sub(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}", r"\1", str(value))
+    return value.replace("$$", "$")
+
+
+def compose_environment(docker_dir, service):
+    env = image_env(final_stage(os.path.join(docker_dir, "Dockerfile")))
+    compose = yaml.safe_load(open(os.path.join(docker_dir, "docker-compose.yml")))
+    if compose["services"][service].get("hostname"):
+        env["HOSTNAME"] = compose["services"][service]["hostname"]   # as Docker sets it
+    declared = compose["services"][service].get("environment") or {}
+    if isinstance(declared, list):
+        declared = dict(item.split("=", 1) for item in declared)
+    env.update({k: compose_defaults(v) for k, v in declared.items()})
+    return env
+
+
 def print_runtime(dockerfile):
     r = image_runtime(dockerfile)
     q = shlex.quote
@@ -438,6 +459,10 @@ def main():
     if len(sys.argv) == 4 and sys.argv[1] == "k8s-validate":
         validate_k8s(sys.argv[2], sys.argv[3])
         finish("k8s-validate " + sys.argv[2])
+        return
+    if len(sys.argv) == 4 and sys.argv[1] == "compose-env":
+        for key, value in compose_environment(sys.argv[2], sys.argv[3]).items():
+            print(f"{key}={value}")
         return
     if len(sys.argv) == 3 and sys.argv[1] == "dockerfile-runtime":
         print_runtime(sys.argv[2])
