@@ -7,7 +7,7 @@
 python=$(python_yaml)
 docker_dir=$src/packaging/docker
 expect "Dockerfile and docker-compose.yml" "$python" "$src/tests/packaging/packaging_checks.py" container \
-  "$docker_dir" "$src/packaging/systemd/terrarium.service" "$src/packaging/install-packages.sh"
+  "$docker_dir" "$src/packaging/systemd/terrarium.service" "$src/packaging/install-packages.sh" "terrarium:$version"
 if command -v docker >/dev/null && docker compose version >/dev/null 2>&1; then
   expect "docker compose config" docker compose -f "$docker_dir/docker-compose.yml" config -q
 else

@@ -4,10 +4,13 @@ kustomize, or by the small fallback renderer below where no kubectl exists), doc
 and the Dockerfile against the package install steps.
 
   packaging_checks.py k8s-render DIR                    fallback kustomize: YAML stream on stdout
-  packaging_checks.py k8s-validate FILE CONFIG_DIR      schema checks; writes each Deployment's
-                                                        terrarium.json to CONFIG_DIR/<name>.json
+  packaging_checks.py k8s-validate FILE CONFIG_DIR DOCKERFILE IMAGE
+                                                        schema checks; writes each Deployment's
+                                                        terrarium.json to CONFIG_DIR/<name>.json and
+                                                        its container's environment (image ENV, pod
+                                                        env, HOSTNAME) to CONFIG_DIR/<name>.env
   packaging_checks.py k8s-compare A B                   same objects (generator hashes aside)
-  packaging_checks.py container DOCKER_DIR UNIT INSTALL_SCRIPT
+  packaging_checks.py container DOCKER_DIR UNIT INSTALL_SCRIPT IMAGE
   packaging_checks.py compose-env DOCKER_DIR SERVICE    the environment a compose service's terrariumd
                                                         gets (image ENV, then the service's, with
                                                         ${VAR:-default} at its default): KEY=VALUE lines
@@ -30,7 +33,7 @@ import yaml
 FAILURES = []
 NAMESPACE = "edge-terrarium"
 EDGE_SERVICES = ("custom-client", "service-sink", "file-storage", "logthon")
-NAMESPACED_KINDS = {"ConfigMap", "Secret", "Service", "Deployment", "PersistentVolumeClaim"}
+NAMESPACED_KINDS = {"ConfigMap", "Secret", "Service", "Deployment", "PersistentVolumeClaim", "ServiceAccount"}
 
 
 def fail(message):
@@ -74,14 +77,20 @@ def strategic_merge(base, patch):
     return copy.deepcopy(patch)
 
 
-def add_labels(obj, labels):
+def add_labels(obj, labels, selectors=True, templates=True):
+    """commonLabels (selectors and templates too) or a "labels" entry (includeSelectors,
+    includeTemplates)."""
+    if not labels:
+        return
     obj.setdefault("metadata", {}).setdefault("labels", {}).update(labels)
     spec = obj.get("spec", {})
-    if obj["kind"] == "Service":
+    if obj["kind"] == "Service" and selectors:
         spec.setdefault("selector", {}).update(labels)
     if obj["kind"] == "Deployment":
-        spec.setdefault("selector", {}).setdefault("matchLabels", {}).update(labels)
-        spec["template"].setdefault("metadata", {}).setdefault("labels", {}).update(labels)
+        if selectors:
+            spec.setdefault("selector", {}).setdefault("matchLabels", {}).update(labels)
+        if selectors or templates:
+            spec["template"].setdefault("metadata", {}).setdefault("labels", {}).update(labels)
 
 
 def render(directory):
@@ -105,7 +114,12 @@ def render(directory):
         if generator.get("behavior") == "replace":
             objects = [o for o in objects if not (o["kind"] == "ConfigMap" and o["metadata"]["name"] == generator["name"])]
         objects.append(cm)
-    for patch_file in k.get("patchesStrategicMerge") or []:
+    patch_files = list(k.get("patchesStrategicMerge") or [])
+    for entry in k.get("patches") or []:
+        if "path" not in entry or "target" in entry:
+            raise SystemExit(f"k8s-render: {directory}: only strategic-merge patches given by path are supported")
+        patch_files.append(entry["path"])
+    for patch_file in patch_files:
         with open(os.path.join(directory, patch_file)) as f:
             for patch in [d for d in yaml.safe_load_all(f) if d]:
                 for i, o in enumerate(objects):
@@ -119,6 +133,8 @@ def render(directory):
             o["metadata"]["namespace"] = k["namespace"]
         if k.get("commonLabels"):
             add_labels(o, k["commonLabels"])
+        for label in k.get("labels") or []:
+            add_labels(o, label.get("pairs") or {}, label.get("includeSelectors", False), label.get("includeTemplates", False))
     for image in k.get("images") or []:
         for o in objects:
             if o["kind"] == "Deployment":
@@ -131,7 +147,37 @@ def render(directory):
 
 # ---- Kubernetes object checks ----------------------------------------------------------------------
 
-def validate_k8s(path, config_dir):
+def pod_environment(name, container, image_environment):
+    """The environment the terrarium container of Deployment name gets: the image's ENV, HOSTNAME
+    (the pod name), then the container's env (fieldRef metadata.name is the pod name)."""
+    pod = name + "-6d9c7b5f4-x2x7q"
+    env = dict(image_environment)
+    env["HOSTNAME"] = pod
+    for e in container.get("env", []):
+        if "value" in e:
+            env[e["name"]] = str(e["value"])
+        elif e.get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") == "metadata.name":
+            env[e["name"]] = pod
+        else:
+            fail(f"Deployment {name}: env {e['name']} comes from {e.get('valueFrom')}, which the test cannot reproduce")
+    return env
+
+
+def check_vault(where, config, service_accounts, pod):
+    """The host reads its secrets from Vault with Kubernetes auth as its own ServiceAccount."""
+    secrets = config.get("secrets", {})
+    vault = secrets.get("vault", {})
+    check(secrets.get("provider") == "vault", f"{where}: secrets.provider is not \"vault\"")
+    check(re.match(r"https?://", vault.get("address", "")), f"{where}: secrets.vault.address is not an http(s) URL")
+    check(vault.get("kubernetes", {}).get("role"), f"{where}: secrets.vault.kubernetes.role is not set")
+    account = pod.get("serviceAccountName")
+    if check(account in service_accounts, f"{where}: serviceAccountName {account} is not a rendered ServiceAccount"):
+        check(service_accounts[account].get("automountServiceAccountToken") is not False
+              and pod.get("automountServiceAccountToken") is not False,
+              f"{where}: the ServiceAccount token Vault's Kubernetes login needs is not mounted")
+
+
+def validate_k8s(path, config_dir, dockerfile, image):
     with open(path) as f:
         docs = [d for d in yaml.safe_load_all(f) if d]
     check(docs, f"{path}: no objects rendered")
@@ -217,9 +263,18 @@ def validate_k8s(path, config_dir):
             if "terrarium.json" in cm.get("data", {}):
                 config = json.loads(cm["data"]["terrarium.json"])
         check(config is not None, f"{where}: no ConfigMap volume with terrarium.json")
-        if config is not None and config_dir:
+        main_containers = [c for c in pod.get("containers", []) if c.get("name") == "terrarium"]
+        check(main_containers, f"{where}: no container named terrarium (move-plugin.sh uses -c terrarium)")
+        for c in pod.get("initContainers", []) + pod.get("containers", []):
+            check(c.get("image") == image, f"{where} container {c.get('name')}: image {c.get('image')} is not {image}")
+        if config is not None:
+            check_vault(where, config, by_kind.get("ServiceAccount", {}), pod)
+        if config is not None and config_dir and main_containers:
             with open(os.path.join(config_dir, name + ".json"), "w") as f:
                 json.dump(config, f, indent=2)
+            with open(os.path.join(config_dir, name + ".env"), "w") as f:
+                for key, value in pod_environment(name, main_containers[0], image_env(final_stage(dockerfile))).items():
+                    f.write(f"{key}={value}\n")
         pods[name] = (labels, ports, config or {})
 
     services = by_kind.get("Service", {})
@@ -347,7 +402,7 @@ def print_runtime(dockerfile):
     print(f"image_healthcheck={q(r['healthcheck'])}")
 
 
-def validate_container(docker_dir, unit, install_script):
+def validate_container(docker_dir, unit, install_script, image):
     dockerfile = os.path.join(docker_dir, "Dockerfile")
     ins = dockerfile_instructions(dockerfile)
     froms = [rest for kw, rest in ins if kw == "FROM"]
@@ -389,6 +444,10 @@ def validate_container(docker_dir, unit, install_script):
     declared_volumes = set((compose.get("volumes") or {}).keys())
     built = [s for s in services.values() if "build" in s]
     check(built, "docker-compose.yml: no service builds the image")
+    for name, svc in services.items():
+        if str(svc.get("image", "")).startswith("terrarium"):
+            check(svc.get("image") == image, f"docker-compose.yml: {name} runs {svc.get('image')}, not {image}")
+            check("build" in svc, f"docker-compose.yml: {name} runs {image} without building it (compose would try to pull it)")
     for b in built:
         context = os.path.normpath(os.path.join(docker_dir, b["build"]["context"]))
         check(os.path.exists(os.path.join(context, b["build"]["dockerfile"])), f"docker-compose.yml: build {b['build']} does not find the Dockerfile")
@@ -418,8 +477,16 @@ def validate_container(docker_dir, unit, install_script):
             dirs[host] = config.get("plugins_dir", "")
             check(any(dirs[host].startswith(target + "/") and mounts[target] == "plugins" for target in mounts),
                   f"docker-compose.yml: {host}'s plugins_dir {dirs[host]} is not in the shared plugins volume")
-        env = s.get("environment") or {}
-        check(env.get("VAULT_ADDR") == "http://vault:8200" and env.get("VAULT_TOKEN"), f"docker-compose.yml: {host} has no VAULT_ADDR/VAULT_TOKEN")
+            provider = config.get("secrets", {}).get("provider", "auto")
+            check(provider in ("vault", "auto"), f"docker-compose.yml: {host}'s configuration reads secrets from {provider}, not Vault")
+        env = compose_environment(docker_dir, host)
+        vault_port = re.search(r"-dev-listen-address=[^ ]*:([0-9]+)", " ".join(services.get("vault", {}).get("command") or []))
+        check(vault_port and env.get("VAULT_ADDR") == f"http://vault:{vault_port.group(1)}",
+              f"docker-compose.yml: {host}'s VAULT_ADDR {env.get('VAULT_ADDR')} is not the vault service's listener")
+        root_token = compose_defaults((services.get("vault", {}).get("environment") or {}).get("VAULT_DEV_ROOT_TOKEN_ID", ""))
+        check(root_token and env.get("VAULT_TOKEN") == root_token, f"docker-compose.yml: {host}'s VAULT_TOKEN is not the dev server's root token")
+        check(compose_defaults((init.get("environment") or {}).get("VAULT_TOKEN", "")) == root_token,
+              "docker-compose.yml: vault-init does not use the dev server's root token")
         check(s.get("depends_on", {}).get("vault-init", {}).get("condition") == "service_completed_successfully",
               f"docker-compose.yml: {host} does not wait for vault-init")
     check(len(set(dirs.values())) == 2, f"docker-compose.yml: the hosts share one plugins directory: {dirs}")
@@ -456,8 +523,8 @@ def main():
     if len(sys.argv) >= 3 and sys.argv[1] == "k8s-render":
         yaml.safe_dump_all(render(sys.argv[2]), sys.stdout, sort_keys=False)
         return
-    if len(sys.argv) == 4 and sys.argv[1] == "k8s-validate":
-        validate_k8s(sys.argv[2], sys.argv[3])
+    if len(sys.argv) == 6 and sys.argv[1] == "k8s-validate":
+        validate_k8s(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5])
         finish("k8s-validate " + sys.argv[2])
         return
     if len(sys.argv) == 4 and sys.argv[1] == "compose-env":
@@ -467,8 +534,8 @@ def main():
     if len(sys.argv) == 3 and sys.argv[1] == "dockerfile-runtime":
         print_runtime(sys.argv[2])
         return
-    if len(sys.argv) == 5 and sys.argv[1] == "container":
-        validate_container(sys.argv[2], sys.argv[3], sys.argv[4])
+    if len(sys.argv) == 6 and sys.argv[1] == "container":
+        validate_container(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5])
         finish("container")
         return
     print(__doc__)
