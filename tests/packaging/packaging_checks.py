@@ -14,6 +14,9 @@ and the Dockerfile against the package install steps.
   packaging_checks.py compose-env DOCKER_DIR SERVICE    the environment a compose service's terrariumd
                                                         gets (image ENV, then the service's, with
                                                         ${VAR:-default} at its default): KEY=VALUE lines
+  packaging_checks.py dockerfile-build DOCKERFILE       the build stage's cmake configure command (paths
+                                                        /src and /build as in the image) and the
+                                                        build context's exclusions, as bash arrays
   packaging_checks.py dockerfile-runtime DOCKERFILE     the final stage's user creation and runtime
                                                         (ENV, USER, WORKDIR, ENTRYPOINT+CMD,
                                                         HEALTHCHECK) as bash assignments, for the
@@ -45,6 +48,11 @@ def check(condition, message):
     if not condition:
         fail(message)
     return condition
+
+
+def finish_quietly():
+    if FAILURES:
+        sys.exit(1)
 
 
 def finish(what):
@@ -372,6 +380,27 @@ def image_runtime(dockerfile):
     }
 
 
+def print_build(dockerfile):
+    ins = dockerfile_instructions(dockerfile)
+    last_from = max(i for i, (kw, _) in enumerate(ins) if kw == "FROM")
+    build_stage = ins[:last_from]
+    configure = []
+    for kw, rest in build_stage:
+        if kw == "RUN":
+            for command in rest.split("&&"):
+                words = shlex.split(command)
+                if words[:2] == ["cmake", "-S"]:
+                    configure = words
+    check(configure, f"{dockerfile}: the build stage runs no 'cmake -S ... -B ...'")
+    ignore = os.path.join(os.path.dirname(dockerfile), "Dockerfile.dockerignore")
+    patterns = [l.strip() for l in open(ignore) if l.strip() and not l.startswith("#")] if os.path.exists(ignore) else []
+    q = shlex.quote
+    print("image_configure=(" + " ".join(q(w) for w in configure) + ")")
+    # as tar --exclude patterns of "tar -C CONTEXT -cf - .": "**/x" at any depth, "x" at the top only
+    excludes = [p[3:] if p.startswith("**/") else "./" + p for p in patterns]
+    print("image_context_excludes=(" + " ".join(q(p) for p in excludes) + ")")
+
+
 def compose_defaults(value):
     """A compose value with ${VAR:-default} / ${VAR-default} at their defaults and $$ unescaped."""
     value = re.sub(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}", r"\1", str(value))
@@ -530,6 +559,10 @@ def main():
     if len(sys.argv) == 4 and sys.argv[1] == "compose-env":
         for key, value in compose_environment(sys.argv[2], sys.argv[3]).items():
             print(f"{key}={value}")
+        return
+    if len(sys.argv) == 3 and sys.argv[1] == "dockerfile-build":
+        print_build(sys.argv[2])
+        finish_quietly()
         return
     if len(sys.argv) == 3 and sys.argv[1] == "dockerfile-runtime":
         print_runtime(sys.argv[2])
