@@ -7,10 +7,11 @@ packages=(
   libpoco-dev libboost-dev libssl-dev catch2
   wrk binutils openssl
   rpm lintian file python3 python3-yaml
+  systemd iproute2
 )
-# kubectl renders the k3s manifests in the packaging tests: Debian's kubernetes-client, unless a
-# kubectl is already installed (another package's /usr/bin/kubectl would conflict).
-command -v kubectl >/dev/null || packages+=(kubernetes-client)
+# The packaging tests also use kubectl (kustomize v5, kubectl 1.27 or later) where one is
+# installed; Debian 12's kubernetes-client (1.20) is too old for the manifests' Kustomization
+# fields, and without a kubectl the tests render with their own fallback renderer.
 
 missing=()
 for p in "${packages[@]}"; do

@@ -16,6 +16,16 @@ if systemd-analyze verify --man=no "$work/terrarium.service" >"$work/verify.log"
 else
   sed 's/^/    /' "$work/verify.log"; fail "systemd-analyze verify"
 fi
+# systemd's own hardening score of the unit (0 = fully locked down .. 10): it must stay in the "OK" band.
+if systemd-analyze security --help 2>/dev/null | grep -q -- '--offline'; then
+  if systemd-analyze security --offline=yes --threshold=20 "$work/terrarium.service" >"$work/security.log" 2>&1; then
+    ok "systemd-analyze security: $(grep -o 'Overall exposure level.*' "$work/security.log" | sed 's/ [^ ]*$//')"
+  else
+    grep -E 'Overall|✗' "$work/security.log" | sed 's/^/    /'; fail "systemd-analyze security: exposure above 2.0"
+  fi
+else
+  echo "note: this systemd-analyze has no 'security --offline': the hardening score is not checked"
+fi
 directive() { grep -qx "$1" "$unit"; }
 for d in 'Type=simple' 'User=terrarium' 'ExecStart=/usr/bin/terrariumd --config /etc/terrarium/terrarium.json' \
          'ExecReload=/bin/kill -HUP $MAINPID' 'Restart=on-failure' 'NoNewPrivileges=yes' 'ProtectSystem=strict' \
@@ -30,6 +40,22 @@ help_options=$(grep -oE -- '--[a-z][a-z-]*' "$work/help.txt" | sort -u)
 man_options=$(sed 's/\\-/-/g' "$man" | grep -oE -- '--[a-z][a-z-]*' | sort -u)
 expect "man page documents every --help option ($(echo $help_options))" test -z "$(comm -23 <(echo "$help_options") <(echo "$man_options"))"
 expect "man page documents no option --help lacks" test -z "$(comm -13 <(echo "$help_options") <(echo "$man_options"))"
+# The defaults --help states, in the man page too ("(default X" up to ';' or ')').
+man_text=$(sed 's/\\-/-/g; s/\\f[BIRP]//g; s/\\(em/-/g' "$man" | tr -s ' \n' ' ')
+while IFS= read -r d; do
+  expect "man page states the --help default '${d#(}'" grep -qF -- "$d" <<<"$man_text"
+done < <(tr -s ' \n' ' ' <"$work/help.txt" | grep -oE '\(default:? [^;)]+')
+# Every TERRARIUM_* variable the daemon knows (it names them when it meets an unknown one).
+refused=$(env -i TERRARIUM_PACKAGING_TEST_UNKNOWN=1 "$PKGTEST_TERRARIUMD" --state-dir "$work/state" --plugins-dir "$work/plugins" 2>&1 || true)
+known=$(sed -n 's/.*unknown environment variable; known: //p' <<<"$refused" | tr -d ',')
+expect "terrariumd names the environment variables it knows" test -n "$known"
+for v in $known; do
+  expect "man page documents $v" grep -qF "$v" <<<"$man_text"
+done
+man_vars=$(grep -oE 'TERRARIUM_[A-Z_]*[A-Z]' <<<"$man_text" | sort -u)
+for v in $man_vars; do
+  expect "man page documents no variable terrariumd lacks: $v" grep -qw "$v" <<<"$known"
+done
 if command -v groff >/dev/null; then
   expect "man page formats without warnings" bash -c "test -z \"\$(groff -man -ww -z '$man' 2>&1)\""
 else
