@@ -1,24 +1,34 @@
 // terrariumd: composes the host components into the daemon.
 #include "admin/AdminHandler.h"
 #include "admin/AdminToken.h"
+#include "client/ClientMetrics.h"
+#include "client/HttpClient.h"
+#include "client/ServiceDirectory.h"
 #include "config/ConfigLoader.h"
 #include "http/GatewayHandler.h"
 #include "http/HttpListener.h"
+#include "http/InProcessDispatcher.h"
 #include "http/JsonText.h"
 #include "http/RoutingSnapshot.h"
 #include "http/ServerState.h"
 #include "lifecycle/PluginLifecycle.h"
+#include "logging/LogMetrics.h"
+#include "logging/LogPipeline.h"
+#include "logging/LogPipelineFactory.h"
+#include "logging/PocoLogChannel.h"
 #include "plugin/AbiNegotiation.h"
+#include "plugin/HostApi.h"
+#include "secrets/ClientHttpExchange.h"
+#include "secrets/SecretCache.h"
+#include "secrets/SecretMetrics.h"
+#include "secrets/SecretProviderFactory.h"
 #include "watch/PluginDirectoryWatcher.h"
 
 #include <Poco/AutoPtr.h>
-#include <Poco/ConsoleChannel.h>
 #include <Poco/File.h>
-#include <Poco/FormattingChannel.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Path.h>
-#include <Poco/PatternFormatter.h>
 #include <Poco/Thread.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
@@ -108,7 +118,37 @@ protected:
             std::cerr << "terrariumd: configuration error: " << e.what() << "\n";
             return EXIT_CONFIG;
         }
-        setupLogging(config.logLevel);
+        // The host services of ABI 1.1: HTTP client and service directory, log pipeline, secret cache.
+        std::unique_ptr<HttpClient> client;
+        std::unique_ptr<ServiceDirectory> directory;
+        std::unique_ptr<LogPipeline> pipeline;
+        try
+        {
+            client = std::make_unique<HttpClient>(config.client);
+            std::map<std::string, std::string> services = config.services;
+            if (!config.secrets.vault.address.empty()) services.emplace("vault", config.secrets.vault.address);
+            directory = std::make_unique<ServiceDirectory>(*client, services);
+            ServiceDirectory* shipTo = directory.get();
+            pipeline = LogPipelineFactory::create(config.log, logthonShipper(*directory, config.log.logthonPath), LogDiagnostics::Writer(),
+                                                  [shipTo] { return shipTo->knows("logthon"); });
+        }
+        catch (const Poco::Exception& e)
+        {
+            std::cerr << "terrariumd: configuration error: " << e.message() << "\n";
+            return EXIT_CONFIG;
+        }
+        pipeline->start();
+        Poco::AutoPtr<PocoLogChannel> channel = PocoLogChannel::install(*pipeline);
+        int rc = serve(config, *client, *directory, *pipeline);
+        channel->detach();
+        pipeline->stop();
+        return rc;
+    }
+
+private:
+    /// Runs the host on config until a termination signal, with the host services given.
+    int serve(Config& config, HttpClient& client, ServiceDirectory& directory, LogPipeline& pipeline)
+    {
         Poco::Logger& log = Poco::Logger::get("terrariumd");
 
         try
@@ -137,8 +177,26 @@ protected:
         else
             log.information("admin token read from %s", token->path());
 
+        std::unique_ptr<SecretCache> secrets;
+        try
+        {
+            secrets = std::make_unique<SecretCache>(
+                SecretProviderFactory::create(config.secrets, config.stateDir, ClientHttpExchange(client)),
+                SecretCache::Settings::fromConfig(config.secrets));
+        }
+        catch (const Poco::Exception& e)
+        {
+            log.fatal("secrets: %s", e.message());
+            return EXIT_CONFIG;
+        }
+        secrets->start();
+        log.information("secrets from provider '%s'", secrets->provider().name());
+
         ServerState state;
         RoutingState routing;
+        InProcessDispatcher dispatcher(routing);
+        directory.setLocalDispatcher(&dispatcher);
+        HostApi::attach(HostServices{&directory, &client, secrets.get(), &pipeline});
         PluginLifecycle lifecycle(config, routing);
         RequestMetrics requestMetrics;
         MetricsRegistry metrics;
@@ -154,8 +212,11 @@ protected:
         });
         metrics.add("requests", [&](PrometheusWriter& w) { requestMetrics.collect(w); });
         metrics.add("plugins", [&](PrometheusWriter& w) { lifecycle.collectMetrics(w); });
+        metrics.add("client", [&](PrometheusWriter& w) { ClientMetrics::collect(client.stats(), w); });
+        metrics.add("secrets", [&](PrometheusWriter& w) { SecretMetrics::collect(secrets->stats(), w); });
+        metrics.add("log", [&](PrometheusWriter& w) { LogMetrics::collect(pipeline.stats(), w); });
         GatewayHandler gateway(routing, state, config.mainListener().name, requestMetrics, config.metricsOnMain ? &metrics : nullptr);
-        AdminHandler admin(lifecycle, *token, state, metrics);
+        AdminHandler admin(lifecycle, *token, state, metrics, &pipeline, &directory);
 
         std::vector<std::unique_ptr<HttpListener>> listeners;
         try
@@ -204,12 +265,14 @@ protected:
         }
         for (auto& l : listeners) l->join();
         lifecycle.unloadAll(config.drainTimeout);
+        directory.setLocalDispatcher(nullptr);
+        HostApi::attach(HostServices());
+        secrets->stop();
         ::unlink(listenersFile.c_str());
         log.information("stopped");
         return EXIT_OK;
     }
 
-private:
     /// Waits for SIGTERM, SIGINT, SIGQUIT (stop) or SIGHUP (reload); main() blocked them in every thread.
     static int waitForSignal()
     {
@@ -277,14 +340,23 @@ private:
         log.information("SIGHUP: configuration reloaded");
     }
 
-    static void setupLogging(const std::string& level)
+    /// Ships one logthon record (services.md section 6) through the service directory: to a logthon
+    /// plugin of this host in-process, else to the directory's base URL for "logthon". One try per
+    /// call: the sink retries with its own backoff, keeping the records in order.
+    static LogShipper logthonShipper(ServiceDirectory& directory, const std::string& path)
     {
-        Poco::AutoPtr<Poco::PatternFormatter> formatter(new Poco::PatternFormatter("%Y-%m-%dT%H:%M:%S.%iZ %p %s: %t"));
-        Poco::AutoPtr<Poco::ConsoleChannel> console(new Poco::ConsoleChannel);
-        Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(formatter, console));
-        Poco::Logger::root().setChannel(channel);
-        Poco::Logger::root().setLevel(level);
-        Poco::Logger::setLevel("", Poco::Logger::parseLevel(level));
+        return [&directory, path](const std::string& body) {
+            ClientRequest request;
+            request.method = "POST";
+            request.path = path;
+            request.headers = {{"Content-Type", "application/json"}};
+            request.body = body;
+            request.timeout = Poco::Timespan(5, 0);
+            request.maxAttempts = 1;
+            ClientResult result = directory.call("logthon", request);
+            if (!result.ok()) return ShipResult::retryable(result.message);
+            return ShipResult::fromStatus(result.response.status, result.response.body);
+        };
     }
 
     static void writeListeners(const std::string& path, const std::vector<std::unique_ptr<HttpListener>>& listeners)

@@ -3,14 +3,19 @@
 #include "client/HttpClient.h"
 #include "client/ServiceDirectory.h"
 #include "http/HttpReply.h"
+#include "logging/LogLevels.h"
+#include "logging/LogPipeline.h"
 #include "logging/RequestId.h"
+#include "secrets/SecretCache.h"
 #include "plugin/PluginContext.h"
 
 #include <terrarium/plugin.h>
 
 #include <Poco/Message.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,7 +56,19 @@ void hostLog(trm_host_ctx* ctx, int32_t level, trm_str message, const trm_kv* fi
     if (!ctx) return;
     try
     {
-        Poco::Logger& logger = context(ctx)->logger();
+        PluginContext* plugin = context(ctx);
+        if (LogPipeline* pipeline = services().log)
+        {
+            LogLevel severity = LogLevels::fromAbi(level);
+            if (!pipeline->enabled(plugin->name(), severity)) return;
+            std::vector<LogField> recordFields;
+            recordFields.reserve(fields ? fieldCount : 0);
+            for (size_t i = 0; fields && i < fieldCount; ++i)
+                recordFields.emplace_back(std::string(view(fields[i].key)), std::string(view(fields[i].value)));
+            pipeline->log(plugin->name(), severity, std::string(view(message)), std::move(recordFields));
+            return;
+        }
+        Poco::Logger& logger = plugin->logger();
         Poco::Message::Priority priority = priorityOf(level);
         if (!logger.is(priority)) return;
         std::string text(view(message));
@@ -66,6 +83,73 @@ void hostLog(trm_host_ctx* ctx, int32_t level, trm_str message, const trm_kv* fi
     }
     catch (...)
     {
+    }
+}
+
+bool logEnabled(trm_host_ctx* ctx, int32_t level) noexcept
+{
+    if (!ctx) return false;
+    try
+    {
+        PluginContext* plugin = context(ctx);
+        if (LogPipeline* pipeline = services().log) return pipeline->enabled(plugin->name(), LogLevels::fromAbi(level));
+        return plugin->logger().is(priorityOf(level));
+    }
+    catch (...)
+    {
+        return true;
+    }
+}
+
+trm_status statusOf(SecretOutcome outcome)
+{
+    switch (outcome)
+    {
+    case SecretOutcome::Found: return TRM_OK;
+    case SecretOutcome::NotFound: return TRM_ERR_NOT_FOUND;
+    case SecretOutcome::Forbidden: return TRM_ERR_FORBIDDEN;
+    case SecretOutcome::Unavailable: return TRM_ERR_UNAVAILABLE;
+    case SecretOutcome::Invalid: return TRM_ERR_INVALID;
+    }
+    return TRM_ERR_INTERNAL;
+}
+
+trm_status secretGet(trm_host_ctx* ctx, trm_str path, trm_str key, char* buf, size_t bufSize, size_t* valueLen) noexcept
+{
+    if (valueLen) *valueLen = 0;
+    if (!ctx || !valueLen || (!buf && bufSize)) return TRM_ERR_INVALID;
+    try
+    {
+        SecretCache* secrets = services().secrets;
+        if (!secrets) return TRM_ERR_UNAVAILABLE;
+        SecretLookup lookup = secrets->get(std::string(view(path)), std::string(view(key)));
+        if (!lookup.found())
+        {
+            PluginContext* plugin = context(ctx);
+            if (plugin->logger().debug())
+                plugin->logger().debug("plugin '%s': secret %s key %s: %s", plugin->name(), std::string(view(path)), std::string(view(key)),
+                                       lookup.message);
+            return statusOf(lookup.outcome);
+        }
+        *valueLen = lookup.value.size();
+        if (lookup.value.size() + 1 > bufSize)
+        {
+            if (buf && bufSize) buf[0] = '\0';
+            std::fill(lookup.value.begin(), lookup.value.end(), '\0');
+            return TRM_ERR_TOO_LARGE;
+        }
+        std::memcpy(buf, lookup.value.data(), lookup.value.size());
+        buf[lookup.value.size()] = '\0';
+        std::fill(lookup.value.begin(), lookup.value.end(), '\0');
+        return TRM_OK;
+    }
+    catch (const std::bad_alloc&)
+    {
+        return TRM_ERR_NO_MEMORY;
+    }
+    catch (...)
+    {
+        return TRM_ERR_INTERNAL;
     }
 }
 
@@ -182,7 +266,7 @@ struct OwnedClientResponse : trm_client_response
     std::vector<trm_kv> headerViews;
 };
 
-trm_status statusOf(ClientStatus status)
+trm_status clientStatusOf(ClientStatus status)
 {
     switch (status)
     {
@@ -233,7 +317,7 @@ trm_status httpCall(trm_host_ctx* ctx, const trm_client_request* request, trm_cl
             if (plugin->logger().debug())
                 plugin->logger().debug("plugin '%s': call to %s %s failed: %s", plugin->name(), service.empty() ? std::string("URL") : service,
                                        std::string(view(request->path)), result.message);
-            return statusOf(result.status);
+            return clientStatusOf(result.status);
         }
         auto* owned = new OwnedClientResponse();
         owned->data = std::move(result.response);
@@ -277,8 +361,8 @@ const trm_host_api hostTable = {
     &counterAdd,
     &httpCall,
     &clientResponseRelease,
-    nullptr,
-    nullptr,
+    &secretGet,
+    &logEnabled,
     &histogramObserve,
     &gaugeSet,
 };
