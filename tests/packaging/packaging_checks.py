@@ -448,6 +448,18 @@ def validate_container(docker_dir, unit, install_script, image):
     final_runs = [rest for kw, rest in final if kw == "RUN"]
     check(any(re.search(r"install-packages\.sh /tmp/packages", r) for r in final_runs),
           "Dockerfile: the final stage does not install the packages with packaging/install-packages.sh")
+    # The packages flow: cmake -B BUILD, build-packages.sh BUILD OUT, COPY --from=build OUT/ /tmp/packages/.
+    commands = [shlex.split(c) for r in runs for c in r.split("&&")]
+    configure = next((c for c in commands if c[:2] == ["cmake", "-S"]), [])
+    package = next((c for c in commands if c and c[0].endswith("packaging/build-packages.sh")), [])
+    build_dir = configure[configure.index("-B") + 1] if "-B" in configure else None
+    check(package[1:2] == [build_dir], f"Dockerfile: build-packages.sh packages {package[1:2]}, not the configured tree {build_dir}")
+    out = package[2] if len(package) > 2 else None
+    check(any(re.fullmatch(rf"--from=build {re.escape(str(out))}/? /tmp/packages/?", c) for c in copies),
+          f"Dockerfile: the final stage does not copy build-packages.sh's output {out} to /tmp/packages")
+    installs = [c for r in final_runs for c in r.split("&&") if "install-packages.sh" in shlex.split(c)[0]]
+    check(len(installs) == 1 and shlex.split(installs[0]) == ["/tmp/install-packages.sh", "/tmp/packages"],
+          f"Dockerfile: the package install is not exactly '/tmp/install-packages.sh /tmp/packages': {installs}")
     check(not any(re.search(r"dpkg -i|apt-get install[^&]*\.deb", r) for r in final_runs),
           "Dockerfile: installs .deb files by other means than the install script")
     users = [rest for kw, rest in final if kw == "USER"]
