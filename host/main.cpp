@@ -12,6 +12,7 @@
 #include "http/RoutingSnapshot.h"
 #include "http/ServerState.h"
 #include "lifecycle/PluginLifecycle.h"
+#include "logging/LogLevels.h"
 #include "logging/LogMetrics.h"
 #include "logging/LogPipeline.h"
 #include "logging/LogPipelineFactory.h"
@@ -125,9 +126,7 @@ protected:
         try
         {
             client = std::make_unique<HttpClient>(config.client);
-            std::map<std::string, std::string> services = config.services;
-            if (!config.secrets.vault.address.empty()) services.emplace("vault", config.secrets.vault.address);
-            directory = std::make_unique<ServiceDirectory>(*client, services);
+            directory = std::make_unique<ServiceDirectory>(*client, directoryEntries(config));
             ServiceDirectory* shipTo = directory.get();
             pipeline = LogPipelineFactory::create(config.log, logthonShipper(*directory, config.log.logthonPath), LogDiagnostics::Writer(),
                                                   [shipTo] { return shipTo->knows("logthon"); });
@@ -245,7 +244,7 @@ private:
         log.information("terrariumd %s ready (plugin ABI %s, plugins dir %s)", std::string(TERRARIUM_VERSION),
                         AbiNegotiation::format(AbiNegotiation::hostMajor(), AbiNegotiation::hostMinor()), config.pluginsDir);
 
-        while (waitForSignal() == SIGHUP) reloadConfiguration(config, lifecycle, watcher);
+        while (waitForSignal() == SIGHUP) reloadConfiguration(config, lifecycle, watcher, directory, pipeline);
 
         log.information("shutting down: draining %Lu in-flight requests (deadline %d ms)", static_cast<Poco::UInt64>(state.inflight()),
                         static_cast<int>(config.shutdownTimeout.totalMilliseconds()));
@@ -287,9 +286,11 @@ private:
     }
 
     /// SIGHUP: reads the configuration again and applies what can change while serving (plugin
-    /// settings and routes, by hot-reloading the plugins concerned), then rescans the plugins
-    /// directory. Settings that need a restart are named in the log; a bad file changes nothing.
-    void reloadConfiguration(const Config& running, PluginLifecycle& lifecycle, PluginDirectoryWatcher& watcher)
+    /// settings and routes, by hot-reloading the plugins concerned; log levels; the service
+    /// directory's base URLs), then rescans the plugins directory. Settings that need a restart
+    /// are named in the log; a bad file changes nothing.
+    void reloadConfiguration(Config& running, PluginLifecycle& lifecycle, PluginDirectoryWatcher& watcher, ServiceDirectory& directory,
+                             LogPipeline& pipeline)
     {
         Poco::Logger& log = Poco::Logger::get("terrariumd");
         log.information("SIGHUP: reading the configuration again");
@@ -336,8 +337,58 @@ private:
                 log.error("SIGHUP: plugin '%s' keeps its previous generation: %s", name, std::string(e.what()));
             }
         }
+        applyLogLevels(fresh.log, pipeline);
+        applyServices(running, fresh, directory);
+        running.log.level = fresh.log.level;
+        running.log.pluginLevels = fresh.log.pluginLevels;
         watcher.rescan();
         log.information("SIGHUP: configuration reloaded");
+    }
+
+    /// The service directory's base URLs of config: its "services", and "vault" at the Vault address.
+    static std::map<std::string, std::string> directoryEntries(const Config& config)
+    {
+        std::map<std::string, std::string> services = config.services;
+        if (!config.secrets.vault.address.empty()) services.emplace("vault", config.secrets.vault.address);
+        return services;
+    }
+
+    /// The configured default and per-plugin levels (levels set for other services through the
+    /// admin API stay).
+    static void applyLogLevels(const LogConfig& config, LogPipeline& pipeline)
+    {
+        pipeline.setDefaultLevel(LogLevels::parse(config.level));
+        for (const auto& [service, level] : config.pluginLevels) pipeline.setLevel(service, LogLevels::parse(level));
+    }
+
+    /// Base URLs of the fresh configuration replace those of the running one; names it dropped are
+    /// forgotten (entries set through the admin API for other names stay).
+    static void applyServices(Config& running, const Config& fresh, ServiceDirectory& directory)
+    {
+        std::map<std::string, std::string> before = directoryEntries(running);
+        std::map<std::string, std::string> after = directoryEntries(fresh);
+        Poco::Logger& log = Poco::Logger::get("terrariumd");
+        for (const auto& [name, url] : before)
+        {
+            if (after.count(name)) continue;
+            directory.removeBaseUrl(name);
+            log.information("SIGHUP: service '%s' left the directory", name);
+        }
+        for (const auto& [name, url] : after)
+        {
+            auto old = before.find(name);
+            if (old != before.end() && old->second == url) continue;
+            try
+            {
+                directory.setBaseUrl(name, url);
+                log.information("SIGHUP: service '%s' now at %s", name, url);
+            }
+            catch (const Poco::Exception& e)
+            {
+                log.error("SIGHUP: service '%s' keeps its previous address: %s", name, e.message());
+            }
+        }
+        running.services = fresh.services;
     }
 
     /// Ships one logthon record (services.md section 6) through the service directory: to a logthon

@@ -23,7 +23,7 @@ const std::size_t MAX_ERROR_TEXT = 200;
 
 Poco::Logger& logger()
 {
-    return Poco::Logger::get("terrarium.secrets");
+    return Poco::Logger::get("secrets");
 }
 
 std::string encodedPath(const std::string& path)

@@ -62,3 +62,25 @@ TEST_CASE("config reload: SIGHUP applies new plugin settings and loads plugins d
     REQUIRE(::kill(host.pid(), SIGHUP) == 0);
     CHECK(waitUntil([&] { return host.get("/good/").status == 404; }));
 }
+
+TEST_CASE("config reload: SIGHUP applies log levels and moves services in the directory", "[reload][sighup][services]")
+{
+    TerrariumProcess::Options options;
+    options.plugins = {{fixturePath("services-probe.so"), "services-probe.so"}};
+    options.configJson = R"({"watch": {"enabled": false}, "services": {"file-storage": "http://127.0.0.1:1/a", "old": "http://127.0.0.1:1"}})";
+    TerrariumProcess host(options);
+    auto debugEnabled = [&] { return host.request("POST", "/probe/log?level=1", "x").json()->getValue<bool>("enabled"); };
+    auto services = [&] { return host.admin("GET", "/admin/services").json()->getObject("services"); };
+    REQUIRE_FALSE(debugEnabled());
+    REQUIRE(host.admin("POST", "/admin/services/by-hand", R"({"url":"http://127.0.0.1:2"})").status == 200);
+
+    writeConfig(host, R"({"watch": {"enabled": false}, "log": {"plugins": {"services-probe": "debug"}},
+                          "services": {"file-storage": "http://127.0.0.1:3/b"}})");
+    REQUIRE(::kill(host.pid(), SIGHUP) == 0);
+    REQUIRE(host.waitForLog("SIGHUP: configuration reloaded"));
+    CHECK(debugEnabled());
+    Poco::JSON::Object::Ptr now = services();
+    CHECK(now->getObject("file-storage")->getValue<std::string>("url") == "http://127.0.0.1:3/b");
+    CHECK_FALSE(now->has("old"));
+    CHECK(now->has("by-hand"));   // set through the admin API: the file does not know it
+}
