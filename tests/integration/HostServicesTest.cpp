@@ -377,3 +377,46 @@ TEST_CASE("host services: an HTTPS upstream is verified against the configured C
         CHECK(secure.requests("/hello") == 0);
     }
 }
+
+TEST_CASE("host services: with logthon a plugin of this host, records are shipped in-process and never loop", "[services][logging]")
+{
+    TerrariumProcess::Options options;
+    options.plugins = {{fixturePath(ProbeFile), ProbeFile}, {fixturePath("logthon-standin.so"), "logthon-standin.so"}};
+    options.configJson = R"({"watch":{"enabled":false},"log":{"logthon":{"flush_interval_ms":20}}})";
+    TerrariumProcess host(options);
+
+    REQUIRE(host.request("POST", "/probe/log?level=3", "to the plugin", {{"X-Request-Id", "in-proc-1"}}).status == 200);
+    auto records = [&] { return host.get("/logthon-standin/records").json()->getArray("records"); };
+    REQUIRE(waitUntil([&] {
+        Poco::JSON::Array::Ptr list = records();
+        for (std::size_t i = 0; i < list->size(); ++i)
+            if (list->getObject(static_cast<unsigned>(i))->getValue<std::string>("message") == "to the plugin") return true;
+        return false;
+    }));
+    // The stand-in logs every record it receives; those records are made while shipping and are
+    // suppressed, so they never come back to it.
+    Poco::JSON::Array::Ptr list = records();
+    for (std::size_t i = 0; i < list->size(); ++i)
+        CHECK(list->getObject(static_cast<unsigned>(i))->getValue<std::string>("message") != "stand-in received a record");
+    std::string page = host.admin("GET", "/metrics", "", false).body;
+    CHECK(sample(page, "terrarium_log_suppressed_total") >= 1);
+    CHECK(sample(page, "terrarium_client_calls_total") == -1);   // no socket was used
+}
+
+TEST_CASE("host services: a plugin's own thread calls services through the host", "[services][client]")
+{
+    UpstreamFixture upstream;
+    upstream.answer("/from-thread", 200, "thread ok");
+    TerrariumProcess::Options options;
+    options.plugins = {{fixturePath(ProbeFile), ProbeFile}};
+    options.configJson = R"({"watch":{"enabled":false},"services":{"upstream":")" + upstream.baseUrl() + R"("}})";
+    TerrariumProcess host(options);
+
+    HttpResult remote = host.get("/probe/thread-call?service=upstream&path=/from-thread");
+    REQUIRE(remote.status == 200);
+    CHECK(remote.json()->getValue<int>("result") == 0);
+    CHECK(remote.json()->getValue<std::string>("body") == "thread ok");
+    HttpResult local = host.get("/probe/thread-call?service=services-probe&path=/echo");
+    REQUIRE(local.status == 200);
+    CHECK(local.json()->getValue<bool>("in_process"));
+}
