@@ -4,6 +4,7 @@
 #include "client/ClientMetrics.h"
 #include "client/HttpClient.h"
 #include "client/ServiceDirectory.h"
+#include "config/ConfigChanges.h"
 #include "config/ConfigLoader.h"
 #include "http/GatewayHandler.h"
 #include "http/HttpListener.h"
@@ -259,6 +260,7 @@ private:
             log.error("%Lu requests still running after the shutdown deadline; exiting without waiting for them",
                       static_cast<Poco::UInt64>(state.inflight()));
             ::unlink(listenersFile.c_str());
+            pipeline.stop(Poco::Timespan(1, 0));   // the records above are still queued
             std::cout.flush();
             ::_exit(EXIT_OK);
         }
@@ -308,20 +310,7 @@ private:
             log.error("configuration not reloaded, the running one stays: %s", std::string(e.what()));
             return;
         }
-        std::vector<std::string> restart;
-        if (fresh.listeners.size() != running.listeners.size()) restart.push_back("listeners");
-        for (std::size_t i = 0; i < fresh.listeners.size() && i < running.listeners.size(); ++i)
-        {
-            const ListenerConfig& a = fresh.listeners[i];
-            const ListenerConfig& b = running.listeners[i];
-            if (a.name != b.name || a.address != b.address || a.tls.certFile != b.tls.certFile || a.tls.keyFile != b.tls.keyFile
-                || a.routes.size() != b.routes.size())
-                restart.push_back("listener '" + b.name + "'");
-        }
-        if (fresh.adminAddress != running.adminAddress) restart.push_back("admin.listen");
-        if (fresh.threads != running.threads) restart.push_back("threads");
-        if (fresh.stateDir != running.stateDir) restart.push_back("state_dir");
-        if (fresh.pluginsDir != running.pluginsDir) restart.push_back("plugins_dir");
+        std::vector<std::string> restart = ConfigChanges::needingRestart(running, fresh);
         for (const std::string& what : restart)
             log.warning("SIGHUP: %s changed in the configuration; it takes effect at the next restart", what);
 

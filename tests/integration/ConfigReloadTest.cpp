@@ -83,4 +83,12 @@ TEST_CASE("config reload: SIGHUP applies log levels and moves services in the di
     CHECK(now->getObject("file-storage")->getValue<std::string>("url") == "http://127.0.0.1:3/b");
     CHECK_FALSE(now->has("old"));
     CHECK(now->has("by-hand"));   // set through the admin API: the file does not know it
+    CHECK(host.log().find("takes effect at the next restart") == std::string::npos);
+
+    // Settings a running host cannot apply are named, not silently ignored.
+    writeConfig(host, R"({"watch": {"enabled": true, "interval_ms": 50}, "limits": {"max_body_bytes": 1000}, "log": {"plugins": {"services-probe": "debug"}},
+                          "services": {"file-storage": "http://127.0.0.1:3/b"}})");
+    REQUIRE(::kill(host.pid(), SIGHUP) == 0);
+    CHECK(host.waitForLog("SIGHUP: watch changed in the configuration; it takes effect at the next restart"));
+    CHECK(host.waitForLog("SIGHUP: limits changed in the configuration; it takes effect at the next restart"));
 }
