@@ -1,12 +1,13 @@
 #include "LogthonFixture.h"
 
+#include "FixtureHandlerFactory.h"
+#include "FixtureJson.h"
+
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
@@ -16,53 +17,11 @@
 #include <Poco/URI.h>
 
 #include <chrono>
-#include <sstream>
 
 namespace terrarium {
 namespace test {
 
 namespace {
-
-/// Hands a request to LogthonFixture::handle().
-class LogthonRequestHandler : public Poco::Net::HTTPRequestHandler
-{
-public:
-    explicit LogthonRequestHandler(LogthonFixture& fixture) : _fixture(fixture) {}
-
-    void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override
-    {
-        _fixture.handle(request, response);
-    }
-
-private:
-    LogthonFixture& _fixture;
-};
-
-/// Creates LogthonRequestHandlers for one fixture.
-class LogthonRequestHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory
-{
-public:
-    explicit LogthonRequestHandlerFactory(LogthonFixture& fixture) : _fixture(fixture) {}
-
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override
-    {
-        return new LogthonRequestHandler(_fixture);
-    }
-
-private:
-    LogthonFixture& _fixture;
-};
-
-void sendJson(Poco::Net::HTTPServerResponse& response, int status, const Poco::JSON::Object& body)
-{
-    std::ostringstream text;
-    body.stringify(text);
-    const std::string payload = text.str();
-    response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
-    response.setContentType("application/json");
-    response.setContentLength(static_cast<std::streamsize>(payload.size()));
-    response.send() << payload;
-}
 
 Poco::JSON::Object detail(const std::string& text)
 {
@@ -202,10 +161,10 @@ void LogthonFixture::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HT
         body.set("service", "logthon");
         body.set("timestamp", Poco::DateTimeFormatter::format(Poco::Timestamp(), Poco::DateTimeFormat::ISO8601_FRAC_FORMAT));
         body.set("connected_clients", 0);
-        sendJson(response, 200, body);
+        FixtureJson::send(response, 200, body);
     }
     else
-        sendJson(response, 404, detail("Not Found"));
+        FixtureJson::send(response, 404, detail("Not Found"));
 }
 
 void LogthonFixture::listen()
@@ -219,7 +178,7 @@ void LogthonFixture::listen()
     params->setMaxQueued(64);
     params->setKeepAlive(true);
     params->setTimeout(Poco::Timespan(10, 0));
-    _server = std::make_unique<Poco::Net::HTTPServer>(new LogthonRequestHandlerFactory(*this), _threads, socket, params);
+    _server = std::make_unique<Poco::Net::HTTPServer>(new FixtureHandlerFactory<LogthonFixture>(*this), _threads, socket, params);
     _server->start();
 }
 
@@ -242,7 +201,7 @@ void LogthonFixture::handlePost(Poco::Net::HTTPServerRequest& request, Poco::Net
     }
     if (failureStatus != 0)
     {
-        sendJson(response, failureStatus, detail("failing on purpose"));
+        FixtureJson::send(response, failureStatus, detail("failing on purpose"));
         return;
     }
     Poco::JSON::Object::Ptr body;
@@ -252,12 +211,12 @@ void LogthonFixture::handlePost(Poco::Net::HTTPServerRequest& request, Poco::Net
     }
     catch (const Poco::Exception& error)
     {
-        sendJson(response, 422, detail("invalid JSON body: " + error.displayText()));
+        FixtureJson::send(response, 422, detail("invalid JSON body: " + error.displayText()));
         return;
     }
     if (!body || !body->has("service") || !body->has("message"))
     {
-        sendJson(response, 422, detail("service and message are required"));
+        FixtureJson::send(response, 422, detail("service and message are required"));
         return;
     }
     Poco::JSON::Object::Ptr metadata = new Poco::JSON::Object;
@@ -282,7 +241,7 @@ void LogthonFixture::handlePost(Poco::Net::HTTPServerRequest& request, Poco::Net
     Poco::JSON::Object answer;
     answer.set("status", "success");
     answer.set("message", "Log entry added");
-    sendJson(response, 200, answer);
+    FixtureJson::send(response, 200, answer);
 }
 
 void LogthonFixture::handleList(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response)
@@ -292,7 +251,7 @@ void LogthonFixture::handleList(Poco::Net::HTTPServerRequest& request, Poco::Net
     int limit = 100;
     if (!Poco::NumberParser::tryParse(queryParameter(uri, "limit", "100"), limit) || limit < 0)
     {
-        sendJson(response, 422, detail("limit must be a non-negative integer"));
+        FixtureJson::send(response, 422, detail("limit must be a non-negative integer"));
         return;
     }
     std::vector<Poco::JSON::Object::Ptr> selected;
@@ -309,7 +268,7 @@ void LogthonFixture::handleList(Poco::Net::HTTPServerRequest& request, Poco::Net
     Poco::JSON::Object body;
     body.set("logs", logs);
     body.set("count", static_cast<int>(logs->size()));
-    sendJson(response, 200, body);
+    FixtureJson::send(response, 200, body);
 }
 
 void LogthonFixture::handleClear(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response)
@@ -327,7 +286,7 @@ void LogthonFixture::handleClear(Poco::Net::HTTPServerRequest& request, Poco::Ne
     Poco::JSON::Object body;
     body.set("status", "success");
     body.set("message", "Logs cleared for " + (service.empty() ? std::string("all services") : service));
-    sendJson(response, 200, body);
+    FixtureJson::send(response, 200, body);
 }
 
 } // namespace test

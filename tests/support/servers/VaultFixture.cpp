@@ -1,5 +1,7 @@
 #include "VaultFixture.h"
 
+#include "FixtureHandlerFactory.h"
+#include "FixtureJson.h"
 #include "TestCertificate.h"
 
 #include <Poco/DateTimeFormat.h>
@@ -7,8 +9,6 @@
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
@@ -18,53 +18,10 @@
 #include <Poco/Timestamp.h>
 #include <Poco/URI.h>
 
-#include <sstream>
-
 namespace terrarium {
 namespace test {
 
 namespace {
-
-/// Hands a request to VaultFixture::handle().
-class VaultRequestHandler : public Poco::Net::HTTPRequestHandler
-{
-public:
-    explicit VaultRequestHandler(VaultFixture& fixture) : _fixture(fixture) {}
-
-    void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override
-    {
-        _fixture.handle(request, response);
-    }
-
-private:
-    VaultFixture& _fixture;
-};
-
-/// Creates VaultRequestHandlers for one fixture.
-class VaultRequestHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory
-{
-public:
-    explicit VaultRequestHandlerFactory(VaultFixture& fixture) : _fixture(fixture) {}
-
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override
-    {
-        return new VaultRequestHandler(_fixture);
-    }
-
-private:
-    VaultFixture& _fixture;
-};
-
-void sendJson(Poco::Net::HTTPServerResponse& response, int status, const Poco::JSON::Object& body)
-{
-    std::ostringstream text;
-    body.stringify(text);
-    const std::string payload = text.str();
-    response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
-    response.setContentType("application/json");
-    response.setContentLength(static_cast<std::streamsize>(payload.size()));
-    response.send() << payload;
-}
 
 void sendErrors(Poco::Net::HTTPServerResponse& response, int status, const std::vector<std::string>& errors)
 {
@@ -73,7 +30,7 @@ void sendErrors(Poco::Net::HTTPServerResponse& response, int status, const std::
         list->add(error);
     Poco::JSON::Object body;
     body.set("errors", list);
-    sendJson(response, status, body);
+    FixtureJson::send(response, status, body);
 }
 
 void sendEmpty(Poco::Net::HTTPServerResponse& response, int status)
@@ -312,7 +269,7 @@ void VaultFixture::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
         health.set("server_time_utc", static_cast<Poco::Int64>(Poco::Timestamp().epochTime()));
         health.set("version", "1.15.0+fixture");
         health.set("cluster_name", "vault-fixture");
-        sendJson(response, 200, health);
+        FixtureJson::send(response, 200, health);
         return;
     }
     if (path == "/v1/auth/" + authPath + "/login" && (method == "POST" || method == "PUT"))
@@ -372,7 +329,7 @@ void VaultFixture::listen()
         socket.bind(address, true);
         socket.listen(64);
         _port = socket.address().port();
-        _server = std::make_unique<Poco::Net::HTTPServer>(new VaultRequestHandlerFactory(*this), _threads, socket, params);
+        _server = std::make_unique<Poco::Net::HTTPServer>(new FixtureHandlerFactory<VaultFixture>(*this), _threads, socket, params);
     }
     else
     {
@@ -380,7 +337,7 @@ void VaultFixture::listen()
         socket.bind(address, true);
         socket.listen(64);
         _port = socket.address().port();
-        _server = std::make_unique<Poco::Net::HTTPServer>(new VaultRequestHandlerFactory(*this), _threads, socket, params);
+        _server = std::make_unique<Poco::Net::HTTPServer>(new FixtureHandlerFactory<VaultFixture>(*this), _threads, socket, params);
     }
     _server->start();
 }
@@ -448,7 +405,7 @@ void VaultFixture::handleData(const std::string& method, const std::string& moun
         lock.unlock();
         Poco::JSON::Object answer = envelope(number);
         answer.set("data", data);
-        sendJson(response, deleted ? 404 : 200, answer);
+        FixtureJson::send(response, deleted ? 404 : 200, answer);
         return;
     }
     if (method == "POST" || method == "PUT")
@@ -474,7 +431,7 @@ void VaultFixture::handleData(const std::string& method, const std::string& moun
         lock.unlock();
         Poco::JSON::Object answer = envelope(number);
         answer.set("data", data);
-        sendJson(response, 200, answer);
+        FixtureJson::send(response, 200, answer);
         return;
     }
     if (method == "DELETE")
@@ -526,7 +483,7 @@ void VaultFixture::handleList(const std::string& mount, const std::string& path,
     data->set("keys", list);
     Poco::JSON::Object answer = envelope(number);
     answer.set("data", data);
-    sendJson(response, 200, answer);
+    FixtureJson::send(response, 200, answer);
 }
 
 void VaultFixture::handleLogin(const std::string& body, Poco::Net::HTTPServerResponse& response)
@@ -575,7 +532,7 @@ void VaultFixture::handleLogin(const std::string& body, Poco::Net::HTTPServerRes
     auth->set("orphan", true);
     Poco::JSON::Object answer = envelope(number);
     answer.set("auth", auth);
-    sendJson(response, 200, answer);
+    FixtureJson::send(response, 200, answer);
 }
 
 void VaultFixture::handleRenew(const std::string& token, Poco::Net::HTTPServerResponse& response)
@@ -610,7 +567,7 @@ void VaultFixture::handleRenew(const std::string& token, Poco::Net::HTTPServerRe
     auth->set("token_type", "service");
     Poco::JSON::Object answer = envelope(number);
     answer.set("auth", auth);
-    sendJson(response, 200, answer);
+    FixtureJson::send(response, 200, answer);
 }
 
 } // namespace test
