@@ -1,6 +1,5 @@
 #include "LogthonFixture.h"
 
-#include "FixtureHandlerFactory.h"
 #include "FixtureJson.h"
 
 #include <Poco/DateTimeFormat.h>
@@ -8,9 +7,6 @@
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/SocketAddress.h>
 #include <Poco/NumberParser.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/Timestamp.h>
@@ -40,9 +36,9 @@ std::string queryParameter(const Poco::URI& uri, const std::string& name, const 
 
 } // namespace
 
-LogthonFixture::LogthonFixture() : _threads(2, 32)
+LogthonFixture::LogthonFixture() : _server(*this, 32, 64)
 {
-    listen();
+    _server.start();
 }
 
 LogthonFixture::~LogthonFixture()
@@ -53,18 +49,12 @@ LogthonFixture::~LogthonFixture()
         _slow = false;
     }
     _changed.notify_all();
-    {
-        std::lock_guard<std::mutex> lock(_serverMutex);
-        if (_server)
-            _server->stopAll(true);
-        _server.reset();
-    }
-    _threads.joinAll();
+    _server.stop();
 }
 
 std::string LogthonFixture::baseUrl() const
 {
-    return "http://127.0.0.1:" + std::to_string(_port);
+    return "http://127.0.0.1:" + std::to_string(_server.port());
 }
 
 std::vector<Poco::JSON::Object::Ptr> LogthonFixture::records() const
@@ -103,16 +93,7 @@ void LogthonFixture::clear()
 
 void LogthonFixture::setDown(bool down)
 {
-    std::lock_guard<std::mutex> lock(_serverMutex);
-    if (down && _server)
-    {
-        _server->stopAll(true);
-        _server.reset();
-    }
-    else if (!down && !_server)
-    {
-        listen();
-    }
+    _server.setDown(down);
 }
 
 void LogthonFixture::setSlow(bool slow)
@@ -165,21 +146,6 @@ void LogthonFixture::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HT
     }
     else
         FixtureJson::send(response, 404, detail("Not Found"));
-}
-
-void LogthonFixture::listen()
-{
-    Poco::Net::ServerSocket socket;
-    socket.bind(Poco::Net::SocketAddress("127.0.0.1", _port), true);
-    socket.listen(64);
-    _port = socket.address().port();
-    Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(32);
-    params->setMaxQueued(64);
-    params->setKeepAlive(true);
-    params->setTimeout(Poco::Timespan(10, 0));
-    _server = std::make_unique<Poco::Net::HTTPServer>(new FixtureHandlerFactory<LogthonFixture>(*this), _threads, socket, params);
-    _server->start();
 }
 
 void LogthonFixture::handlePost(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response)

@@ -1,16 +1,15 @@
 #ifndef Terrarium_LogthonFixture_INCLUDED
 #define Terrarium_LogthonFixture_INCLUDED
 
+#include "FixtureServer.h"
+
 #include <Poco/JSON/Object.h>
-#include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/ThreadPool.h>
 #include <Poco/Timespan.h>
 #include <Poco/Types.h>
 
 #include <condition_variable>
-#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -38,7 +37,7 @@ public:
     LogthonFixture& operator=(const LogthonFixture&) = delete;
 
     /// The bound port (the same after a down/up cycle).
-    Poco::UInt16 port() const { return _port; }
+    Poco::UInt16 port() const { return _server.port(); }
 
     /// "http://127.0.0.1:<port>".
     std::string baseUrl() const;
@@ -84,15 +83,11 @@ private:
         Poco::JSON::Object::Ptr stored; /// as logthon keeps it: id, timestamp, service, level, message, metadata
     };
 
-    void listen();
     void handlePost(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
     void handleList(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
     void handleClear(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
 
-    Poco::ThreadPool _threads;
-    std::mutex _serverMutex;  /// serialises down/up
-    std::unique_ptr<Poco::Net::HTTPServer> _server;
-    Poco::UInt16 _port = 0;
+    FixtureServer<LogthonFixture> _server;
 
     mutable std::mutex _mutex;
     mutable std::condition_variable _changed;

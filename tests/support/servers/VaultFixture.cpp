@@ -1,6 +1,5 @@
 #include "VaultFixture.h"
 
-#include "FixtureHandlerFactory.h"
 #include "FixtureJson.h"
 #include "TestCertificate.h"
 
@@ -9,10 +8,6 @@
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/SecureServerSocket.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/SocketAddress.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/String.h>
 #include <Poco/Timestamp.h>
@@ -60,6 +55,18 @@ Poco::JSON::Object envelope(unsigned requestNumber)
     return body;
 }
 
+/// The TLS server context for certificate; null (plain HTTP) without one.
+Poco::Net::Context::Ptr serverContext(const TestCertificate* certificate)
+{
+    if (!certificate)
+        return nullptr;
+    Poco::Net::Context::Params params;
+    params.certificateFile = certificate->certFile();
+    params.privateKeyFile = certificate->keyFile();
+    params.verificationMode = Poco::Net::Context::VERIFY_NONE;
+    return new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
+}
+
 Poco::JSON::Object::Ptr parseObject(const std::string& text)
 {
     try
@@ -76,33 +83,19 @@ Poco::JSON::Object::Ptr parseObject(const std::string& text)
 
 const char* const VaultFixture::DEMO_PATH = "custom-client/config";
 
-VaultFixture::VaultFixture(const TestCertificate* certificate) : _threads(2, 64)
+VaultFixture::VaultFixture(const TestCertificate* certificate) : _server(*this, 64, 128, serverContext(certificate))
 {
-    if (certificate)
-    {
-        Poco::Net::Context::Params params;
-        params.certificateFile = certificate->certFile();
-        params.privateKeyFile = certificate->keyFile();
-        params.verificationMode = Poco::Net::Context::VERIFY_NONE;
-        _context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
-    }
-    listen();
+    _server.start();
 }
 
 VaultFixture::~VaultFixture()
 {
-    {
-        std::lock_guard<std::mutex> lock(_serverMutex);
-        if (_server)
-            _server->stopAll(true);
-        _server.reset();
-    }
-    _threads.joinAll();
+    _server.stop();
 }
 
 std::string VaultFixture::baseUrl() const
 {
-    return std::string(_context ? "https" : "http") + "://127.0.0.1:" + std::to_string(_port);
+    return std::string(_server.secure() ? "https" : "http") + "://127.0.0.1:" + std::to_string(_server.port());
 }
 
 void VaultFixture::putSecret(const std::string& path, const std::map<std::string, std::string>& values, const std::string& mount)
@@ -189,16 +182,7 @@ void VaultFixture::setFailureStatus(int status)
 
 void VaultFixture::setDown(bool down)
 {
-    std::lock_guard<std::mutex> lock(_serverMutex);
-    if (down && _server)
-    {
-        _server->stopAll(true);
-        _server.reset();
-    }
-    else if (!down && !_server)
-    {
-        listen();
-    }
+    _server.setDown(down);
 }
 
 unsigned VaultFixture::reads(const std::string& path, const std::string& mount) const
@@ -313,33 +297,6 @@ void VaultFixture::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
         }
     }
     sendErrors(response, 404, {});
-}
-
-void VaultFixture::listen()
-{
-    const Poco::Net::SocketAddress address("127.0.0.1", _port);
-    Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(64);
-    params->setMaxQueued(128);
-    params->setKeepAlive(true);
-    params->setTimeout(Poco::Timespan(10, 0));
-    if (_context)
-    {
-        Poco::Net::SecureServerSocket socket(_context);
-        socket.bind(address, true);
-        socket.listen(64);
-        _port = socket.address().port();
-        _server = std::make_unique<Poco::Net::HTTPServer>(new FixtureHandlerFactory<VaultFixture>(*this), _threads, socket, params);
-    }
-    else
-    {
-        Poco::Net::ServerSocket socket;
-        socket.bind(address, true);
-        socket.listen(64);
-        _port = socket.address().port();
-        _server = std::make_unique<Poco::Net::HTTPServer>(new FixtureHandlerFactory<VaultFixture>(*this), _threads, socket, params);
-    }
-    _server->start();
 }
 
 void VaultFixture::put(const std::string& mount, const std::string& path, Poco::JSON::Object::Ptr data)

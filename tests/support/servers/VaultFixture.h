@@ -1,16 +1,14 @@
 #ifndef Terrarium_VaultFixture_INCLUDED
 #define Terrarium_VaultFixture_INCLUDED
 
+#include "FixtureServer.h"
+
 #include <Poco/JSON/Object.h>
-#include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/ThreadPool.h>
 #include <Poco/Types.h>
 
 #include <map>
-#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -56,7 +54,7 @@ public:
     VaultFixture& operator=(const VaultFixture&) = delete;
 
     /// The bound port (the same after a down/up cycle).
-    Poco::UInt16 port() const { return _port; }
+    Poco::UInt16 port() const { return _server.port(); }
 
     /// "http://127.0.0.1:<port>" ("https://" for an HTTPS fixture): the VAULT_ADDR to configure.
     std::string baseUrl() const;
@@ -146,7 +144,6 @@ private:
         bool renewable = true;
     };
 
-    void listen();
     void put(const std::string& mount, const std::string& path, Poco::JSON::Object::Ptr data);
     bool allowed(const std::string& token, const std::string& path) const;
     void handleData(const std::string& method, const std::string& mount, const std::string& path, const std::string& token,
@@ -155,11 +152,7 @@ private:
     void handleLogin(const std::string& body, Poco::Net::HTTPServerResponse& response);
     void handleRenew(const std::string& token, Poco::Net::HTTPServerResponse& response);
 
-    Poco::Net::Context::Ptr _context;
-    Poco::ThreadPool _threads;
-    std::mutex _serverMutex;  /// serialises down/up
-    std::unique_ptr<Poco::Net::HTTPServer> _server;
-    Poco::UInt16 _port = 0;
+    FixtureServer<VaultFixture> _server;
 
     mutable std::mutex _mutex;  /// guards the fields below
     std::map<std::string, Secret> _secrets;  /// "<mount>/<path>"
