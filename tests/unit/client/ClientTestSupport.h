@@ -3,10 +3,13 @@
 
 #include "config/Config.h"
 
-#include <Poco/Exception.h>
-#include <Poco/Thread.h>
-#include <Poco/Timestamp.h>
+#include "Contains.h"
+#include "Eventually.h"
 
+#include <Poco/Exception.h>
+#include <Poco/Timespan.h>
+
+#include <chrono>
 #include <functional>
 #include <string>
 
@@ -31,17 +34,10 @@ inline ClientConfig testClientConfig()
     return config;
 }
 
-/// Polls condition every few milliseconds until it holds or timeout passes; returns its last value.
-inline bool eventually(const std::function<bool()>& condition, Poco::Timespan timeout = Poco::Timespan(10, 0))
-{
-    Poco::Timestamp start;
-    while (!condition()) {
-        if (start.isElapsed(timeout.totalMicroseconds()))
-            return condition();
-        Poco::Thread::sleep(5);
-    }
-    return true;
-}
+/// How long the client tests wait with eventually(), and how often they look (a condition may
+/// call the client, so the pace is part of what a test does).
+inline constexpr std::chrono::milliseconds CLIENT_WAIT{10000};
+inline constexpr std::chrono::milliseconds CLIENT_POLL{5};
 
 /// The displayText() of the Poco::Exception that action throws ("" when it throws none).
 inline std::string thrownMessage(const std::function<void()>& action)
@@ -52,11 +48,6 @@ inline std::string thrownMessage(const std::function<void()>& action)
         return e.displayText();
     }
     return std::string();
-}
-
-inline bool contains(const std::string& text, const std::string& part)
-{
-    return text.find(part) != std::string::npos;
 }
 
 } // namespace terrarium::test

@@ -21,6 +21,8 @@ using terrarium::ClientRequest;
 using terrarium::ClientResult;
 using terrarium::ClientStatus;
 using terrarium::HttpClient;
+using terrarium::test::CLIENT_POLL;
+using terrarium::test::CLIENT_WAIT;
 using terrarium::test::contains;
 using terrarium::test::eventually;
 using terrarium::test::testClientConfig;
@@ -148,7 +150,7 @@ TEST_CASE("callers beyond maxPerOrigin wait for a free connection, and the waits
                 ++ok;
         });
     }
-    bool saturated = eventually([&] { return upstream.holding() == 2 && client.stats().waits == 2; });
+    bool saturated = eventually([&] { return upstream.holding() == 2 && client.stats().waits == 2; }, CLIENT_WAIT, CLIENT_POLL);
     auto stats = client.stats();
     upstream.release();
     for (auto& caller : callers)
@@ -171,7 +173,7 @@ TEST_CASE("a caller that finds no free connection before its deadline gets Timeo
     config.maxPerOrigin = 1;
     HttpClient client(config);
     std::thread holder([&] { client.call(request(upstream.baseUrl() + "/slow")); });
-    bool held = eventually([&] { return upstream.holding() == 1; });
+    bool held = eventually([&] { return upstream.holding() == 1; }, CLIENT_WAIT, CLIENT_POLL);
 
     ClientRequest waiting = request(upstream.baseUrl() + "/other");
     waiting.timeout = Poco::Timespan(0, 200 * 1000);
@@ -200,7 +202,7 @@ TEST_CASE("the total bound closes an idle connection of another origin to make r
     CHECK(originStats(stats, first).open == 0);
     CHECK(originStats(stats, first).idleClosed == 1);
     CHECK(originStats(stats, second).open == 1);
-    CHECK(eventually([&] { return first.connectionsOpen() == 0; }));
+    CHECK(eventually([&] { return first.connectionsOpen() == 0; }, CLIENT_WAIT, CLIENT_POLL));
 }
 
 TEST_CASE("idle connections are closed after the idle timeout", "[client][pool]")
@@ -213,9 +215,9 @@ TEST_CASE("idle connections are closed after the idle timeout", "[client][pool]"
     CHECK(eventually([&] {
         client.reapIdle();
         return client.stats().open == 0;
-    }));
+    }, CLIENT_WAIT, CLIENT_POLL));
     CHECK(client.stats().idleClosed == 1);
-    CHECK(eventually([&] { return upstream.connectionsOpen() == 0; }));
+    CHECK(eventually([&] { return upstream.connectionsOpen() == 0; }, CLIENT_WAIT, CLIENT_POLL));
     REQUIRE(client.call(request(upstream.baseUrl() + "/a")).ok());
     CHECK(upstream.connectionsAccepted() == 2);
 }
@@ -228,7 +230,7 @@ TEST_CASE("closeIdle closes every idle connection at once", "[client][pool]")
     REQUIRE(client.stats().idle == 1);
     client.closeIdle();
     CHECK(client.stats().open == 0);
-    CHECK(eventually([&] { return upstream.connectionsOpen() == 0; }));
+    CHECK(eventually([&] { return upstream.connectionsOpen() == 0; }, CLIENT_WAIT, CLIENT_POLL));
 }
 
 TEST_CASE("a pooled connection the upstream closed while idle is replaced transparently", "[client][pool]")
@@ -412,13 +414,13 @@ TEST_CASE("the circuit breaker opens, fails fast, probes when half-open and clos
     CHECK(originStats(client.stats(), upstream).breaker == BreakerState::Open);
 
     // Half-open: one probe reaches the upstream; it fails, so the breaker opens again.
-    REQUIRE(eventually([&] { return client.call(request(url)).ok(); }));
+    REQUIRE(eventually([&] { return client.call(request(url)).ok(); }, CLIENT_WAIT, CLIENT_POLL));
     CHECK(upstream.requests("/flaky") == 3);
     CHECK(originStats(client.stats(), upstream).breaker == BreakerState::Open);
 
     // The upstream recovers: the next probe succeeds and closes the breaker.
     upstream.answer("/flaky", 200, "up");
-    REQUIRE(eventually([&] { return client.call(request(url)).ok(); }));
+    REQUIRE(eventually([&] { return client.call(request(url)).ok(); }, CLIENT_WAIT, CLIENT_POLL));
     CHECK(originStats(client.stats(), upstream).breaker == BreakerState::Closed);
     ClientResult after = client.call(request(url));
     REQUIRE(after.ok());

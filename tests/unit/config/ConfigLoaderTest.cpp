@@ -13,7 +13,7 @@ using terrarium::Config;
 using terrarium::ConfigLoader;
 using terrarium::RouteConfig;
 using terrarium::test::Failure;
-using terrarium::test::TempDir;
+using terrarium::test::ScratchDir;
 using terrarium::test::failureOf;
 
 namespace {
@@ -138,7 +138,7 @@ TEST_CASE("pluginSettings() returns the configured object or a new empty one", "
 
 TEST_CASE("A full file sets every value", "[config]")
 {
-    TempDir dir;
+    ScratchDir dir;
     Config config = ConfigLoader::load(dir.write("terrarium.json", FULL_FILE), {}, {});
 
     REQUIRE(config.listeners.size() == 3);
@@ -314,7 +314,7 @@ TEST_CASE("Every flag overrides its setting", "[config][flags]")
 
 TEST_CASE("Precedence: defaults < file < environment < flags", "[config][env][flags]")
 {
-    TempDir dir;
+    ScratchDir dir;
     std::string file = dir.write("c.json", R"({"listen": "127.0.0.1:1000", "threads": 2, "state_dir": "/file/state",
                                              "plugins_dir": "/file/plugins", "queue_size": 10})");
     Overrides environment = {{"TERRARIUM_LISTEN", "127.0.0.1:2000"}, {"TERRARIUM_THREADS", "3"},
@@ -775,7 +775,7 @@ TEST_CASE("Malformed JSON is an error naming the file and the line", "[config][e
     }
     SECTION("from load(): key = the file name")
     {
-        TempDir dir;
+        ScratchDir dir;
         std::string file = dir.write("broken.json", "{\n  \"threads\": 4\n  \"listen\": \"0.0.0.0:1\"\n}\n");
         Failure failure = failureOf([&] { ConfigLoader::load(file, {}, {}); });
         CHECK(failure.key == file);
@@ -825,17 +825,17 @@ TEST_CASE("A key defined twice is an error naming the key", "[config][errors][js
 
 TEST_CASE("A file that cannot be read is an error with the OS reason", "[config][errors]")
 {
-    TempDir dir;
+    ScratchDir dir;
     SECTION("missing file")
     {
-        std::string file = dir.path("does-not-exist.json");
+        std::string file = dir.file("does-not-exist.json");
         Failure failure = failureOf([&] { ConfigLoader::load(file, {}, {}); });
         CHECK(failure.key == file);
         CHECK_THAT(failure.message, Contains("No such file or directory"));
     }
     SECTION("a directory")
     {
-        std::string file = dir.path("sub");
+        std::string file = dir.file("sub");
         Poco::File(file).createDirectories();
         Failure failure = failureOf([&] { ConfigLoader::load(file, {}, {}); });
         CHECK(failure.key == file);

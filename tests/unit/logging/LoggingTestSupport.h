@@ -5,6 +5,8 @@
 #include "logging/LogSink.h"
 #include "logging/ShipResult.h"
 
+#include "Eventually.h"
+
 #include <Poco/AutoPtr.h>
 #include <Poco/Exception.h>
 #include <Poco/JSON/Object.h>
@@ -17,31 +19,16 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/Timespan.h>
 
-#include <chrono>
 #include <condition_variable>
 #include <fstream>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace terrarium {
 namespace test {
-
-/// Polls condition until it holds or timeout passes (a deadline, not a sleep as synchronisation).
-inline bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = std::chrono::milliseconds(15000))
-{
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!condition())
-    {
-        if (std::chrono::steady_clock::now() >= deadline)
-            return condition();
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    return true;
-}
 
 /// A sink keeping copies of the records it is given.
 class MemorySink : public LogSink

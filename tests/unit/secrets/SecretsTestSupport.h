@@ -5,48 +5,27 @@
 #include "secrets/SecretProvider.h"
 #include "secrets/SecretClock.h"
 
+#include "Contains.h"
+#include "Eventually.h"
+#include "ScratchDir.h"
+
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>
-#include <Poco/File.h>
-#include <Poco/FileStream.h>
 #include <Poco/Logger.h>
 #include <Poco/Message.h>
-#include <Poco/Path.h>
-#include <Poco/TemporaryFile.h>
 #include <Poco/Timespan.h>
 
 #include <atomic>
-#include <chrono>
 #include <condition_variable>
-#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace terrarium {
 namespace test {
-
-/// Polls condition until it holds or timeout passes (a deadline, not a sleep as synchronisation).
-inline bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = std::chrono::milliseconds(15000))
-{
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!condition())
-    {
-        if (std::chrono::steady_clock::now() >= deadline)
-            return condition();
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    return true;
-}
-
-inline bool contains(const std::string& text, const std::string& part)
-{
-    return text.find(part) != std::string::npos;
-}
 
 /// A clock that moves only when told (microseconds, starts at 1000 s).
 class ManualClock
@@ -234,46 +213,6 @@ private:
     Poco::AutoPtr<Collector> _channel;
     Poco::Channel::Ptr _previousChannel;
     int _previousLevel = Poco::Message::PRIO_INFORMATION;
-};
-
-/// A private directory, removed with its content when the object goes away.
-class ScratchDir
-{
-public:
-    ScratchDir() : _path(Poco::TemporaryFile::tempName()) { Poco::File(_path).createDirectories(); }
-
-    ~ScratchDir()
-    {
-        try
-        {
-            Poco::File(_path).remove(true);
-        }
-        catch (...)
-        {
-        }
-    }
-
-    ScratchDir(const ScratchDir&) = delete;
-    ScratchDir& operator=(const ScratchDir&) = delete;
-
-    const std::string& path() const { return _path; }
-
-    /// path() + "/" + name.
-    std::string file(const std::string& name) const { return _path + "/" + name; }
-
-    /// Writes content to file(name), creating its directories; returns the file's path.
-    std::string write(const std::string& name, const std::string& content) const
-    {
-        const std::string target = file(name);
-        Poco::File(Poco::Path(target).parent()).createDirectories();
-        Poco::FileOutputStream stream(target, std::ios::out | std::ios::trunc | std::ios::binary);
-        stream << content;
-        stream.close();
-        return target;
-    }
-
-private:
-    std::string _path;
 };
 
 /// A client configuration for tests: fast backoff, generous deadlines, a breaker that does not
