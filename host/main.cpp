@@ -7,6 +7,7 @@
 #include "config/ConfigChanges.h"
 #include "config/ConfigLoader.h"
 #include "http/GatewayHandler.h"
+#include "http/ConnectionMetrics.h"
 #include "http/HttpListener.h"
 #include "http/InProcessDispatcher.h"
 #include "http/JsonText.h"
@@ -42,6 +43,8 @@
 #include <memory>
 #include <csignal>
 #include <pthread.h>
+#include <sys/resource.h>
+#include <thread>
 #include <unistd.h>
 
 namespace terrarium {
@@ -150,6 +153,7 @@ private:
     int serve(Config& config, HttpClient& client, ServiceDirectory& directory, LogPipeline& pipeline)
     {
         Poco::Logger& log = Poco::Logger::get("terrariumd");
+        raiseFileLimit();
 
         try
         {
@@ -222,8 +226,13 @@ private:
         try
         {
             for (const auto& l : config.listeners)
-                listeners.push_back(std::make_unique<HttpListener>(l.name, l.address, config.limits, config.threads, config.queueSize, gateway, state, l.tls));
-            listeners.push_back(std::make_unique<HttpListener>("admin", config.adminAddress, config.limits, 4, 64, admin, state, config.adminTls));
+                listeners.push_back(std::make_unique<HttpListener>(l.address, engineSettings(config, l.name, gateway, state), l.tls));
+            ConnectionEngine::Settings adminSettings = engineSettings(config, "admin", admin, state);
+            adminSettings.handlerThreads = 4;
+            adminSettings.ioThreads = 1;
+            adminSettings.queueSize = 64;
+            adminSettings.maxConnections = 256;
+            listeners.push_back(std::make_unique<HttpListener>(config.adminAddress, adminSettings, config.adminTls));
         }
         catch (const Poco::Exception& e)
         {
@@ -235,6 +244,9 @@ private:
             l->start();
             log.information("listener '%s' on %s://%s", l->name(), std::string(l->secure() ? "https" : "http"), l->boundAddress());
         }
+        metrics.add("connections", [&](PrometheusWriter& w) {
+            for (const auto& l : listeners) ConnectionMetrics::collect(l->name(), l->stats(), w);
+        });
         std::string listenersFile = Poco::Path(config.stateDir, "listeners.json").toString();
         writeListeners(listenersFile, listeners);
 
@@ -265,6 +277,7 @@ private:
             ::_exit(EXIT_OK);
         }
         for (auto& l : listeners) l->join();
+        metrics.remove("connections");
         lifecycle.unloadAll(config.drainTimeout);
         directory.setLocalDispatcher(nullptr);
         HostApi::attach(HostServices());
@@ -332,6 +345,33 @@ private:
         running.log.pluginLevels = fresh.log.pluginLevels;
         watcher.rescan();
         log.information("SIGHUP: configuration reloaded");
+    }
+
+    /// How a listener's connections are served: limits, handler threads, polling threads, queue and
+    /// connection bounds of config.
+    static ConnectionEngine::Settings engineSettings(const Config& config, const std::string& name, HttpHandler& handler, ServerState& state)
+    {
+        ConnectionEngine::Settings settings;
+        settings.listener = name;
+        settings.limits = config.limits;
+        settings.handler = &handler;
+        settings.state = &state;
+        settings.handlerThreads = config.threads;
+        settings.ioThreads = config.ioThreads ? config.ioThreads : std::min(4u, std::max(1u, std::thread::hardware_concurrency()));
+        settings.queueSize = config.queueSize;
+        settings.maxConnections = config.maxConnections;
+        return settings;
+    }
+
+    /// Raises the soft limit on open files to the hard limit: every connection is a descriptor.
+    static void raiseFileLimit()
+    {
+        rlimit limit{};
+        if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+        {
+            limit.rlim_cur = limit.rlim_max;
+            ::setrlimit(RLIMIT_NOFILE, &limit);
+        }
     }
 
     /// The service directory's base URLs of config: its "services", and "vault" at the Vault address.
@@ -439,6 +479,8 @@ int main(int argc, char** argv)
     sigaddset(&termination, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &termination, nullptr);
 
+    // A peer that closes early must not kill the process with SIGPIPE; writes report EPIPE.
+    std::signal(SIGPIPE, SIG_IGN);
     Poco::Net::initializeSSL();
     int rc;
     {

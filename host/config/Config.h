@@ -47,6 +47,7 @@ struct LimitsConfig
 {
     std::size_t maxHeaderBytes = 16 * 1024;        /// request line + headers; above: 431
     std::size_t maxBodyBytes = 8 * 1024 * 1024;    /// request body; above: 413
+    Poco::Timespan headerTimeout = Poco::Timespan(10, 0);    /// to receive the request line and headers; above: 408 (slowloris)
     Poco::Timespan requestTimeout = Poco::Timespan(30, 0);   /// to receive a whole request; above: 408
     Poco::Timespan keepAliveTimeout = Poco::Timespan(15, 0); /// idle time between requests
 };
@@ -130,8 +131,10 @@ struct Config
     std::string adminTokenFile;                /// empty: generated into stateDir/admin.token
     std::string pluginsDir = "/var/lib/terrarium/plugins";
     std::string stateDir = "/var/lib/terrarium";
-    unsigned threads = 16;                     /// worker threads per listener
-    unsigned queueSize = 256;                  /// accepted connections waiting for a thread
+    unsigned threads = 16;                     /// requests in handlers at once, per listener
+    unsigned ioThreads = 0;                    /// threads kept polling per listener; 0: the number of CPUs (at most 4)
+    unsigned maxConnections = 10000;           /// open connections per listener; above: 503 and close
+    unsigned queueSize = 256;                  /// complete requests waiting for a handler thread; above: 503
     LimitsConfig limits;
     Poco::Timespan shutdownTimeout = Poco::Timespan(10, 0); /// in-flight requests at shutdown
     Poco::Timespan drainTimeout = Poco::Timespan(30, 0);    /// old generation at reload/unload

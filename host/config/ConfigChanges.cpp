@@ -20,7 +20,7 @@ bool sameRoutes(const std::vector<RouteConfig>& a, const std::vector<RouteConfig
 
 auto fields(const LimitsConfig& l)
 {
-    return std::tie(l.maxHeaderBytes, l.maxBodyBytes, l.requestTimeout, l.keepAliveTimeout);
+    return std::tie(l.maxHeaderBytes, l.maxBodyBytes, l.headerTimeout, l.requestTimeout, l.keepAliveTimeout);
 }
 
 auto fields(const ClientConfig& c)
@@ -69,6 +69,8 @@ std::vector<std::string> ConfigChanges::needingRestart(const Config& running, co
     note(fresh.adminTokenFile == running.adminTokenFile, "admin.token_file");
     note(fresh.threads == running.threads, "threads");
     note(fresh.queueSize == running.queueSize, "queue_size");
+    note(fresh.ioThreads == running.ioThreads, "io_threads");
+    note(fresh.maxConnections == running.maxConnections, "max_connections");
     note(fresh.stateDir == running.stateDir, "state_dir");
     note(fresh.pluginsDir == running.pluginsDir, "plugins_dir");
     note(fields(fresh.limits) == fields(running.limits), "limits");

@@ -45,7 +45,7 @@ const char* const LOG_LEVELS[] = {"none", "fatal", "critical", "error", "warning
                                   "information", "debug", "trace"};
 
 const Keys ROOT_KEYS = {"listen", "routes", "listeners", "admin", "plugins_dir", "state_dir", "threads",
-                        "queue_size", "limits", "shutdown_timeout_ms", "drain_timeout_ms", "watch", "log",
+                        "io_threads", "max_connections", "queue_size", "limits", "shutdown_timeout_ms", "drain_timeout_ms", "watch", "log",
                         "plugins", "tls", "client", "secrets", "services", "metrics"};
 const Keys LISTENER_KEYS = {"name", "listen", "routes", "plugin", "tls"};
 const Keys ROUTE_KEYS = {"prefix", "plugin", "strip_prefix", "host"};
@@ -65,7 +65,7 @@ const Keys ENV_KEYS = {"prefix"};
 const Keys METRICS_KEYS = {"on_main"};
 const Keys LOG_FILE_KEYS = {"path", "max_bytes", "keep"};
 const Keys LOGTHON_KEYS = {"enabled", "path", "queue_capacity", "batch_size", "flush_interval_ms"};
-const Keys LIMITS_KEYS = {"max_header_bytes", "max_body_bytes", "request_timeout_ms", "keep_alive_timeout_ms"};
+const Keys LIMITS_KEYS = {"max_header_bytes", "max_body_bytes", "header_timeout_ms", "request_timeout_ms", "keep_alive_timeout_ms"};
 const Keys WATCH_KEYS = {"enabled", "interval_ms"};
 const Keys LOG_KEYS = {"level", "plugins", "format", "console", "file", "logthon", "service_name", "container_name"};
 const Keys PLUGIN_KEYS = {"config", "routes"};
@@ -84,6 +84,8 @@ const Range MILLIS_OR_ZERO_RANGE = {0, static_cast<std::uint64_t>(std::numeric_l
                                     "an integer >= 0 (milliseconds)"};
 const Range THREADS_RANGE = {1, 1024, "an integer from 1 to 1024"};
 const Range QUEUE_RANGE = {1, 100000, "an integer from 1 to 100000"};
+const Range IO_THREADS_RANGE = {1, 64, "an integer from 1 to 64"};
+const Range CONNECTIONS_RANGE = {1, 1000000, "an integer from 1 to 1000000"};
 const Range BYTES_RANGE = {1, std::numeric_limits<std::size_t>::max(), "a positive integer (bytes)"};
 const Range MILLIS_RANGE = {1, static_cast<std::uint64_t>(std::numeric_limits<Poco::Timespan::TimeDiff>::max() / 1000),
                             "a positive integer (milliseconds)"};
@@ -91,8 +93,8 @@ const Range MILLIS_RANGE = {1, static_cast<std::uint64_t>(std::numeric_limits<Po
 /// The settings that the environment and flags can override.
 enum class Setting
 {
-    Listen, AdminListen, PluginsDir, StateDir, AdminTokenFile, Threads, QueueSize, LogLevel,
-    MaxHeaderBytes, MaxBodyBytes, RequestTimeout, KeepAliveTimeout, ShutdownTimeout, DrainTimeout, Watch
+    Listen, AdminListen, PluginsDir, StateDir, AdminTokenFile, Threads, IoThreads, MaxConnections, QueueSize, LogLevel,
+    MaxHeaderBytes, MaxBodyBytes, HeaderTimeout, RequestTimeout, KeepAliveTimeout, ShutdownTimeout, DrainTimeout, Watch
 };
 
 const std::pair<const char*, Setting> ENVIRONMENT_SETTINGS[] = {
@@ -102,10 +104,13 @@ const std::pair<const char*, Setting> ENVIRONMENT_SETTINGS[] = {
     {"TERRARIUM_STATE_DIR", Setting::StateDir},
     {"TERRARIUM_ADMIN_TOKEN_FILE", Setting::AdminTokenFile},
     {"TERRARIUM_THREADS", Setting::Threads},
+    {"TERRARIUM_IO_THREADS", Setting::IoThreads},
+    {"TERRARIUM_MAX_CONNECTIONS", Setting::MaxConnections},
     {"TERRARIUM_QUEUE_SIZE", Setting::QueueSize},
     {"TERRARIUM_LOG_LEVEL", Setting::LogLevel},
     {"TERRARIUM_MAX_HEADER_BYTES", Setting::MaxHeaderBytes},
     {"TERRARIUM_MAX_BODY_BYTES", Setting::MaxBodyBytes},
+    {"TERRARIUM_HEADER_TIMEOUT_MS", Setting::HeaderTimeout},
     {"TERRARIUM_REQUEST_TIMEOUT_MS", Setting::RequestTimeout},
     {"TERRARIUM_KEEP_ALIVE_TIMEOUT_MS", Setting::KeepAliveTimeout},
     {"TERRARIUM_SHUTDOWN_TIMEOUT_MS", Setting::ShutdownTimeout},
@@ -863,6 +868,10 @@ void applyFile(const Object& root, Config& config, Sources& sources)
                                    "state_dir", "a directory path");
     if (root.has("threads"))
         config.threads = static_cast<unsigned>(integerValue(root.get("threads"), "threads", THREADS_RANGE));
+    if (root.has("io_threads"))
+        config.ioThreads = static_cast<unsigned>(integerValue(root.get("io_threads"), "io_threads", IO_THREADS_RANGE));
+    if (root.has("max_connections"))
+        config.maxConnections = static_cast<unsigned>(integerValue(root.get("max_connections"), "max_connections", CONNECTIONS_RANGE));
     if (root.has("queue_size"))
         config.queueSize = static_cast<unsigned>(integerValue(root.get("queue_size"), "queue_size", QUEUE_RANGE));
     if (root.has("limits")) {
@@ -874,6 +883,9 @@ void applyFile(const Object& root, Config& config, Sources& sources)
         if (limits->has("max_body_bytes"))
             config.limits.maxBodyBytes = static_cast<std::size_t>(
                 integerValue(limits->get("max_body_bytes"), "limits.max_body_bytes", BYTES_RANGE));
+        if (limits->has("header_timeout_ms"))
+            config.limits.headerTimeout = millis(
+                integerValue(limits->get("header_timeout_ms"), "limits.header_timeout_ms", MILLIS_RANGE));
         if (limits->has("request_timeout_ms"))
             config.limits.requestTimeout = millis(
                 integerValue(limits->get("request_timeout_ms"), "limits.request_timeout_ms", MILLIS_RANGE));
@@ -978,6 +990,12 @@ void applySetting(Setting setting, const std::string& key, const std::string& te
     case Setting::Threads:
         config.threads = static_cast<unsigned>(integerText(text, key, THREADS_RANGE));
         break;
+    case Setting::IoThreads:
+        config.ioThreads = static_cast<unsigned>(integerText(text, key, IO_THREADS_RANGE));
+        break;
+    case Setting::MaxConnections:
+        config.maxConnections = static_cast<unsigned>(integerText(text, key, CONNECTIONS_RANGE));
+        break;
     case Setting::QueueSize:
         config.queueSize = static_cast<unsigned>(integerText(text, key, QUEUE_RANGE));
         break;
@@ -989,6 +1007,9 @@ void applySetting(Setting setting, const std::string& key, const std::string& te
         break;
     case Setting::MaxBodyBytes:
         config.limits.maxBodyBytes = static_cast<std::size_t>(integerText(text, key, BYTES_RANGE));
+        break;
+    case Setting::HeaderTimeout:
+        config.limits.headerTimeout = millis(integerText(text, key, MILLIS_RANGE));
         break;
     case Setting::RequestTimeout:
         config.limits.requestTimeout = millis(integerText(text, key, MILLIS_RANGE));

@@ -1,60 +1,107 @@
 #ifndef Terrarium_HttpConnection_INCLUDED
 #define Terrarium_HttpConnection_INCLUDED
 
-#include "config/Config.h"
+#include "http/HttpReply.h"
+#include "http/IncomingRequest.h"
+#include "http/RequestParser.h"
+#include "http/Transport.h"
 
-#include <Poco/Net/TCPServerConnection.h>
-#include <Poco/Timestamp.h>
-
-#include <functional>
+#include <atomic>
+#include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
 
 namespace terrarium {
 
-class HttpHandler;
-class HttpReply;
-class ServerState;
-struct IncomingRequest;
+class ConnectionEngine;
 
-/// Settings a listener hands to each of its connections.
-struct ConnectionSettings
-{
-    std::string listener;
-    LimitsConfig limits;
-    HttpHandler* handler = nullptr;
-    ServerState* state = nullptr;
-    /// Accepted connections waiting for a thread; an idle keep-alive connection gives its thread
-    /// up (closes) when others wait, so that idle clients cannot starve new ones.
-    std::function<int()> waiting;
-};
-
-/// One HTTP/1.1 connection: reads requests (keep-alive, pipelining, Content-Length and chunked
-/// bodies, Expect: 100-continue), enforces the limits (431 headers, 413 body, 408 time, 400
-/// malformed, all as JSON errors) and writes the handler's replies in order.
-class HttpConnection : public Poco::Net::TCPServerConnection
+/// One HTTP/1.1 connection of a ConnectionEngine, driven by readiness events: reads what has
+/// arrived, parses requests (keep-alive, pipelining in order, Content-Length and chunked bodies,
+/// Expect: 100-continue), runs each complete request through the listener's handler (at once,
+/// or after waiting in the engine's queue), and writes the answers without blocking (the rest
+/// of a large answer goes out as the socket drains; the next pipelined request waits for it).
+/// Limits and deadlines are answered as JSON errors (400, 408, 413, 431, 501, 503) before the
+/// connection closes. Exactly one thread works on a connection at a time (one-shot events), so
+/// the connection needs no lock; the engine's monitor only reads its phase and deadline and may
+/// expire() it.
+class HttpConnection
 {
 public:
-    HttpConnection(const Poco::Net::StreamSocket& socket, const ConnectionSettings& settings);
+    /// Where the connection is; the monitor reads it for deadlines and figures.
+    enum class Phase
+    {
+        Handshake,  /// TLS handshake in progress
+        Idle,       /// between requests
+        Reading,    /// part of a request has arrived
+        Queued,     /// a complete request waits for a handler thread
+        Handling,   /// a handler runs the request
+        Writing,    /// an answer waits for the socket to drain
+        WebSocket,  /// upgraded
+        Closing
+    };
 
-    /// Serves requests until the peer closes, an error closes the connection, or the server stops.
-    void run() override;
+    HttpConnection(ConnectionEngine& engine, std::unique_ptr<Transport> transport);
+    ~HttpConnection();
+
+    HttpConnection(const HttpConnection&) = delete;
+    HttpConnection& operator=(const HttpConnection&) = delete;
+
+    /// Handles readiness (epoll event bits) on the owning thread.
+    void onEvent(std::uint32_t events);
+
+    /// Runs the request that waited in the queue (its handler slot is the caller's), then goes on.
+    void resume();
+
+    /// The phase, for the monitor.
+    Phase phase() const { return _phase.load(std::memory_order_relaxed); }
+
+    /// Called by the monitor: when the deadline of the current phase has passed (or, while the
+    /// listener stops, when the connection is idle), marks the connection expired and wakes its
+    /// owner (the receiving side is shut down). Thread-safe.
+    void checkDeadline(std::int64_t now, bool stopping);
+
+    /// Marks the connection expired and wakes its owner; with force also when a request is
+    /// being handled or queued (it closes after the answer). Thread-safe.
+    void expire(bool force);
+
+    int descriptor() const { return _transport->descriptor(); }
 
 private:
-    enum class Fill { Data, Closed, Timeout, Stopped };
-    enum class Read { Complete, Closed, Failed };
+    bool receive();
+    void serve();
+    bool runRequest();
+    void execute();
+    void respond(bool keepAlive);
+    bool flush();
+    void close();
+    void expiredNow();
+    void setPhase(Phase phase, std::int64_t deadline);
+    void waitForRead();
+    void compact();
 
-    Read readRequest(IncomingRequest& request, HttpReply& failure);
-    Read readBody(IncomingRequest& request, HttpReply& failure, const Poco::Timestamp& deadline);
-    Fill fill(const Poco::Timestamp& deadline, bool idle);
-    bool findLine(std::size_t from, std::size_t& end) const;
-    void write(const IncomingRequest* request, HttpReply& reply, bool keepAlive);
-    void sendAll(const char* data, std::size_t size);
+    ConnectionEngine& _engine;
+    std::unique_ptr<Transport> _transport;
+    RequestParser _parser;
+    std::atomic<Phase> _phase{Phase::Handshake};
+    std::atomic<std::int64_t> _deadline{0};
+    std::atomic<bool> _expired{false};
+    std::int64_t _requestStarted = 0;
 
-    const ConnectionSettings& _settings;
-    std::string _in;          /// received bytes not yet consumed start at _start
+    std::string _in;                 /// received bytes; unconsumed ones start at _start
     std::size_t _start = 0;
-    std::string _out;
-    std::string _peer;
+    bool _peerClosed = false;
+
+    IncomingRequest _request;
+    HttpReply _reply;
+    bool _keepAlive = true;
+
+    std::string _head;               /// output not yet written: _head[_headSent..], then _body[_bodySent..], then _tail
+    std::size_t _headSent = 0;
+    std::string_view _body;
+    std::size_t _bodySent = 0;
+    std::string_view _tail;
+    bool _closeAfterWrite = false;
 };
 
 } // namespace terrarium

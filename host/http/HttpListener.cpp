@@ -1,29 +1,15 @@
 #include "http/HttpListener.h"
 
+#include <algorithm>
+
 #include <Poco/Net/Context.h>
 #include <Poco/Net/SSLException.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
-#include <Poco/Net/TCPServerConnectionFactory.h>
-#include <Poco/Net/TCPServerParams.h>
 
 namespace terrarium {
 
 namespace {
-
-class ConnectionFactory : public Poco::Net::TCPServerConnectionFactory
-{
-public:
-    explicit ConnectionFactory(const ConnectionSettings& settings) : _settings(settings) {}
-
-    Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override
-    {
-        return new HttpConnection(socket, _settings);
-    }
-
-private:
-    const ConnectionSettings& _settings;
-};
 
 Poco::Net::Context::Ptr serverContext(const std::string& listener, const TlsServerConfig& tls)
 {
@@ -51,51 +37,37 @@ Poco::Net::Context::Ptr serverContext(const std::string& listener, const TlsServ
 
 } // namespace
 
-HttpListener::HttpListener(std::string name, const std::string& address, const LimitsConfig& limits, unsigned threads,
-                           unsigned queueSize, HttpHandler& handler, ServerState& state, const TlsServerConfig& tls)
-    : _pool(static_cast<int>(threads < 2 ? 2 : threads), static_cast<int>(threads < 2 ? 2 : threads), 60, 0)
+HttpListener::HttpListener(const std::string& address, ConnectionEngine::Settings settings, const TlsServerConfig& tls)
+    : _name(settings.listener)
 {
-    _settings.listener = std::move(name);
-    _settings.limits = limits;
-    _settings.handler = &handler;
-    _settings.state = &state;
     if (tls.enabled)
     {
-        _socket = Poco::Net::SecureServerSocket(serverContext(_settings.listener, tls));
+        _socket = Poco::Net::SecureServerSocket(serverContext(_name, tls));
         _secure = true;
     }
     _socket.bind(Poco::Net::SocketAddress(address), true, true);
-    _socket.listen(static_cast<int>(queueSize < 64 ? 64 : queueSize));
-
-    auto* params = new Poco::Net::TCPServerParams;
-    params->setMaxThreads(static_cast<int>(threads));
-    params->setMaxQueued(static_cast<int>(queueSize));
-    params->setThreadIdleTime(Poco::Timespan(60, 0));
-    _server = std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(_settings), _pool, _socket, params);
-    _settings.waiting = [server = _server.get()] { return server->queuedConnections(); };
+    _socket.listen(static_cast<int>(std::max(1024u, settings.queueSize)));
+    _engine = std::make_unique<ConnectionEngine>(std::move(settings), _socket, _secure);
 }
 
 HttpListener::~HttpListener()
 {
-    stop();
-    join();
+    _engine.reset();
 }
 
 void HttpListener::start()
 {
-    _server->start();
+    _engine->start();
 }
 
 void HttpListener::stop()
 {
-    if (_stopped) return;
-    _stopped = true;
-    _server->stop();
+    _engine->stop();
 }
 
 void HttpListener::join()
 {
-    _pool.joinAll();
+    _engine->join();
 }
 
 std::string HttpListener::boundAddress() const

@@ -1,38 +1,37 @@
 #ifndef Terrarium_HttpListener_INCLUDED
 #define Terrarium_HttpListener_INCLUDED
 
-#include "http/HttpConnection.h"
+#include "http/ConnectionEngine.h"
 
 #include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/TCPServer.h>
-#include <Poco/ThreadPool.h>
 
 #include <memory>
 #include <string>
 
 namespace terrarium {
 
-/// A listening socket with its own thread pool, serving HttpConnections for one handler.
+/// A listening socket and the ConnectionEngine that serves its connections for one handler.
 class HttpListener
 {
 public:
     /// Binds address ("host:port", port 0 = any free port); HTTPS when tls is enabled (TLS 1.2 or
-    /// newer; client certificates per tls.clientCerts). Throws Poco::Exception on failure, naming
-    /// the certificate or key file that could not be used.
-    HttpListener(std::string name, const std::string& address, const LimitsConfig& limits, unsigned threads,
-                 unsigned queueSize, HttpHandler& handler, ServerState& state, const TlsServerConfig& tls = TlsServerConfig());
+    /// newer; client certificates per tls.clientCerts). settings names the listener, its handler,
+    /// limits and thread and connection bounds. Throws Poco::Exception on failure, naming the
+    /// certificate or key file that could not be used.
+    HttpListener(const std::string& address, ConnectionEngine::Settings settings, const TlsServerConfig& tls = TlsServerConfig());
     ~HttpListener();
 
     /// Starts accepting connections.
     void start();
 
-    /// Stops accepting; open connections finish their current request and close.
+    /// Stops accepting; idle connections close, requests being served finish and their
+    /// connections close.
     void stop();
 
-    /// Waits until every connection thread of this listener has finished.
+    /// Waits until every connection of this listener is closed and its threads have ended.
     void join();
 
-    const std::string& name() const { return _settings.listener; }
+    const std::string& name() const { return _name; }
 
     /// The bound address, with the real port ("127.0.0.1:41234").
     std::string boundAddress() const;
@@ -40,12 +39,13 @@ public:
     /// True for an HTTPS listener.
     bool secure() const { return _secure; }
 
+    /// Connection figures (for /metrics).
+    ConnectionStats stats() const { return _engine->stats(); }
+
 private:
-    ConnectionSettings _settings;
+    std::string _name;
     Poco::Net::ServerSocket _socket;
-    Poco::ThreadPool _pool;
-    std::unique_ptr<Poco::Net::TCPServer> _server;
-    bool _stopped = false;
+    std::unique_ptr<ConnectionEngine> _engine;
     bool _secure = false;
 };
 

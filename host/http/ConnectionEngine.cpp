@@ -1,0 +1,428 @@
+#include "http/ConnectionEngine.h"
+
+#include "http/HttpConnection.h"
+#include "http/PlainTransport.h"
+#include "http/TlsTransport.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Logger.h>
+#include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/StreamSocketImpl.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace terrarium {
+
+namespace {
+
+Poco::Logger& logger() { return Poco::Logger::get("http"); }
+
+/// Tags of the two descriptors in the epoll set that are not connections.
+char listenTag;
+char wakeTag;
+
+/// Connections whose queued request got a handler slot while this thread was busy with another
+/// one: run by this thread as soon as it is done.
+thread_local std::vector<HttpConnection*> pendingOnThisThread;
+
+/// The worker the calling thread is (null outside the engine's threads).
+thread_local std::atomic<std::int64_t>* currentBusy = nullptr;
+
+const char overloadedConnection[] =
+    "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\n"
+    "Content-Length: 76\r\n\r\n{\"error\":\"overloaded\",\"message\":\"too many open connections, try again later\"}";
+
+} // namespace
+
+std::int64_t ConnectionEngine::now()
+{
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+ConnectionEngine::ConnectionEngine(Settings settings, Poco::Net::ServerSocket& socket, bool secure)
+    : _settings(std::move(settings)), _socket(socket), _secure(secure)
+{
+    if (_settings.handlerThreads < 1) _settings.handlerThreads = 1;
+    if (_settings.ioThreads < 1) _settings.ioThreads = 1;
+    if (_settings.maxConnections < 1) _settings.maxConnections = 1;
+    _epoll = ::epoll_create1(EPOLL_CLOEXEC);
+    if (_epoll < 0) throw Poco::SystemException(std::string("epoll_create1: ") + std::strerror(errno));
+    _wake = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (_wake < 0)
+    {
+        ::close(_epoll);
+        throw Poco::SystemException(std::string("eventfd: ") + std::strerror(errno));
+    }
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.ptr = &wakeTag;
+    ::epoll_ctl(_epoll, EPOLL_CTL_ADD, _wake, &event);
+
+    _listenDescriptor = static_cast<int>(_socket.impl()->sockfd());
+    int flags = ::fcntl(_listenDescriptor, F_GETFL, 0);
+    ::fcntl(_listenDescriptor, F_SETFL, flags | O_NONBLOCK);
+}
+
+ConnectionEngine::~ConnectionEngine()
+{
+    stop();
+    join();
+    ::close(_wake);
+    ::close(_epoll);
+}
+
+void ConnectionEngine::start()
+{
+    {
+        std::lock_guard<std::mutex> lock(_poolMutex);
+        for (unsigned i = 0; i < _settings.ioThreads; ++i) spawnWorker();
+    }
+    _monitor = std::thread(&ConnectionEngine::monitorLoop, this);
+    _accepting = true;
+    epoll_event event{};
+    event.events = EPOLLIN | EPOLLONESHOT;
+    event.data.ptr = &listenTag;
+    ::epoll_ctl(_epoll, EPOLL_CTL_ADD, _listenDescriptor, &event);
+}
+
+void ConnectionEngine::stop()
+{
+    if (_stopping.exchange(true)) return;
+    _accepting = false;
+    ::epoll_ctl(_epoll, EPOLL_CTL_DEL, _listenDescriptor, nullptr);
+    _monitorWake.notify_all();
+}
+
+void ConnectionEngine::join()
+{
+    stop();
+    if (_finished) return;
+    _joining = true;
+    {
+        std::unique_lock<std::mutex> lock(_connectionsMutex);
+        while (!_connections.empty() && _monitor.joinable())
+        {
+            for (auto& entry : _connections) entry.first->expire(true);
+            _connectionsGone.wait_for(lock, std::chrono::milliseconds(50));
+        }
+    }
+    _finished = true;
+    std::uint64_t one = 1;
+    [[maybe_unused]] ssize_t written = ::write(_wake, &one, sizeof one);
+    _unpark.notify_all();
+    _monitorWake.notify_all();
+    if (_monitor.joinable()) _monitor.join();
+    std::vector<std::unique_ptr<Worker>> workers;
+    {
+        std::lock_guard<std::mutex> lock(_poolMutex);
+        _wakeTokens += static_cast<unsigned>(_workers.size());
+        workers.swap(_workers);
+    }
+    _unpark.notify_all();
+    for (auto& worker : workers)
+        if (worker->thread.joinable()) worker->thread.join();
+    std::lock_guard<std::mutex> lock(_connectionsMutex);
+    _connections.clear();
+}
+
+ConnectionStats ConnectionEngine::stats() const
+{
+    ConnectionStats stats;
+    {
+        std::lock_guard<std::mutex> lock(_connectionsMutex);
+        stats.open = _connections.size();
+        for (const auto& entry : _connections)
+        {
+            HttpConnection::Phase phase = entry.first->phase();
+            if (phase == HttpConnection::Phase::Idle) ++stats.idle;
+            else if (phase == HttpConnection::Phase::WebSocket) ++stats.websockets;
+        }
+    }
+    {
+        std::lock_guard<std::mutex> lock(_queueMutex);
+        stats.queued = _queue.size();
+    }
+    stats.handling = _handling.load();
+    stats.threads = _alive.load();
+    stats.accepted = _accepted.load();
+    stats.rejectedConnections = _rejectedConnections.load();
+    stats.rejectedRequests = _rejectedRequests.load();
+    stats.timeouts = _timeouts.load();
+    return stats;
+}
+
+void ConnectionEngine::spawnWorker()
+{
+    auto worker = std::make_unique<Worker>();
+    Worker& self = *worker;
+    _workers.push_back(std::move(worker));
+    _alive.fetch_add(1);
+    self.thread = std::thread(&ConnectionEngine::workerLoop, this, std::ref(self));
+}
+
+void ConnectionEngine::workerLoop(Worker& self)
+{
+    currentBusy = &self.busySince;
+    epoll_event event{};
+    while (!_finished.load(std::memory_order_relaxed))
+    {
+        if (parkIfSurplus()) continue;
+        int n = ::epoll_wait(_epoll, &event, 1, 200);
+        if (n <= 0) continue;
+        void* tag = event.data.ptr;
+        if (tag == &wakeTag) continue;
+        if (tag == &listenTag)
+        {
+            acceptBatch();
+            continue;
+        }
+        static_cast<HttpConnection*>(tag)->onEvent(event.events);
+        runPending();
+    }
+    _alive.fetch_sub(1);
+}
+
+void ConnectionEngine::runPending()
+{
+    while (!pendingOnThisThread.empty())
+    {
+        HttpConnection* next = pendingOnThisThread.back();
+        pendingOnThisThread.pop_back();
+        next->resume();
+    }
+}
+
+bool ConnectionEngine::parkIfSurplus()
+{
+    auto polling = [this] {
+        return static_cast<std::int64_t>(_alive.load()) - static_cast<std::int64_t>(_parked.load()) - static_cast<std::int64_t>(_handling.load());
+    };
+    if (polling() <= static_cast<std::int64_t>(_settings.ioThreads)) return false;
+    std::unique_lock<std::mutex> lock(_poolMutex);
+    if (polling() <= static_cast<std::int64_t>(_settings.ioThreads) || _finished) return false;
+    _parked.fetch_add(1);
+    _unpark.wait(lock, [this] { return _wakeTokens > 0 || _finished.load(); });
+    if (_wakeTokens > 0) --_wakeTokens;
+    _parked.fetch_sub(1);
+    return true;
+}
+
+void ConnectionEngine::handlerBusy(bool busy)
+{
+    if (busy)
+    {
+        _handling.fetch_add(1, std::memory_order_relaxed);
+        if (currentBusy) currentBusy->store(now(), std::memory_order_relaxed);
+        if (_handling.load(std::memory_order_relaxed) == 1) _monitorWake.notify_one();
+    }
+    else
+    {
+        if (currentBusy) currentBusy->store(0, std::memory_order_relaxed);
+        _handling.fetch_sub(1, std::memory_order_relaxed);
+    }
+}
+
+void ConnectionEngine::keepPollersAvailable()
+{
+    std::lock_guard<std::mutex> lock(_poolMutex);
+    if (_finished) return;
+    const std::int64_t limit = now() - _settings.busyAfter.totalMicroseconds();
+    unsigned stuck = 0;
+    for (const auto& worker : _workers)
+    {
+        std::int64_t since = worker->busySince.load(std::memory_order_relaxed);
+        if (since != 0 && since <= limit) ++stuck;
+    }
+    unsigned alive = _alive.load();
+    unsigned parked = _parked.load() - std::min(_parked.load(), _wakeTokens);
+    unsigned available = alive - parked - std::min(alive - parked, stuck);
+    unsigned maxThreads = _settings.handlerThreads + _settings.ioThreads;
+    while (available < _settings.ioThreads)
+    {
+        if (parked > 0)
+        {
+            ++_wakeTokens;
+            --parked;
+            _unpark.notify_one();
+        }
+        else if (_workers.size() < maxThreads)
+            spawnWorker();
+        else
+            break;
+        ++available;
+    }
+}
+
+void ConnectionEngine::monitorLoop()
+{
+    std::int64_t nextSweep = 0;
+    while (!_finished)
+    {
+        {
+            std::unique_lock<std::mutex> lock(_monitorMutex);
+            auto tick = _handling.load() > 0 ? std::chrono::microseconds(_settings.busyAfter.totalMicroseconds())
+                                             : std::chrono::microseconds(20000);
+            _monitorWake.wait_for(lock, tick);
+        }
+        if (_finished) break;
+        keepPollersAvailable();
+        std::int64_t t = now();
+        if (t >= nextSweep)
+        {
+            sweep(t);
+            nextSweep = t + 50000;
+        }
+        std::int64_t paused = _acceptPausedUntil.load();
+        if (paused != 0 && t >= paused && _acceptPausedUntil.compare_exchange_strong(paused, 0)) rearmListener();
+    }
+}
+
+void ConnectionEngine::sweep(std::int64_t t)
+{
+    bool stopping = _stopping.load();
+    std::lock_guard<std::mutex> lock(_connectionsMutex);
+    for (auto& entry : _connections) entry.first->checkDeadline(t, stopping);
+}
+
+void ConnectionEngine::rearmListener()
+{
+    if (!_accepting) return;
+    epoll_event event{};
+    event.events = EPOLLIN | EPOLLONESHOT;
+    event.data.ptr = &listenTag;
+    ::epoll_ctl(_epoll, EPOLL_CTL_MOD, _listenDescriptor, &event);
+}
+
+void ConnectionEngine::acceptBatch()
+{
+    for (int i = 0; i < 64 && _accepting; ++i)
+    {
+        if (_secure)
+        {
+            Poco::Net::StreamSocket socket;
+            try
+            {
+                socket = _socket.acceptConnection();
+            }
+            catch (const Poco::Exception& e)
+            {
+                if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) logger().debug("listener '%s': accept: %s", _settings.listener, e.displayText());
+                break;
+            }
+            accepted(socket);
+            continue;
+        }
+        int descriptor = ::accept4(_listenDescriptor, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (descriptor < 0)
+        {
+            if (errno == EINTR || errno == ECONNABORTED) continue;
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+            {
+                logger().error("listener '%s': cannot accept connections: %s (open: %z); accepting again in 100 ms", _settings.listener,
+                               std::string(std::strerror(errno)), stats().open);
+                _acceptPausedUntil = now() + 100000;
+                return;
+            }
+            break;
+        }
+        accepted(Poco::Net::StreamSocket(new Poco::Net::StreamSocketImpl(descriptor)));
+    }
+    rearmListener();
+}
+
+void ConnectionEngine::accepted(const Poco::Net::StreamSocket& socket)
+{
+    _accepted.fetch_add(1, std::memory_order_relaxed);
+    std::unique_ptr<HttpConnection> connection;
+    {
+        std::lock_guard<std::mutex> lock(_connectionsMutex);
+        if (_connections.size() >= _settings.maxConnections)
+        {
+            _rejectedConnections.fetch_add(1, std::memory_order_relaxed);
+            if (!_secure)
+                [[maybe_unused]] ssize_t sent = ::send(static_cast<int>(socket.impl()->sockfd()), overloadedConnection,
+                                                       sizeof overloadedConnection - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+            return;
+        }
+        try
+        {
+            std::unique_ptr<Transport> transport;
+            if (_secure)
+                transport = std::make_unique<TlsTransport>(socket);
+            else
+                transport = std::make_unique<PlainTransport>(socket);
+            connection = std::make_unique<HttpConnection>(*this, std::move(transport));
+        }
+        catch (const Poco::Exception& e)
+        {
+            logger().debug("listener '%s': dropping an accepted connection: %s", _settings.listener, e.displayText());
+            return;
+        }
+        HttpConnection* raw = connection.get();
+        _connections.emplace(raw, std::move(connection));
+        epoll_event event{};
+        event.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
+        event.data.ptr = raw;
+        ::epoll_ctl(_epoll, EPOLL_CTL_ADD, raw->descriptor(), &event);
+    }
+}
+
+void ConnectionEngine::arm(HttpConnection& connection, bool read, bool write)
+{
+    epoll_event event{};
+    event.events = EPOLLONESHOT | EPOLLRDHUP | (read ? EPOLLIN : 0u) | (write ? EPOLLOUT : 0u);
+    event.data.ptr = &connection;
+    ::epoll_ctl(_epoll, EPOLL_CTL_MOD, connection.descriptor(), &event);
+}
+
+void ConnectionEngine::remove(HttpConnection& connection)
+{
+    ::epoll_ctl(_epoll, EPOLL_CTL_DEL, connection.descriptor(), nullptr);
+    std::unique_ptr<HttpConnection> owned;
+    {
+        std::lock_guard<std::mutex> lock(_connectionsMutex);
+        auto it = _connections.find(&connection);
+        if (it == _connections.end()) return;
+        owned = std::move(it->second);
+        _connections.erase(it);
+        if (_connections.empty()) _connectionsGone.notify_all();
+    }
+}
+
+ConnectionEngine::Admission ConnectionEngine::admit(HttpConnection& connection)
+{
+    std::lock_guard<std::mutex> lock(_queueMutex);
+    if (_slotsUsed < _settings.handlerThreads)
+    {
+        ++_slotsUsed;
+        return Admission::Run;
+    }
+    if (_queue.size() < _settings.queueSize)
+    {
+        _queue.push_back(&connection);
+        return Admission::Queued;
+    }
+    _rejectedRequests.fetch_add(1, std::memory_order_relaxed);
+    return Admission::Rejected;
+}
+
+void ConnectionEngine::release()
+{
+    std::lock_guard<std::mutex> lock(_queueMutex);
+    if (!_queue.empty())
+    {
+        pendingOnThisThread.push_back(_queue.front());
+        _queue.pop_front();
+        return;
+    }
+    --_slotsUsed;
+}
+
+} // namespace terrarium

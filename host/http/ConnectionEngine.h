@@ -1,0 +1,177 @@
+#ifndef Terrarium_ConnectionEngine_INCLUDED
+#define Terrarium_ConnectionEngine_INCLUDED
+
+#include "config/Config.h"
+#include "http/ConnectionStats.h"
+
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Timespan.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace terrarium {
+
+class HttpConnection;
+class HttpHandler;
+class ServerState;
+
+/// Serves the connections of one listener with few threads: every connection is registered in
+/// one epoll set (one-shot, so exactly one thread handles a connection at a time), and idle
+/// keep-alive connections or open WebSockets cost a socket and a small buffer, never a thread.
+///
+/// Threads. The thread that reads a complete request runs its handler at once (no hand-off),
+/// so a fast plugin answers from the polling thread like an event loop. A monitor notices a
+/// thread that has been inside a handler for longer than busyAfter and unparks (or starts)
+/// another one, so that ioThreads threads always keep polling, accepting and reading while
+/// slow handlers run. At most handlerThreads requests are in handlers at once; further complete
+/// requests wait in a queue of queueSize (answered in order by the handler threads as they
+/// finish), and above that are answered 503 with Retry-After. Above maxConnections, a new
+/// connection gets a 503 and is closed. Threads left over once load drops park.
+///
+/// Deadlines (swept by the monitor): a connection idle between requests closes after
+/// keepAliveTimeout; a request whose headers are not complete within headerTimeout, or that is
+/// not complete within requestTimeout, is answered 408 and closed (a slowloris client never
+/// holds a thread); a response the client does not read within requestTimeout is abandoned.
+class ConnectionEngine
+{
+public:
+    /// How the engine serves.
+    struct Settings
+    {
+        std::string listener;               /// listener name (requests carry it)
+        LimitsConfig limits;
+        HttpHandler* handler = nullptr;
+        ServerState* state = nullptr;
+        unsigned handlerThreads = 16;       /// requests in handlers at once
+        unsigned ioThreads = 2;             /// threads kept free to poll while handlers run
+        unsigned queueSize = 256;           /// complete requests waiting for a handler thread
+        unsigned maxConnections = 10000;    /// open connections; above: 503 and close
+        Poco::Timespan busyAfter = Poco::Timespan(0, 1000);  /// a handler this slow has its thread replaced as a poller
+    };
+
+    /// Serves connections accepted from socket (bound and listening; a SecureServerSocket when
+    /// secure). Throws Poco::SystemException when epoll cannot be set up.
+    ConnectionEngine(Settings settings, Poco::Net::ServerSocket& socket, bool secure);
+
+    /// stop() and join().
+    ~ConnectionEngine();
+
+    ConnectionEngine(const ConnectionEngine&) = delete;
+    ConnectionEngine& operator=(const ConnectionEngine&) = delete;
+
+    /// Starts the threads and accepting.
+    void start();
+
+    /// Stops accepting; idle connections close, requests being served finish (their connections
+    /// close after the answer).
+    void stop();
+
+    /// Closes what is left (a request still being received is abandoned), waits until every
+    /// connection is gone and ends the threads.
+    void join();
+
+    /// The current figures.
+    ConnectionStats stats() const;
+
+    const Settings& settings() const { return _settings; }
+
+    // ---- for HttpConnection ----
+
+    /// What admit() decided for a complete request.
+    enum class Admission
+    {
+        Run,       /// a handler slot is the caller's: run the request now, then release()
+        Queued,    /// the connection waits in the queue; a handler thread resumes it
+        Rejected   /// the queue is full: answer 503
+    };
+
+    /// Asks for a handler slot for connection's complete request.
+    Admission admit(HttpConnection& connection);
+
+    /// Gives the handler slot back after a request ran: to the first queued connection (run by
+    /// this thread once it is done with its current connection), or free.
+    void release();
+
+    /// Marks the calling thread as inside (true) or out of (false) a handler.
+    void handlerBusy(bool busy);
+
+    /// Waits for events on connection again (EPOLLIN and/or EPOLLOUT, one-shot).
+    void arm(HttpConnection& connection, bool read, bool write);
+
+    /// Forgets connection and closes it (called by its owning thread, last thing).
+    void remove(HttpConnection& connection);
+
+    /// Counts a connection ended by a deadline.
+    void countTimeout() { _timeouts.fetch_add(1, std::memory_order_relaxed); }
+
+    /// Monotonic microseconds (the clock of every deadline).
+    static std::int64_t now();
+
+private:
+    struct Worker
+    {
+        std::thread thread;
+        std::atomic<std::int64_t> busySince{0};   /// 0: not in a handler
+    };
+
+    void workerLoop(Worker& self);
+    bool parkIfSurplus();
+    void monitorLoop();
+    void keepPollersAvailable();
+    void sweep(std::int64_t now);
+    void acceptBatch();
+    void accepted(const Poco::Net::StreamSocket& socket);
+    void rearmListener();
+    void spawnWorker();
+    void runPending();
+
+    Settings _settings;
+    Poco::Net::ServerSocket& _socket;
+    bool _secure;
+    int _epoll = -1;
+    int _wake = -1;                       /// eventfd: readable once the engine finishes
+    int _listenDescriptor = -1;
+    std::atomic<bool> _accepting{false};
+    std::atomic<bool> _stopping{false};
+    std::atomic<bool> _joining{false};
+    std::atomic<bool> _finished{false};
+    std::atomic<std::int64_t> _acceptPausedUntil{0};
+
+    mutable std::mutex _connectionsMutex;
+    std::unordered_map<HttpConnection*, std::unique_ptr<HttpConnection>> _connections;
+    std::condition_variable _connectionsGone;
+
+    mutable std::mutex _queueMutex;
+    unsigned _slotsUsed = 0;
+    std::deque<HttpConnection*> _queue;
+
+    mutable std::mutex _poolMutex;
+    std::condition_variable _unpark;
+    std::vector<std::unique_ptr<Worker>> _workers;
+    std::atomic<unsigned> _alive{0};
+    std::atomic<unsigned> _parked{0};
+    unsigned _wakeTokens = 0;
+    std::atomic<unsigned> _handling{0};
+
+    std::thread _monitor;
+    std::mutex _monitorMutex;
+    std::condition_variable _monitorWake;
+
+    std::atomic<std::uint64_t> _accepted{0};
+    std::atomic<std::uint64_t> _rejectedConnections{0};
+    std::atomic<std::uint64_t> _rejectedRequests{0};
+    std::atomic<std::uint64_t> _timeouts{0};
+};
+
+} // namespace terrarium
+
+#endif

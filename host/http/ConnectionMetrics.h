@@ -1,0 +1,22 @@
+#ifndef Terrarium_ConnectionMetrics_INCLUDED
+#define Terrarium_ConnectionMetrics_INCLUDED
+
+#include "http/ConnectionStats.h"
+#include "metrics/PrometheusWriter.h"
+
+#include <string>
+
+namespace terrarium {
+
+/// A listener's connection figures on /metrics: open, idle and WebSocket connections, queued
+/// and running requests, threads, accepted connections, rejections and deadline closes.
+class ConnectionMetrics
+{
+public:
+    /// Writes the terrarium_connections* families of listener's stats.
+    static void collect(const std::string& listener, const ConnectionStats& stats, PrometheusWriter& writer);
+};
+
+} // namespace terrarium
+
+#endif

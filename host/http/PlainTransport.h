@@ -1,0 +1,24 @@
+#ifndef Terrarium_PlainTransport_INCLUDED
+#define Terrarium_PlainTransport_INCLUDED
+
+#include "http/Transport.h"
+
+namespace terrarium {
+
+/// Plain TCP. Reads and writes go to the descriptor of the Poco socket directly (recv, writev
+/// with MSG_NOSIGNAL semantics), because Poco 1.11's non-blocking StreamSocket::sendBytes throws
+/// on EAGAIN instead of returning, and a gathering write sends head and body in one call.
+class PlainTransport : public Transport
+{
+public:
+    /// Takes a connected socket and makes it non-blocking.
+    explicit PlainTransport(const Poco::Net::StreamSocket& socket);
+
+    long handshake() override { return 1; }
+    long read(char* buffer, std::size_t size) override;
+    long write(const char* first, std::size_t firstSize, const char* second, std::size_t secondSize) override;
+};
+
+} // namespace terrarium
+
+#endif

@@ -1,0 +1,44 @@
+#include "http/TlsTransport.h"
+
+namespace terrarium {
+
+TlsTransport::TlsTransport(const Poco::Net::StreamSocket& socket) : Transport(socket), _secure(socket)
+{
+    _secure.setBlocking(false);
+    _secure.setNoDelay(true);
+}
+
+long TlsTransport::wanted(int result)
+{
+    if (result == Poco::Net::SecureStreamSocket::ERR_SSL_WANT_READ) return WantRead;
+    if (result == Poco::Net::SecureStreamSocket::ERR_SSL_WANT_WRITE) return WantWrite;
+    return result;
+}
+
+long TlsTransport::handshake()
+{
+    if (_handshakeDone) return 1;
+    long result = wanted(_secure.completeHandshake());
+    if (result == 1) _handshakeDone = true;
+    return result;
+}
+
+bool TlsTransport::pending() const
+{
+    return _secure.available() > 0;
+}
+
+long TlsTransport::read(char* buffer, std::size_t size)
+{
+    return wanted(_secure.receiveBytes(buffer, static_cast<int>(size)));
+}
+
+long TlsTransport::write(const char* first, std::size_t firstSize, const char* second, std::size_t secondSize)
+{
+    const char* data = firstSize ? first : second;
+    std::size_t size = firstSize ? firstSize : secondSize;
+    if (size == 0) return 0;
+    return wanted(_secure.sendBytes(data, static_cast<int>(size > (1u << 30) ? (1u << 30) : size)));
+}
+
+} // namespace terrarium

@@ -1,0 +1,63 @@
+#ifndef Terrarium_Transport_INCLUDED
+#define Terrarium_Transport_INCLUDED
+
+#include <Poco/Net/StreamSocket.h>
+
+#include <cstddef>
+#include <string>
+
+namespace terrarium {
+
+/// The non-blocking byte stream of one accepted connection: plain TCP or TLS. Calls never
+/// wait: they say when the socket must become readable or writable first. One thread at a time
+/// reads; writes are serialised by the connection.
+class Transport
+{
+public:
+    static constexpr long WantRead = -1;   /// wait until the socket is readable, then call again
+    static constexpr long WantWrite = -2;  /// wait until the socket is writable, then call again
+
+    explicit Transport(const Poco::Net::StreamSocket& socket);
+    virtual ~Transport();
+
+    Transport(const Transport&) = delete;
+    Transport& operator=(const Transport&) = delete;
+
+    /// Completes the TLS handshake: 1 when done (always for plain TCP), else WantRead or
+    /// WantWrite. Throws Poco::Exception when the handshake fails.
+    virtual long handshake() = 0;
+
+    /// Reads up to size bytes: the count, 0 when the peer closed, WantRead or WantWrite. Throws
+    /// Poco::Exception on a broken connection.
+    virtual long read(char* buffer, std::size_t size) = 0;
+
+    /// Writes from first, then second (either may be empty): the bytes taken (> 0), or
+    /// WantWrite / WantRead when none could be. Throws Poco::Exception on a broken connection.
+    virtual long write(const char* first, std::size_t firstSize, const char* second = nullptr, std::size_t secondSize = 0) = 0;
+
+    /// True when bytes were received but not yet returned by read() (TLS records decrypted
+    /// ahead): the caller must read again, readiness will not tell.
+    virtual bool pending() const { return false; }
+
+    /// The socket's descriptor (for the event engine).
+    int descriptor() const { return _descriptor; }
+
+    /// "ip:port" of the peer.
+    const std::string& peer() const { return _peer; }
+
+    /// Shuts the receiving side down: a waiting reader wakes up and sees the end of the stream.
+    /// Safe from any thread while the connection exists.
+    void shutdownReceive();
+
+    /// Shuts both directions down (from any thread; the owner then closes).
+    void shutdownBoth();
+
+protected:
+    Poco::Net::StreamSocket _socket;
+    int _descriptor;
+    std::string _peer;
+};
+
+} // namespace terrarium
+
+#endif
