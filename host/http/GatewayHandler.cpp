@@ -108,7 +108,8 @@ void GatewayHandler::dispatch(const IncomingRequest& request, HttpReply& reply)
     if (reply.status() >= 500)
         logger().warning("%s %s -> %d from plugin '%s' generation %Lu", request.method, request.path, reply.status(), route.plugin,
                          static_cast<Poco::UInt64>(generation->number()));
-    if (reply.bodyAdopted()) reply.keepAlive(std::make_shared<PluginSlot::Ref>(std::move(generation)));
+    // An adopted body is freed, and a WebSocket served, by code of this generation: keep it.
+    if (reply.bodyAdopted() || reply.webSocket()) reply.keepAlive(std::make_shared<PluginSlot::Ref>(std::move(generation)));
 }
 
 } // namespace terrarium

@@ -5,6 +5,9 @@
 #include "http/HttpHandler.h"
 #include "http/ResponseEncoder.h"
 #include "http/ServerState.h"
+#include "http/WebSocketCodec.h"
+#include "http/WebSocketOutbox.h"
+#include "plugin/WebSocketHandle.h"
 #include "logging/RequestId.h"
 #include "logging/RequestIdScope.h"
 
@@ -20,6 +23,18 @@ namespace {
 Poco::Logger& logger() { return Poco::Logger::get("http"); }
 
 const char continueLine[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+/// How long a close frame waits for the peer's answer before the connection is closed anyway.
+const std::int64_t webSocketCloseWait = 5 * 1000 * 1000;
+
+/// Headers of a plugin's reply that the 101 answer does not repeat (they are the host's, or
+/// meaningless for an upgrade).
+bool upgradeHeader(const std::string& name)
+{
+    for (const char* own : {"Upgrade", "Connection", "Sec-WebSocket-Accept", "Content-Length", "Content-Type", "Transfer-Encoding"})
+        if (sameHeaderName(name, own)) return true;
+    return false;
+}
 
 std::string milliseconds(const Poco::Timespan& span)
 {
@@ -50,7 +65,13 @@ void HttpConnection::checkDeadline(std::int64_t now, bool stopping)
     std::int64_t deadline = _deadline.load(std::memory_order_relaxed);
     bool timed = phase == Phase::Handshake || phase == Phase::Idle || phase == Phase::Reading || phase == Phase::Writing;
     bool due = timed && deadline != 0 && now >= deadline;
-    if (stopping && (phase == Phase::Idle || phase == Phase::Handshake)) due = true;
+    if (stopping && (phase == Phase::Idle || phase == Phase::Handshake || phase == Phase::WebSocket)) due = true;
+    if (phase == Phase::WebSocket)
+    {
+        // A close handshake the peer does not answer ends after webSocketCloseWait.
+        std::int64_t closing = _outbox->closingSince();
+        if (closing != 0 && now - closing >= webSocketCloseWait) due = true;
+    }
     if (!due || _expired.exchange(true)) return;
     if (phase != Phase::Idle && !stopping) _engine.countTimeout();
     if (phase == Phase::Writing)
@@ -71,6 +92,7 @@ void HttpConnection::onEvent(std::uint32_t events)
 {
     try
     {
+        if (_phase.load(std::memory_order_relaxed) == Phase::WebSocket) return onWebSocketEvent();
         if (_phase.load(std::memory_order_relaxed) == Phase::Handshake)
         {
             if (_expired) return close();
@@ -167,16 +189,15 @@ bool HttpConnection::runRequest()
     case ConnectionEngine::Admission::Run:
         break;
     }
-
-    execute();
-    return true;
+    return !execute();
 }
 
-void HttpConnection::execute()
+bool HttpConnection::execute()
 {
     setPhase(Phase::Handling, 0);
     ServerState& state = *_engine.settings().state;
     _reply.setStatus(200);
+    _reply.setUpgradable(true);
     state.enter();
     _engine.handlerBusy(true);
     try
@@ -194,17 +215,23 @@ void HttpConnection::execute()
     state.leave();
     _engine.release();
 
+    if (_reply.webSocket())
+    {
+        upgrade();
+        return true;
+    }
     bool keepAlive = _request.keepAlive && !state.stopping();
     for (const auto& h : _reply.headers())
         if (sameHeaderName(h.first, "Connection") && Poco::icompare(h.second, "close") == 0) keepAlive = false;
     respond(keepAlive);
+    return false;
 }
 
 void HttpConnection::resume()
 {
     try
     {
-        execute();
+        if (execute()) return;
         if (!flush()) return;
         if (_closeAfterWrite) return close();
         _request = IncomingRequest();
@@ -302,6 +329,156 @@ void HttpConnection::expiredNow()
     _request = IncomingRequest();
     respond(false);
     if (flush()) close();
+}
+
+void HttpConnection::upgrade()
+{
+    std::string head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ";
+    head += WebSocketCodec::acceptKey(_reply.webSocketKey());
+    head += "\r\n";
+    for (const auto& h : _reply.headers())
+    {
+        if (upgradeHeader(h.first)) continue;
+        head += h.first + ": " + h.second + "\r\n";
+    }
+    head += "\r\n";
+    _webSocket = _reply.releaseWebSocket();
+    _webSocketOwner = _reply.takeKeepAlive();
+    _reply.reset();
+    _request = IncomingRequest();
+    const LimitsConfig& limits = _engine.settings().limits;
+    _outbox = std::make_shared<WebSocketOutbox>(_engine, *this, *_transport, std::max<std::size_t>(limits.maxBodyBytes, 1 << 20));
+    _outbox->begin();
+    _outbox->queueRaw(head);
+    setPhase(Phase::WebSocket, 0);
+    _webSocket->attach(_outbox);
+    webSocketLoop();
+}
+
+void HttpConnection::onWebSocketEvent()
+{
+    if (!_outbox->begin()) return;
+    receive();
+    webSocketLoop();
+}
+
+void HttpConnection::webSocketLoop()
+{
+    for (;;)
+    {
+        if (!processFrames()) return;
+        if (!_outbox->finish()) return;
+        receive();
+    }
+}
+
+bool HttpConnection::processFrames()
+{
+    if (_expired)
+    {
+        bool stopping = _engine.settings().state->stopping();
+        int code = _outbox->closeCode() ? _outbox->closeCode() : WebSocketCodec::CloseGoingAway;
+        _outbox->queueClose(WebSocketCodec::CloseGoingAway, stopping ? "server shutting down" : "closing");
+        endWebSocket(code, stopping ? "server shutting down" : "the peer did not answer the close handshake");
+        return false;
+    }
+    const std::size_t maxMessage = _engine.settings().limits.maxBodyBytes;
+    WebSocketCodec::Frame frame;
+    for (;;)
+    {
+        int failureCode = 0;
+        std::string failure;
+        WebSocketCodec::Result result = WebSocketCodec::parse(_in, _start, maxMessage, frame, failureCode, failure);
+        if (result == WebSocketCodec::Result::NeedMore) break;
+        if (result == WebSocketCodec::Result::Failed)
+        {
+            _outbox->queueClose(failureCode, failure);
+            endWebSocket(failureCode, failure);
+            return false;
+        }
+        switch (frame.opcode)
+        {
+        case 9:   // ping
+        {
+            std::string pong;
+            WebSocketCodec::encode(10, frame.payload, pong);
+            _outbox->queueRaw(pong);
+            break;
+        }
+        case 10:  // pong
+            break;
+        case 8:   // close
+        {
+            int code = 0;
+            std::string reason;
+            WebSocketCodec::decodeClose(frame.payload, code, reason);
+            _outbox->queueClose(code == WebSocketCodec::CloseNoStatus ? WebSocketCodec::CloseNormal : code, "");
+            endWebSocket(code, reason);
+            return false;
+        }
+        case 0:   // continuation
+            if (_fragmentOpcode == 0)
+            {
+                _outbox->queueClose(WebSocketCodec::CloseProtocolError, "continuation without a message");
+                endWebSocket(WebSocketCodec::CloseProtocolError, "continuation without a message");
+                return false;
+            }
+            if (_message.size() + frame.payload.size() > maxMessage)
+            {
+                _outbox->queueClose(WebSocketCodec::CloseTooBig, "message too big");
+                endWebSocket(WebSocketCodec::CloseTooBig, "message too big");
+                return false;
+            }
+            _message += frame.payload;
+            if (frame.fin)
+            {
+                int opcode = _fragmentOpcode;
+                _fragmentOpcode = 0;
+                std::string message;
+                message.swap(_message);
+                _engine.handlerBusy(true);
+                _webSocket->deliverMessage(opcode, message);
+                _engine.handlerBusy(false);
+            }
+            break;
+        default:  // text, binary
+            if (_fragmentOpcode != 0)
+            {
+                _outbox->queueClose(WebSocketCodec::CloseProtocolError, "a new message inside a fragmented one");
+                endWebSocket(WebSocketCodec::CloseProtocolError, "a new message inside a fragmented one");
+                return false;
+            }
+            if (!frame.fin)
+            {
+                _fragmentOpcode = frame.opcode;
+                _message = std::move(frame.payload);
+                break;
+            }
+            _engine.handlerBusy(true);
+            _webSocket->deliverMessage(frame.opcode, frame.payload);
+            _engine.handlerBusy(false);
+            break;
+        }
+    }
+    if (_peerClosed)
+    {
+        endWebSocket(WebSocketCodec::CloseAbnormal, "the connection was closed without a close frame");
+        return false;
+    }
+    compact();
+    return true;
+}
+
+void HttpConnection::endWebSocket(int code, const std::string& reason)
+{
+    _outbox->flushNow();
+    _engine.handlerBusy(true);
+    _webSocket->deliverClose(code, reason);
+    _engine.handlerBusy(false);
+    _outbox->detach();
+    _webSocket.reset();
+    _webSocketOwner.reset();
+    close();
 }
 
 void HttpConnection::compact()

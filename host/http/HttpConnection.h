@@ -15,6 +15,8 @@
 namespace terrarium {
 
 class ConnectionEngine;
+class WebSocketHandle;
+class WebSocketOutbox;
 
 /// One HTTP/1.1 connection of a ConnectionEngine, driven by readiness events: reads what has
 /// arrived, parses requests (keep-alive, pipelining in order, Content-Length and chunked bodies,
@@ -22,7 +24,9 @@ class ConnectionEngine;
 /// or after waiting in the engine's queue), and writes the answers without blocking (the rest
 /// of a large answer goes out as the socket drains; the next pipelined request waits for it).
 /// Limits and deadlines are answered as JSON errors (400, 408, 413, 431, 501, 503) before the
-/// connection closes. Exactly one thread works on a connection at a time (one-shot events), so
+/// connection closes. A request a plugin accepted as a WebSocket turns the connection into a
+/// WebSocket (101, then frames: pings answered, fragments joined, messages delivered to the
+/// plugin, the close handshake, a bound on output waiting for a slow peer). Exactly one thread works on a connection at a time (one-shot events), so
 /// the connection needs no lock; the engine's monitor only reads its phase and deadline and may
 /// expire() it.
 class HttpConnection
@@ -71,7 +75,12 @@ private:
     bool receive();
     void serve();
     bool runRequest();
-    void execute();
+    bool execute();
+    void upgrade();
+    void onWebSocketEvent();
+    void webSocketLoop();
+    bool processFrames();
+    void endWebSocket(int code, const std::string& reason);
     void respond(bool keepAlive);
     bool flush();
     void close();
@@ -102,6 +111,12 @@ private:
     std::size_t _bodySent = 0;
     std::string_view _tail;
     bool _closeAfterWrite = false;
+
+    std::shared_ptr<WebSocketOutbox> _outbox;       /// set once when upgraded (before the phase says so)
+    std::shared_ptr<WebSocketHandle> _webSocket;
+    std::shared_ptr<void> _webSocketOwner;          /// the plugin generation serving the WebSocket
+    int _fragmentOpcode = 0;                        /// opcode of a fragmented message being joined
+    std::string _message;
 };
 
 } // namespace terrarium

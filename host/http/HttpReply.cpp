@@ -2,6 +2,8 @@
 
 #include "http/HeaderName.h"
 #include "http/JsonText.h"
+#include "http/WebSocketCodec.h"
+#include "plugin/WebSocketHandle.h"
 
 namespace terrarium {
 
@@ -31,6 +33,9 @@ void HttpReply::reset()
     _status = 200;
     _headers.clear();
     _owner.reset();
+    if (_webSocket) _webSocket->deliverClose(WebSocketCodec::CloseAbnormal, "the upgrade was not answered");
+    _webSocket.reset();
+    _webSocketKey.clear();
 }
 
 } // namespace terrarium

@@ -10,6 +10,8 @@
 
 namespace terrarium {
 
+class WebSocketHandle;
+
 /// A response being built, by the host or by a plugin through the host function table.
 /// The body is either an owned string or memory adopted from a plugin together with its free
 /// function; keepAlive() pins whatever that free function lives in (a plugin generation) until
@@ -54,6 +56,26 @@ public:
     /// Keeps owner alive until this reply is destroyed (after the body is freed).
     void keepAlive(std::shared_ptr<void> owner) { _owner = std::move(owner); }
 
+    /// Takes what keepAlive() pinned (a WebSocket keeps its plugin generation after the reply).
+    std::shared_ptr<void> takeKeepAlive() { return std::move(_owner); }
+
+    /// True when the reply goes back to a client connection that can be upgraded (a listener's
+    /// connection, not an in-process call).
+    bool upgradable() const { return _upgradable; }
+    void setUpgradable(bool upgradable) { _upgradable = upgradable; }
+
+    /// The WebSocket the plugin accepted while building this reply (the connection answers 101
+    /// with key's Sec-WebSocket-Accept instead of the reply), or null.
+    const std::shared_ptr<WebSocketHandle>& webSocket() const { return _webSocket; }
+    const std::string& webSocketKey() const { return _webSocketKey; }
+    /// Takes the accepted WebSocket out (the connection serves it from now on).
+    std::shared_ptr<WebSocketHandle> releaseWebSocket() { return std::move(_webSocket); }
+    void acceptWebSocket(std::shared_ptr<WebSocketHandle> handle, std::string key)
+    {
+        _webSocket = std::move(handle);
+        _webSocketKey = std::move(key);
+    }
+
     /// Sets status, Content-Type application/json and the body.
     void json(int status, std::string body)
     {
@@ -87,6 +109,9 @@ private:
     FreeFunction _free = nullptr;
     void* _freeCtx = nullptr;
     std::shared_ptr<void> _owner;
+    bool _upgradable = false;
+    std::shared_ptr<WebSocketHandle> _webSocket;
+    std::string _webSocketKey;
 };
 
 } // namespace terrarium

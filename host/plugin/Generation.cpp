@@ -118,6 +118,12 @@ void Generation::readDescriptor()
     }
 }
 
+void Generation::retire()
+{
+    _retired.store(true, std::memory_order_seq_cst);
+    if (_context) _context->closeWebSockets();
+}
+
 void Generation::create(std::uint64_t number, Poco::JSON::Object::Ptr settings, std::shared_ptr<PluginMetrics> metrics)
 {
     _number = number;

@@ -82,8 +82,8 @@ public:
         }
     }
 
-    /// No new request may enter from now on.
-    void retire() { _retired.store(true, std::memory_order_seq_cst); }
+    /// No new request may enter from now on; the plugin's open WebSockets are closed (going away).
+    void retire();
     bool retired() const { return _retired.load(); }
 
     /// Waits until no request is inside (true) or the timeout passes (false).

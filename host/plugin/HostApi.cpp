@@ -8,10 +8,13 @@
 #include "logging/RequestId.h"
 #include "secrets/SecretCache.h"
 #include "plugin/PluginContext.h"
+#include "plugin/WebSocketHandle.h"
 
 #include <terrarium/plugin.h>
 
 #include <Poco/Message.h>
+#include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
 
 #include <algorithm>
 #include <atomic>
@@ -348,6 +351,94 @@ void clientResponseRelease(trm_host_ctx* ctx, trm_client_response* response) noe
     delete static_cast<OwnedClientResponse*>(response);
 }
 
+/// The value of header name in request (case-insensitive), or empty.
+std::string_view requestHeader(const trm_request* request, std::string_view name)
+{
+    for (size_t i = 0; request->headers && i < request->header_count; ++i)
+    {
+        std::string_view key = view(request->headers[i].key);
+        if (key.size() == name.size() && Poco::icompare(std::string(key), std::string(name)) == 0) return view(request->headers[i].value);
+    }
+    return std::string_view();
+}
+
+/// True when the comma-separated list holds token (case-insensitive).
+bool listHas(std::string_view list, const char* token)
+{
+    Poco::StringTokenizer parts(std::string(list), ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    for (const auto& part : parts)
+        if (Poco::icompare(part, token) == 0) return true;
+    return false;
+}
+
+trm_status websocketAccept(trm_host_ctx* ctx, const trm_request* request, trm_response* response, const trm_websocket_handlers* handlers,
+                           trm_websocket** out) noexcept
+{
+    if (out) *out = nullptr;
+    if (!ctx || !request || !response || !handlers || !out || handlers->struct_size < offsetof(trm_websocket_handlers, on_message))
+        return TRM_ERR_INVALID;
+    try
+    {
+        HttpReply* target = reply(response);
+        if (!target->upgradable()) return TRM_ERR_UNSUPPORTED;
+        if (target->webSocket()) return TRM_ERR_INVALID;
+        std::string_view key = requestHeader(request, "Sec-WebSocket-Key");
+        if (view(request->method) != "GET" || !listHas(requestHeader(request, "Upgrade"), "websocket") ||
+            !listHas(requestHeader(request, "Connection"), "upgrade") || Poco::trim(std::string(requestHeader(request, "Sec-WebSocket-Version"))) != "13" ||
+            Poco::trim(std::string(key)).size() != 24)
+            return TRM_ERR_INVALID;
+        auto handle = std::make_shared<WebSocketHandle>(*handlers);
+        handle->retainForPlugin();
+        context(ctx)->trackWebSocket(handle);
+        target->acceptWebSocket(handle, Poco::trim(std::string(key)));
+        *out = handle->abi();
+        return TRM_OK;
+    }
+    catch (const std::bad_alloc&)
+    {
+        return TRM_ERR_NO_MEMORY;
+    }
+    catch (...)
+    {
+        return TRM_ERR_INTERNAL;
+    }
+}
+
+trm_status websocketSend(trm_websocket* ws, int32_t opcode, const void* data, size_t len) noexcept
+{
+    if (!ws) return TRM_ERR_INVALID;
+    try
+    {
+        return WebSocketHandle::fromAbi(ws)->send(opcode, data, len);
+    }
+    catch (const std::bad_alloc&)
+    {
+        return TRM_ERR_NO_MEMORY;
+    }
+    catch (...)
+    {
+        return TRM_ERR_INTERNAL;
+    }
+}
+
+trm_status websocketClose(trm_websocket* ws, int32_t code, trm_str reason) noexcept
+{
+    if (!ws) return TRM_ERR_INVALID;
+    try
+    {
+        return WebSocketHandle::fromAbi(ws)->close(code, view(reason));
+    }
+    catch (...)
+    {
+        return TRM_ERR_INTERNAL;
+    }
+}
+
+void websocketRelease(trm_websocket* ws) noexcept
+{
+    if (ws) WebSocketHandle::fromAbi(ws)->releaseByPlugin();
+}
+
 const trm_host_api hostTable = {
     static_cast<uint32_t>(sizeof(trm_host_api)),
     TERRARIUM_ABI_MAJOR,
@@ -365,6 +456,10 @@ const trm_host_api hostTable = {
     &logEnabled,
     &histogramObserve,
     &gaugeSet,
+    &websocketAccept,
+    &websocketSend,
+    &websocketClose,
+    &websocketRelease,
 };
 
 } // namespace

@@ -1,9 +1,12 @@
 #include "plugin/PluginContext.h"
 
+#include "plugin/WebSocketHandle.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/StringTokenizer.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace terrarium {
@@ -46,6 +49,25 @@ const std::string* PluginContext::configValue(std::string_view key)
     else
         text = value.convert<std::string>();
     return &_values.emplace(std::string(key), std::move(text)).first->second;
+}
+
+void PluginContext::trackWebSocket(const std::shared_ptr<WebSocketHandle>& handle)
+{
+    std::lock_guard lock(_webSocketsMutex);
+    _webSockets.erase(std::remove_if(_webSockets.begin(), _webSockets.end(), [](const auto& weak) { return weak.expired(); }),
+                      _webSockets.end());
+    _webSockets.push_back(handle);
+}
+
+void PluginContext::closeWebSockets()
+{
+    std::vector<std::weak_ptr<WebSocketHandle>> open;
+    {
+        std::lock_guard lock(_webSocketsMutex);
+        open.swap(_webSockets);
+    }
+    for (const auto& weak : open)
+        if (auto handle = weak.lock()) handle->goAway();
 }
 
 } // namespace terrarium

@@ -11,8 +11,11 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace terrarium {
+
+class WebSocketHandle;
 
 /// What the host knows about one plugin instance when the plugin calls a host function: its name,
 /// logger, configuration and metrics. Handed to the plugin as its opaque trm_host_ctx.
@@ -32,6 +35,12 @@ public:
 
     PluginMetrics& metrics() const { return *_metrics; }
 
+    /// Remembers a WebSocket the plugin accepted, to close it when the generation retires.
+    void trackWebSocket(const std::shared_ptr<WebSocketHandle>& handle);
+
+    /// Closes every WebSocket still open (TRM_WS_CLOSE_GOING_AWAY) and stops tracking them.
+    void closeWebSockets();
+
 private:
     std::string _name;
     Poco::Logger& _logger;
@@ -39,6 +48,8 @@ private:
     std::shared_ptr<PluginMetrics> _metrics;
     std::mutex _mutex;
     std::map<std::string, std::string, std::less<>> _values;   /// answers already given (stable storage)
+    std::mutex _webSocketsMutex;
+    std::vector<std::weak_ptr<WebSocketHandle>> _webSockets;
 };
 
 } // namespace terrarium

@@ -15,7 +15,8 @@
     X(trm_str, 16, 8)                     \
     X(trm_kv, 32, 8)                      \
     X(trm_request, 168, 8)                \
-    X(trm_host_api, 112, 8)                \
+    X(trm_host_api, 144, 8)               \
+    X(trm_websocket_handlers, 32, 8)      \
     X(trm_client_request, 96, 8)          \
     X(trm_client_response, 48, 8)         \
     X(trm_route, 24, 8)                   \
@@ -57,6 +58,15 @@
     X(trm_host_api, log_enabled, 88, 8)                    \
     X(trm_host_api, histogram_observe, 96, 8)              \
     X(trm_host_api, gauge_set, 104, 8)                     \
+    X(trm_host_api, websocket_accept, 112, 8)              \
+    X(trm_host_api, websocket_send, 120, 8)                \
+    X(trm_host_api, websocket_close, 128, 8)               \
+    X(trm_host_api, websocket_release, 136, 8)             \
+    X(trm_websocket_handlers, struct_size, 0, 4)           \
+    X(trm_websocket_handlers, reserved, 4, 4)              \
+    X(trm_websocket_handlers, user, 8, 8)                  \
+    X(trm_websocket_handlers, on_message, 16, 8)           \
+    X(trm_websocket_handlers, on_close, 24, 8)             \
     X(trm_client_request, struct_size, 0, 4)               \
     X(trm_client_request, max_attempts, 4, 4)              \
     X(trm_client_request, service, 8, 16)                  \
@@ -101,7 +111,7 @@
 /* X(name, value): ABI version, status codes, log levels, flags */
 #define TRM_ABI_CONSTANTS(X)              \
     X(TERRARIUM_ABI_MAJOR, 1)             \
-    X(TERRARIUM_ABI_MINOR, 1)             \
+    X(TERRARIUM_ABI_MINOR, 2)             \
     X(TRM_OK, 0)                          \
     X(TRM_AGAIN, 1)                       \
     X(TRM_ERR_INTERNAL, -1)               \
@@ -120,7 +130,15 @@
     X(TRM_LOG_WARN, 3)                    \
     X(TRM_LOG_ERROR, 4)                   \
     X(TRM_ROUTE_STRIP_PREFIX, 1)             \
-    X(TRM_CLIENT_IN_PROCESS, 1)
+    X(TRM_CLIENT_IN_PROCESS, 1)           \
+    X(TRM_WS_TEXT, 1)                     \
+    X(TRM_WS_BINARY, 2)                   \
+    X(TRM_WS_CLOSE_NORMAL, 1000)          \
+    X(TRM_WS_CLOSE_GOING_AWAY, 1001)      \
+    X(TRM_WS_CLOSE_PROTOCOL_ERROR, 1002)  \
+    X(TRM_WS_CLOSE_TOO_BIG, 1009)         \
+    X(TRM_WS_CLOSE_ABNORMAL, 1006)        \
+    X(TRM_WS_CLOSE_TRY_AGAIN_LATER, 1013)
 
 /* Alignment without C11 _Alignof: the offset of T after a char. */
 #define TRM_ABI_ALIGN_WRAPPER(T, S, A) typedef struct { char c; T t; } trm_abi_align_##T;

@@ -98,7 +98,7 @@ TEST_CASE("admin API: list and describe report name, version, ABI, generation, s
     {
         CHECK(plugin->getValue<std::string>("name") == "echo");
         CHECK(plugin->getValue<std::string>("version") == "1.0.0");
-        CHECK(plugin->getValue<std::string>("abi") == "1.1");
+        CHECK(plugin->getValue<std::string>("abi") == TERRARIUM_EXPECTED_ABI);
         CHECK(plugin->getValue<std::int64_t>("generation") == 1);
         CHECK(plugin->getValue<std::string>("state") == "serving");
         CHECK(plugin->getValue<std::string>("file") == "echo.so");

@@ -1,4 +1,4 @@
-// The ABI 1.1 host services through the real terrariumd and the services-probe fixture plugin:
+// The host services of ABI 1.1 through the real terrariumd and the services-probe fixture plugin:
 // the pooled HTTP client and service directory (remote and in-process calls, retries, faults,
 // request ids, moving a service through the admin API) and the log pipeline to logthon (records
 // shipped with the request id, run-time levels, logthon down and back, overflow counted).

@@ -45,7 +45,7 @@ TEST_CASE("metrics: the admin listener serves Prometheus text with request, plug
     CHECK(contains(text, "terrarium_plugin_services_probe_queue_depth 7.5"));
     CHECK(contains(text, "terrarium_plugin_services_probe_upstream_seconds_count 1"));
     CHECK(contains(text, "terrarium_plugin_services_probe_jobs_total 4"));
-    CHECK(contains(text, "terrarium_build_info{version=\"" TERRARIUM_EXPECTED_VERSION "\",abi=\"1.1\"} 1"));
+    CHECK(contains(text, "terrarium_build_info{version=\"" TERRARIUM_EXPECTED_VERSION "\",abi=\"" TERRARIUM_EXPECTED_ABI "\"} 1"));
 
     // Not on the main listener unless configured.
     CHECK(host.get("/metrics").status == 404);

@@ -21,7 +21,7 @@ TEST_CASE("sdk plugin: the out-of-tree hello.so built against the installed SDK 
     auto info = load.json();
     CHECK(info->getValue<std::string>("name") == "hello");
     CHECK(info->getValue<std::string>("version") == "1.0.0");
-    CHECK(info->getValue<std::string>("abi") == "1.1");
+    CHECK(info->getValue<std::string>("abi") == TERRARIUM_EXPECTED_ABI);
     CHECK(info->getValue<std::string>("sha256") == sha256OfFile(SDK_HELLO_PATH));
 
     HttpResult answer = host.get("/hello/x");

@@ -51,7 +51,7 @@ TEST_CASE("startup: --version prints the version and the plugin ABI and exits 0"
     INFO(output);
     CHECK(code == 0);
     CHECK(output.find("terrariumd " TERRARIUM_EXPECTED_VERSION) != std::string::npos);
-    CHECK(output.find("plugin ABI 1.1") != std::string::npos);
+    CHECK(output.find("plugin ABI " TERRARIUM_EXPECTED_ABI) != std::string::npos);
 }
 
 TEST_CASE("startup: a stray positional argument is a usage error", "[cli]")

@@ -15,7 +15,7 @@
  *  3. The ABI version is major.minor and independent of the product version. The host refuses a
  *     plugin whose major differs from its own, or whose minor is newer than its own; both versions
  *     are named in the refusal. Within one major, the host function table only grows (1.1 appends
- *     the HTTP client and secrets, and so on): a plugin built against 1.0 keeps working on a 1.x host.
+ *     the HTTP client and secrets, 1.2 WebSockets, and so on): a plugin built against 1.0 keeps working on a 1.x host.
  *  4. Optional plugin capabilities (drain, snapshot/restore, health) are function pointers that may
  *     be NULL.
  *  5. Ownership is stated on every pointer. Everything the host passes in a call is a borrowed view,
@@ -49,7 +49,7 @@ extern "C" {
 
 /** The ABI version this header describes. */
 #define TERRARIUM_ABI_MAJOR 1
-#define TERRARIUM_ABI_MINOR 1
+#define TERRARIUM_ABI_MINOR 2
 
 /** Name of the one symbol a plugin exports. */
 #define TERRARIUM_PLUGIN_ENTRY_SYMBOL "terrarium_plugin_entry"
@@ -178,6 +178,46 @@ typedef struct trm_client_response {
 /** trm_client_response.flags: the call was served by a plugin of this host, without a socket. */
 #define TRM_CLIENT_IN_PROCESS 0x1u
 
+/* ------------------------------------------------------------------------------------------ */
+/* WebSocket (ABI 1.2)                                                                         */
+/* ------------------------------------------------------------------------------------------ */
+
+/** An accepted WebSocket. Opaque, host-owned; valid for the plugin from websocket_accept() until
+ *  it calls websocket_release() (also after the socket closed: calls then answer
+ *  TRM_ERR_UNAVAILABLE). */
+typedef struct trm_websocket trm_websocket;
+
+/** Message opcodes (RFC 6455). */
+#define TRM_WS_TEXT 1
+#define TRM_WS_BINARY 2
+
+/** Close codes the host uses itself. */
+#define TRM_WS_CLOSE_NORMAL 1000
+#define TRM_WS_CLOSE_GOING_AWAY 1001      /**< host shutting down, or the plugin generation retired */
+#define TRM_WS_CLOSE_PROTOCOL_ERROR 1002
+#define TRM_WS_CLOSE_TOO_BIG 1009
+#define TRM_WS_CLOSE_ABNORMAL 1006        /**< the connection broke without a close frame */
+#define TRM_WS_CLOSE_TRY_AGAIN_LATER 1013
+
+/**
+ * What the host calls on an accepted WebSocket. Copied by websocket_accept(). For one WebSocket,
+ * the callbacks are never called concurrently with each other; on_close is called exactly once,
+ * and no on_message follows it. The plugin generation stays loaded while its WebSockets are
+ * open; when it is retired (hot reload, unload, shutdown) the host closes them with
+ * TRM_WS_CLOSE_GOING_AWAY, so clients reconnect to the new generation.
+ */
+typedef struct trm_websocket_handlers {
+    uint32_t struct_size;      /**< sizeof(trm_websocket_handlers) of the plugin's build */
+    uint32_t reserved;         /**< zero */
+    void* user;                /**< handed back to every callback */
+    /** A complete message (fragments joined; text as sent, the host checks nothing more).
+     *  data is borrowed for the call. May be NULL (messages are then discarded). */
+    void (*on_message)(void* user, trm_websocket* ws, int32_t opcode, const void* data, size_t len);
+    /** The WebSocket closed: the peer's close code (or one of TRM_WS_CLOSE_*), and its reason
+     *  (borrowed for the call). May be NULL. */
+    void (*on_close)(void* user, trm_websocket* ws, int32_t code, trm_str reason);
+} trm_websocket_handlers;
+
 /** Opaque per-instance context; identifies the calling plugin to host functions. Host-owned,
  *  valid from create() until destroy() returns. */
 typedef struct trm_host_ctx trm_host_ctx;
@@ -265,7 +305,34 @@ typedef struct trm_host_api {
     /** Set the plugin's gauge metric name to value. Same naming rule and scoping as counter_add. */
     trm_status (*gauge_set)(trm_host_ctx* ctx, trm_str name, double value);
 
-    /* ---- ABI 1.2 and later append here ---- */
+    /* ---- ABI 1.2: WebSocket ---- */
+
+    /** From handle() only: accept request (a GET with Upgrade: websocket, Connection: Upgrade,
+     *  Sec-WebSocket-Version: 13 and a Sec-WebSocket-Key) as a WebSocket. After handle() returns
+     *  the host answers 101 Switching Protocols (with the headers the plugin added to response,
+     *  e.g. Sec-WebSocket-Protocol; status and body are ignored) and calls handlers from then on.
+     *  On TRM_OK *out holds the WebSocket with one reference for the plugin (websocket_release()).
+     *  Messages sent before the 101 went out are queued behind it. TRM_ERR_INVALID when the
+     *  request is not a valid upgrade (the plugin answers it, e.g. 400); TRM_ERR_UNSUPPORTED when
+     *  the request did not come through a listener (an in-process call). */
+    trm_status (*websocket_accept)(trm_host_ctx* ctx, const trm_request* request, trm_response* response,
+                                   const trm_websocket_handlers* handlers, trm_websocket** out);
+
+    /** Send one message (TRM_WS_TEXT or TRM_WS_BINARY; data copied). Thread-safe, from any
+     *  thread, never blocks. TRM_ERR_UNAVAILABLE when the WebSocket is closed or closing;
+     *  TRM_ERR_TOO_LARGE when the peer reads too slowly and the host's bound on output waiting for
+     *  it is reached (the message is not sent); TRM_ERR_INVALID for another opcode. */
+    trm_status (*websocket_send)(trm_websocket* ws, int32_t opcode, const void* data, size_t len);
+
+    /** Start the close handshake with code (1000..4999) and reason (at most 123 bytes, copied).
+     *  on_close follows. Thread-safe. TRM_ERR_UNAVAILABLE when already closed or closing. */
+    trm_status (*websocket_close)(trm_websocket* ws, int32_t code, trm_str reason);
+
+    /** Drop the plugin's reference; ws must not be used afterwards. Does not close the socket
+     *  (call websocket_close first to end it). NULL is ignored. */
+    void (*websocket_release)(trm_websocket* ws);
+
+    /* ---- ABI 1.3 and later append here ---- */
 } trm_host_api;
 
 /* ------------------------------------------------------------------------------------------ */

@@ -16,22 +16,28 @@
 // Route helpers: route(prefix) strips the prefix, route(prefix, terrarium::KeepPrefix) keeps it,
 // routeForHost(host, prefix, ...) binds a route to one Host header.
 //
-// ABI 1.1 host services (Host::call/fetch, secret/findSecret, logEnabled, observe/gauge,
-// Request::requestId) check the host's table before use. By default a plugin declares that it needs
-// a 1.1 host; to load on 1.0 hosts too, define TERRARIUM_PLUGIN_MIN_ABI_MINOR 0 before including
-// this header and test Host::hasServices() before call()/fetch() (they throw TRM_ERR_UNSUPPORTED
-// on a 1.0 host; secret() too; logEnabled() is then always true, observe()/gauge() do nothing).
+// Functions newer than 1.0 check the host's table before use: the 1.1 host services
+// (Host::call/fetch, secret/findSecret, logEnabled, observe/gauge, Request::requestId) and the 1.2
+// WebSockets (Host::acceptWebSocket, terrarium::WebSocket). By default a plugin declares that it
+// needs a host of this header's minor (1.2); to load on older hosts too, define
+// TERRARIUM_PLUGIN_MIN_ABI_MINOR (0 or 1) before including this header and test
+// Host::hasServices() before call()/fetch() (they throw TRM_ERR_UNSUPPORTED on a 1.0 host;
+// secret() too; logEnabled() is then always true, observe()/gauge() do nothing) and
+// Host::hasWebSockets() before acceptWebSocket().
 #ifndef TERRARIUM_PLUGIN_HPP
 #define TERRARIUM_PLUGIN_HPP
 
 #include "terrarium/plugin.h"
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <functional>
 #include <initializer_list>
+#include <memory>
 #include <new>
 #include <optional>
 #include <string>
@@ -137,6 +143,10 @@ private:
 };
 
 } // namespace detail
+
+class Request;
+class Response;
+class WebSocket;
 
 /// Per-call settings of Host::call() and Host::fetch(); 0 takes the host's default.
 struct CallOptions {
@@ -288,6 +298,20 @@ public:
     const trm_host_api* api() const noexcept { return _api; }
     trm_host_ctx* context() const noexcept { return _ctx; }
 
+    /// ABI 1.2: accepts request (a WebSocket upgrade) from handle(). onMessage gets every
+    /// message, onClose the close (exactly once; no message after it); both run on a host thread,
+    /// never concurrently for one socket. The returned socket sends from any thread; it stays
+    /// usable (sends then answer TRM_ERR_UNAVAILABLE) until its last copy is gone. Throws Error:
+    /// TRM_ERR_BAD_REQUEST for a request that is no valid upgrade, TRM_ERR_UNSUPPORTED on a host
+    /// older than 1.2 or for an in-process call. The host closes the socket with 1001 when this
+    /// generation of the plugin is replaced or unloaded.
+    std::shared_ptr<WebSocket> acceptWebSocket(const Request& request, Response& response,
+                                               std::function<void(WebSocket&, int, std::string_view)> onMessage,
+                                               std::function<void(WebSocket&, int, std::string_view)> onClose = {});
+
+    /// True when the host offers WebSockets (ABI 1.2).
+    bool hasWebSockets() const noexcept { return TRM_HOST_HAS(_api, websocket_accept); }
+
 private:
     static constexpr size_t inlineHeaders = 16;
 
@@ -424,6 +448,7 @@ public:
         return status(code).header("Content-Type", contentType).body(data);
     }
     Response& json(int code, std::string_view data) { return send(code, "application/json", data); }
+    trm_response* raw() const noexcept { return _r; }
 
 private:
     static void freeString(void* ctx, void*) noexcept { delete static_cast<std::string*>(ctx); }
@@ -431,6 +456,82 @@ private:
     const trm_host_api* _api;
     trm_response* _r;
 };
+
+/// A WebSocket accepted through Host::acceptWebSocket(). Shared: sends are thread-safe and never
+/// block; the host's handle is released when the last copy goes.
+class WebSocket {
+public:
+    using Handler = std::function<void(WebSocket&, int, std::string_view)>;
+
+    WebSocket(const WebSocket&) = delete;
+    WebSocket& operator=(const WebSocket&) = delete;
+    ~WebSocket() {
+        if (_ws != nullptr) _api->websocket_release(_ws);
+    }
+
+    /// Sends a text message: TRM_OK, TRM_ERR_UNAVAILABLE (closed or closing) or TRM_ERR_TOO_LARGE
+    /// (the peer reads too slowly; the message was not sent).
+    trm_status sendText(std::string_view text) const noexcept { return _api->websocket_send(_ws, TRM_WS_TEXT, text.data(), text.size()); }
+    /// Sends a binary message (same answers as sendText()).
+    trm_status sendBinary(std::string_view data) const noexcept { return _api->websocket_send(_ws, TRM_WS_BINARY, data.data(), data.size()); }
+    /// Starts the close handshake; onClose follows.
+    trm_status close(int code = TRM_WS_CLOSE_NORMAL, std::string_view reason = {}) const noexcept {
+        return _api->websocket_close(_ws, code, str(reason));
+    }
+    /// False once onClose was called.
+    bool open() const noexcept { return !_closed; }
+
+private:
+    friend class Host;
+    struct State {
+        Handler onMessage;
+        Handler onClose;
+        std::shared_ptr<WebSocket> self;   // keeps the socket alive until the host reports the close
+    };
+    explicit WebSocket(const trm_host_api* api) noexcept : _api(api) {}
+
+    static void messageTrampoline(void* user, trm_websocket*, int32_t opcode, const void* data, size_t len) noexcept {
+        auto* state = static_cast<State*>(user);
+        try {
+            if (state->onMessage) state->onMessage(*state->self, opcode, std::string_view(static_cast<const char*>(data), len));
+        } catch (...) {
+        }
+    }
+    static void closeTrampoline(void* user, trm_websocket*, int32_t code, trm_str reason) noexcept {
+        auto* state = static_cast<State*>(user);
+        state->self->_closed = true;
+        try {
+            if (state->onClose) state->onClose(*state->self, code, view(reason));
+        } catch (...) {
+        }
+        delete state;
+    }
+
+    const trm_host_api* _api;
+    trm_websocket* _ws = nullptr;
+    std::atomic<bool> _closed{false};
+};
+
+inline std::shared_ptr<WebSocket> Host::acceptWebSocket(const Request& request, Response& response, WebSocket::Handler onMessage,
+                                                        WebSocket::Handler onClose) {
+    if (!hasWebSockets()) throw Error(TRM_ERR_UNSUPPORTED, "the host offers no WebSockets (ABI older than 1.2)");
+    std::shared_ptr<WebSocket> socket(new WebSocket(_api));
+    auto* state = new WebSocket::State{std::move(onMessage), std::move(onClose), socket};
+    trm_websocket_handlers handlers{};
+    handlers.struct_size = static_cast<uint32_t>(sizeof handlers);
+    handlers.user = state;
+    handlers.on_message = &WebSocket::messageTrampoline;
+    handlers.on_close = &WebSocket::closeTrampoline;
+    trm_websocket* ws = nullptr;
+    trm_status status = _api->websocket_accept(_ctx, request.raw(), response.raw(), &handlers, &ws);
+    if (status != TRM_OK) {
+        delete state;
+        if (status == TRM_ERR_INVALID) throw Error(TRM_ERR_BAD_REQUEST, "not a WebSocket upgrade request");
+        throw Error(status, "WebSocket upgrade refused: " + detail::describeStatus(status));
+    }
+    socket->_ws = ws;
+    return socket;
+}
 
 constexpr uint32_t KeepPrefix = 0;
 constexpr uint32_t StripPrefix = TRM_ROUTE_STRIP_PREFIX;

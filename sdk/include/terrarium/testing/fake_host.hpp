@@ -58,12 +58,14 @@
 #include "terrarium/plugin.h"
 #include "terrarium/plugin.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <new>
 #include <optional>
@@ -347,7 +349,18 @@ private:
 };
 
 /// The state behind one trm_response: what the plugin built during one handle() call.
+/// A WebSocket a plugin accepted from a FakeHost.
+struct FakeWebSocketState {
+    trm_websocket_handlers handlers{};
+    std::vector<std::pair<int32_t, std::string>> sent;  // messages the plugin sent, in order
+    bool closing = false;                                 // the plugin called websocket_close
+    int32_t closeCode = 0;                                // ... with this code
+    bool closed = false;                                  // on_close was delivered
+    bool released = false;                                // the plugin dropped its reference
+};
+
 struct ResponseState {
+    bool webSocketAccepted = false;   // websocket_accept() succeeded on this response
     int status = 200;
     bool statusSet = false;
     Headers headers;
@@ -499,7 +512,7 @@ public:
     /// The ABI version this fake host implements.
     static constexpr uint16_t abiMajor = 1;
     /// The ABI minor this fake host implements (a plugin needing a newer minor is refused).
-    static constexpr uint16_t abiMinor = 1;
+    static constexpr uint16_t abiMinor = 2;
     static_assert(TERRARIUM_ABI_MAJOR == 1, "FakeHost implements ABI 1.x; update it with plugin.h");
 
     /// A host for the plugin behind entry, with an empty configuration.
@@ -530,6 +543,10 @@ public:
         _api.log_enabled = &FakeHost::hostLogEnabled;
         _api.histogram_observe = &FakeHost::hostHistogramObserve;
         _api.gauge_set = &FakeHost::hostGaugeSet;
+        _api.websocket_accept = &FakeHost::hostWebSocketAccept;
+        _api.websocket_send = &FakeHost::hostWebSocketSend;
+        _api.websocket_close = &FakeHost::hostWebSocketClose;
+        _api.websocket_release = &FakeHost::hostWebSocketRelease;
     }
 
     FakeHost(const FakeHost&) = delete;
@@ -555,6 +572,10 @@ public:
         _api.log_enabled = nullptr;
         _api.histogram_observe = nullptr;
         _api.gauge_set = nullptr;
+        _api.websocket_accept = nullptr;
+        _api.websocket_send = nullptr;
+        _api.websocket_close = nullptr;
+        _api.websocket_release = nullptr;
         _requestStructSize = static_cast<uint32_t>(offsetof(trm_request, request_id));
     }
 
@@ -582,6 +603,8 @@ public:
     void stop() noexcept
     {
         if (!_started) return;
+        // As the real host does when a generation retires: open WebSockets close with 1001.
+        for (size_t i = 0; i < webSocketCount(); ++i) webSocketPeerClose(i, TRM_WS_CLOSE_GOING_AWAY);
         _started = false;
         _descriptor->destroy(_instance);
         _instance = nullptr;
@@ -598,6 +621,66 @@ public:
 
     /// The host function table handed to the plugin.
     const trm_host_api* api() const noexcept { return &_api; }
+
+    // ---- WebSockets (ABI 1.2): call() with the upgrade headers (Upgrade: websocket, Connection:
+    // Upgrade, Sec-WebSocket-Version: 13, Sec-WebSocket-Key) lets the plugin accept; the response
+    // then has status 101. Sockets are numbered in the order they were accepted. ----
+
+    /// WebSockets accepted so far.
+    size_t webSocketCount() const
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        return _webSockets.size();
+    }
+
+    /// Messages the plugin sent on socket i (opcode, payload), in order.
+    std::vector<std::pair<int32_t, std::string>> webSocketSent(size_t i) const
+    {
+        detail::FakeWebSocketState* ws = webSocket(i);
+        std::lock_guard<std::mutex> lock(webSocketMutex());
+        return ws->sent;
+    }
+
+    /// The peer sends a message on socket i: the plugin's on_message runs now, on this thread.
+    void webSocketReceive(size_t i, std::string_view payload, int32_t opcode = TRM_WS_TEXT)
+    {
+        detail::FakeWebSocketState* ws = webSocket(i);
+        {
+            std::lock_guard<std::mutex> lock(webSocketMutex());
+            if (ws->closed) return;
+        }
+        if (ws->handlers.on_message == nullptr) return;
+        ws->handlers.on_message(ws->handlers.user, reinterpret_cast<trm_websocket*>(ws), opcode, payload.data(), payload.size());
+    }
+
+    /// The socket closes with code (the peer closed, or answered the plugin's close): on_close
+    /// runs now, once; later sends answer TRM_ERR_UNAVAILABLE.
+    void webSocketPeerClose(size_t i, int32_t code, std::string_view reason = {})
+    {
+        detail::FakeWebSocketState* ws = webSocket(i);
+        {
+            std::lock_guard<std::mutex> lock(webSocketMutex());
+            if (ws->closed) return;
+            ws->closed = true;
+        }
+        if (ws->handlers.on_close != nullptr) ws->handlers.on_close(ws->handlers.user, reinterpret_cast<trm_websocket*>(ws), code, str(reason));
+    }
+
+    /// True when the plugin asked to close socket i (websocket_close), and with which code (0: not).
+    int32_t webSocketCloseRequested(size_t i) const
+    {
+        detail::FakeWebSocketState* ws = webSocket(i);
+        std::lock_guard<std::mutex> lock(webSocketMutex());
+        return ws->closing ? ws->closeCode : 0;
+    }
+
+    /// True once the plugin released socket i (websocket_release).
+    bool webSocketReleased(size_t i) const
+    {
+        detail::FakeWebSocketState* ws = webSocket(i);
+        std::lock_guard<std::mutex> lock(webSocketMutex());
+        return ws->released;
+    }
 
     /// The plugin's opaque instance (nullptr before start()).
     void* instance() const noexcept { return _instance; }
@@ -650,7 +733,10 @@ public:
 
         FakeResponse out;
         out.result = result;
-        if (result == TRM_OK) {
+        if (result == TRM_OK && state.webSocketAccepted) {
+            out.status = 101;   // the real host answers 101 Switching Protocols with the plugin's headers
+            out.headers = std::move(state.headers);
+        } else if (result == TRM_OK) {
             out.status = state.statusSet ? state.status : 200;
             out.headers = std::move(state.headers);
             out.body = state.bodyBytes();
@@ -1263,6 +1349,75 @@ private:
         return TRM_OK;
     }
 
+    detail::FakeWebSocketState* webSocket(size_t i) const
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        return _webSockets.at(i).get();
+    }
+
+    static trm_status hostWebSocketAccept(trm_host_ctx* ctx, const trm_request* request, trm_response* response,
+                                          const trm_websocket_handlers* handlers, trm_websocket** out)
+    {
+        if (out != nullptr) *out = nullptr;
+        if (ctx == nullptr || request == nullptr || response == nullptr || handlers == nullptr || out == nullptr) return TRM_ERR_INVALID;
+        auto header = [&](std::string_view name) -> std::string_view {
+            for (size_t i = 0; i < request->header_count; ++i)
+                if (detail::equalsNoCase(view(request->headers[i].key), name)) return view(request->headers[i].value);
+            return {};
+        };
+        if (view(request->method) != "GET" || !detail::equalsNoCase(header("Upgrade"), "websocket") || header("Sec-WebSocket-Version") != "13" ||
+            header("Sec-WebSocket-Key").empty())
+            return TRM_ERR_INVALID;
+        FakeHost* host = self(ctx);
+        try {
+            auto ws = std::make_unique<detail::FakeWebSocketState>();
+            std::memcpy(&ws->handlers, handlers, std::min<size_t>(handlers->struct_size, sizeof ws->handlers));
+            auto* state = reinterpret_cast<detail::ResponseState*>(response);
+            state->webSocketAccepted = true;
+            std::lock_guard<std::mutex> lock(host->_mutex);
+            *out = reinterpret_cast<trm_websocket*>(ws.get());
+            host->_webSockets.push_back(std::move(ws));
+        } catch (...) {
+            return TRM_ERR_NO_MEMORY;
+        }
+        return TRM_OK;
+    }
+
+    static trm_status hostWebSocketSend(trm_websocket* ws, int32_t opcode, const void* data, size_t len)
+    {
+        if (ws == nullptr || (opcode != TRM_WS_TEXT && opcode != TRM_WS_BINARY) || (data == nullptr && len)) return TRM_ERR_INVALID;
+        auto* state = reinterpret_cast<detail::FakeWebSocketState*>(ws);
+        std::lock_guard<std::mutex> lock(webSocketMutex());
+        if (state->closed || state->closing) return TRM_ERR_UNAVAILABLE;
+        state->sent.emplace_back(opcode, std::string(static_cast<const char*>(data), len));
+        return TRM_OK;
+    }
+
+    static trm_status hostWebSocketClose(trm_websocket* ws, int32_t code, trm_str reason)
+    {
+        if (ws == nullptr || code < 1000 || code > 4999 || reason.len > 123) return TRM_ERR_INVALID;
+        auto* state = reinterpret_cast<detail::FakeWebSocketState*>(ws);
+        std::lock_guard<std::mutex> lock(webSocketMutex());
+        if (state->closed || state->closing) return TRM_ERR_UNAVAILABLE;
+        state->closing = true;
+        state->closeCode = code;
+        return TRM_OK;
+    }
+
+    static void hostWebSocketRelease(trm_websocket* ws)
+    {
+        if (ws == nullptr) return;
+        std::lock_guard<std::mutex> lock(webSocketMutex());
+        reinterpret_cast<detail::FakeWebSocketState*>(ws)->released = true;
+    }
+
+    /// Guards the state of every fake WebSocket (their functions receive no host context).
+    static std::mutex& webSocketMutex()
+    {
+        static std::mutex mutex;
+        return mutex;
+    }
+
     trm_plugin_entry_fn _entry;
     FlatConfig _config;
     trm_host_api _api{};
@@ -1292,6 +1447,7 @@ private:
     std::atomic<uint64_t> _calls{0};
     std::atomic<uint64_t> _adoptedBodies{0};
     std::atomic<uint64_t> _freedBodies{0};
+    std::vector<std::unique_ptr<detail::FakeWebSocketState>> _webSockets;
 };
 
 } // namespace testing
