@@ -67,7 +67,7 @@ protected:
         flag("plugins-dir", "DIR", "drop-in directory of plugin .so files (default /var/lib/terrarium/plugins)");
         flag("state-dir", "DIR", "state: cached plugin copies, generated admin token, listeners.json (default /var/lib/terrarium)");
         flag("admin-token-file", "FILE", "file holding the admin bearer token (default: generated into the state dir)");
-        flag("threads", "N", "worker threads per listener (default 16)");
+        flag("threads", "N", "requests in plugin handlers at once, per listener (default 16)");
     }
 
     void handleOption(const std::string& name, const std::string& value) override
