@@ -4,11 +4,14 @@
 #include "HttpTestClient.h"
 #include "RawHttpConnection.h"
 #include "TerrariumProcess.h"
+#include "TestCertificate.h"
 
 #include <catch2/catch.hpp>
 
 #include <Poco/Buffer.h>
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/NetException.h>
@@ -23,6 +26,7 @@
 
 using namespace terrarium::test;
 using Poco::Net::WebSocket;
+using terrarium::test::TestCertificate;
 
 namespace {
 
@@ -311,4 +315,32 @@ TEST_CASE("websocket: a plugin built against the 1.1 header keeps working on thi
     CHECK(answer.json()->getValue<std::string>("plugin") == "abi11");
     CHECK(answer.json()->getValue<std::string>("request_id") == "from-an-old-plugin");
     CHECK(host.admin("GET", "/admin/plugins/abi11").json()->getValue<std::string>("abi") == "1.1");
+}
+
+TEST_CASE("websocket: served over an HTTPS listener too (wss)", "[websocket][tls]")
+{
+    Poco::Net::initializeSSL();
+    TestCertificate certificate;
+    TerrariumProcess host(options(R"(,"listeners":[{"name":"secure","listen":"127.0.0.1:0","routes":[{"prefix":"/ws","plugin":"websocket-echo"}],
+        "tls":{"cert_file":")" + certificate.certFile() + R"(","key_file":")" + certificate.keyFile() + "\"}}]"));
+    Poco::Net::Context::Params params;
+    params.caLocation = certificate.certFile();
+    params.verificationMode = Poco::Net::Context::VERIFY_RELAXED;
+    Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+    Poco::Net::SocketAddress address(host.listenerAddress("secure"));
+    Poco::Net::HTTPSClientSession session(address.host().toString(), address.port(), context);
+    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, "/ws/echo", Poco::Net::HTTPMessage::HTTP_1_1);
+    Poco::Net::HTTPResponse response;
+    WebSocket socket(session, request, response);
+    socket.setReceiveTimeout(Poco::Timespan(20, 0));
+    Poco::Buffer<char> buffer(0);
+    int flags = 0;
+    socket.receiveFrame(buffer, flags);
+    CHECK(std::string(buffer.begin(), buffer.size()).rfind("welcome ", 0) == 0);
+    socket.sendFrame("secure echo", 11);
+    buffer.resize(0);
+    socket.receiveFrame(buffer, flags);
+    CHECK(std::string(buffer.begin(), buffer.size()) == "secure echo");
+    socket.shutdown();
+    Poco::Net::uninitializeSSL();
 }
