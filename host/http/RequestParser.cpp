@@ -215,7 +215,8 @@ RequestParser::Result RequestParser::parseBody(const std::string& buffer, std::s
                 _state = State::Trailers;
                 continue;
             }
-            if (request.body.size() + chunk > _limits.maxBodyBytes)
+            // Subtracting, not adding: a chunk size near 2^64 must not wrap the total around.
+            if (chunk > _limits.maxBodyBytes - request.body.size())
             {
                 failure.error(413, "payload_too_large", "chunked request body exceeds the limit of " + std::to_string(_limits.maxBodyBytes) + " bytes");
                 return Result::Failed;
