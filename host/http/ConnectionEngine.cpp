@@ -37,7 +37,7 @@ thread_local std::atomic<std::int64_t>* currentBusy = nullptr;
 
 const char overloadedConnection[] =
     "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\n"
-    "Content-Length: 76\r\n\r\n{\"error\":\"overloaded\",\"message\":\"too many open connections, try again later\"}";
+    "Content-Length: 77\r\n\r\n{\"error\":\"overloaded\",\"message\":\"too many open connections, try again later\"}";
 
 } // namespace
 
