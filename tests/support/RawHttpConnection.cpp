@@ -96,9 +96,14 @@ bool RawHttpConnection::waitForClose(Poco::Timespan timeout)
     return true;
 }
 
-HttpResult RawHttpConnection::readResponse(Poco::Timespan timeout)
+HttpResult RawHttpConnection::readHeadResponse(Poco::Timespan timeout)
 {
     Poco::Timestamp started;
+    return readHead(started, timeout);
+}
+
+HttpResult RawHttpConnection::readHead(const Poco::Timestamp& started, Poco::Timespan timeout)
+{
     std::size_t headerEnd;
     while ((headerEnd = _in.find("\r\n\r\n")) == std::string::npos)
     {
@@ -122,7 +127,13 @@ HttpResult RawHttpConnection::readResponse(Poco::Timespan timeout)
         pos = end + 2;
     }
     _in.erase(0, headerEnd + 4);
+    return result;
+}
 
+HttpResult RawHttpConnection::readResponse(Poco::Timespan timeout)
+{
+    Poco::Timestamp started;
+    HttpResult result = readHead(started, timeout);
     if (result.status < 200 || result.status == 204 || result.status == 304) return result;
     std::string length = result.header("Content-Length");
     if (!length.empty())

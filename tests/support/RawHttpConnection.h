@@ -32,6 +32,11 @@ public:
     /// without either ends at close). FAIL()s when none arrives within timeout.
     HttpResult readResponse(Poco::Timespan timeout = Poco::Timespan(20, 0));
 
+    /// Reads the response to a HEAD request: status line and headers only, whatever Content-Length
+    /// or Transfer-Encoding they announce (the bytes after the empty line belong to the next
+    /// response). FAIL()s when none arrives within timeout.
+    HttpResult readHeadResponse(Poco::Timespan timeout = Poco::Timespan(20, 0));
+
     /// True once the peer closed the connection (reads until close, timeout or data).
     bool waitForClose(Poco::Timespan timeout = Poco::Timespan(20, 0));
 
@@ -41,6 +46,9 @@ public:
 private:
     /// Receives what is available within the remaining time: false on close or timeout.
     bool fill(const Poco::Timestamp& started, Poco::Timespan timeout);
+
+    /// Reads and consumes a status line and headers.
+    HttpResult readHead(const Poco::Timestamp& started, Poco::Timespan timeout);
 
     Poco::Net::StreamSocket _socket;
     std::string _in;
