@@ -6,7 +6,6 @@
 
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>
-#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/StreamSocketImpl.h>
 
 #include <cerrno>
@@ -46,8 +45,8 @@ std::int64_t ConnectionEngine::now()
     return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-ConnectionEngine::ConnectionEngine(Settings settings, Poco::Net::ServerSocket& socket, bool secure)
-    : _settings(std::move(settings)), _socket(socket), _secure(secure)
+ConnectionEngine::ConnectionEngine(Settings settings, Poco::Net::ServerSocket& socket, Poco::Net::Context::Ptr tls)
+    : _settings(std::move(settings)), _socket(socket), _tls(std::move(tls))
 {
     if (_settings.handlerThreads < 1) _settings.handlerThreads = 1;
     if (_settings.ioThreads < 1) _settings.ioThreads = 1;
@@ -304,21 +303,6 @@ void ConnectionEngine::acceptBatch()
 {
     for (int i = 0; i < 64 && _accepting; ++i)
     {
-        if (_secure)
-        {
-            Poco::Net::StreamSocket socket;
-            try
-            {
-                socket = _socket.acceptConnection();
-            }
-            catch (const Poco::Exception& e)
-            {
-                if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) logger().debug("listener '%s': accept: %s", _settings.listener, e.displayText());
-                break;
-            }
-            accepted(socket);
-            continue;
-        }
         int descriptor = ::accept4(_listenDescriptor, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (descriptor < 0)
         {
@@ -332,12 +316,12 @@ void ConnectionEngine::acceptBatch()
             }
             break;
         }
-        accepted(Poco::Net::StreamSocket(new Poco::Net::StreamSocketImpl(descriptor)));
+        accepted(descriptor);
     }
     rearmListener();
 }
 
-void ConnectionEngine::accepted(const Poco::Net::StreamSocket& socket)
+void ConnectionEngine::accepted(int descriptor)
 {
     _accepted.fetch_add(1, std::memory_order_relaxed);
     std::unique_ptr<HttpConnection> connection;
@@ -346,18 +330,18 @@ void ConnectionEngine::accepted(const Poco::Net::StreamSocket& socket)
         if (_connections.size() >= _settings.maxConnections)
         {
             _rejectedConnections.fetch_add(1, std::memory_order_relaxed);
-            if (!_secure)
-                [[maybe_unused]] ssize_t sent = ::send(static_cast<int>(socket.impl()->sockfd()), overloadedConnection,
-                                                       sizeof overloadedConnection - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (!_tls)
+                [[maybe_unused]] ssize_t sent = ::send(descriptor, overloadedConnection, sizeof overloadedConnection - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+            ::close(descriptor);
             return;
         }
         try
         {
             std::unique_ptr<Transport> transport;
-            if (_secure)
-                transport = std::make_unique<TlsTransport>(socket);
+            if (_tls)
+                transport = std::make_unique<TlsTransport>(TlsTransport::serverSocket(descriptor, _tls));
             else
-                transport = std::make_unique<PlainTransport>(socket);
+                transport = std::make_unique<PlainTransport>(Poco::Net::StreamSocket(new Poco::Net::StreamSocketImpl(descriptor)));
             connection = std::make_unique<HttpConnection>(*this, std::move(transport));
         }
         catch (const Poco::Exception& e)

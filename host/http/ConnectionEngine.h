@@ -4,6 +4,7 @@
 #include "config/Config.h"
 #include "http/ConnectionStats.h"
 
+#include <Poco/Net/Context.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Timespan.h>
 
@@ -58,9 +59,9 @@ public:
         Poco::Timespan busyAfter = Poco::Timespan(0, 1000);  /// a handler this slow has its thread replaced as a poller
     };
 
-    /// Serves connections accepted from socket (bound and listening; a SecureServerSocket when
-    /// secure). Throws Poco::SystemException when epoll cannot be set up.
-    ConnectionEngine(Settings settings, Poco::Net::ServerSocket& socket, bool secure);
+    /// Serves connections accepted from socket (bound and listening), over TLS with tls when it
+    /// is not null. Throws Poco::SystemException when epoll cannot be set up.
+    ConnectionEngine(Settings settings, Poco::Net::ServerSocket& socket, Poco::Net::Context::Ptr tls = Poco::Net::Context::Ptr());
 
     /// stop() and join().
     ~ConnectionEngine();
@@ -129,14 +130,14 @@ private:
     void keepPollersAvailable();
     void sweep(std::int64_t now);
     void acceptBatch();
-    void accepted(const Poco::Net::StreamSocket& socket);
+    void accepted(int descriptor);
     void rearmListener();
     void spawnWorker();
     void runPending();
 
     Settings _settings;
     Poco::Net::ServerSocket& _socket;
-    bool _secure;
+    Poco::Net::Context::Ptr _tls;
     int _epoll = -1;
     int _wake = -1;                       /// eventfd: readable once the engine finishes
     int _listenDescriptor = -1;

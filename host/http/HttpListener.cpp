@@ -4,7 +4,6 @@
 
 #include <Poco/Net/Context.h>
 #include <Poco/Net/SSLException.h>
-#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 
 namespace terrarium {
@@ -40,14 +39,15 @@ Poco::Net::Context::Ptr serverContext(const std::string& listener, const TlsServ
 HttpListener::HttpListener(const std::string& address, ConnectionEngine::Settings settings, const TlsServerConfig& tls)
     : _name(settings.listener)
 {
+    Poco::Net::Context::Ptr context;
     if (tls.enabled)
     {
-        _socket = Poco::Net::SecureServerSocket(serverContext(_name, tls));
+        context = serverContext(_name, tls);
         _secure = true;
     }
     _socket.bind(Poco::Net::SocketAddress(address), true, true);
     _socket.listen(static_cast<int>(std::max(1024u, settings.queueSize)));
-    _engine = std::make_unique<ConnectionEngine>(std::move(settings), _socket, _secure);
+    _engine = std::make_unique<ConnectionEngine>(std::move(settings), _socket, context);
 }
 
 HttpListener::~HttpListener()

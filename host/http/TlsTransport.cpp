@@ -1,6 +1,31 @@
 #include "http/TlsTransport.h"
 
+#include <Poco/Net/SecureStreamSocketImpl.h>
+#include <Poco/Net/StreamSocketImpl.h>
+
 namespace terrarium {
+
+namespace {
+
+/// A SecureStreamSocketImpl in the server role over a connected socket (acceptSSL() is
+/// protected in Poco; this is what SecureSocketImpl::acceptConnection() does).
+class ServerTlsSocketImpl : public Poco::Net::SecureStreamSocketImpl
+{
+public:
+    ServerTlsSocketImpl(Poco::Net::StreamSocketImpl* socket, Poco::Net::Context::Ptr context) : SecureStreamSocketImpl(socket, context)
+    {
+        acceptSSL();
+    }
+};
+
+} // namespace
+
+Poco::Net::StreamSocket TlsTransport::serverSocket(int descriptor, Poco::Net::Context::Ptr context)
+{
+    Poco::Net::StreamSocket inner(new Poco::Net::StreamSocketImpl(descriptor));
+    inner.setBlocking(false);
+    return Poco::Net::StreamSocket(new ServerTlsSocketImpl(static_cast<Poco::Net::StreamSocketImpl*>(inner.impl()), context));
+}
 
 TlsTransport::TlsTransport(const Poco::Net::StreamSocket& socket) : Transport(socket), _secure(socket)
 {

@@ -3,16 +3,26 @@
 
 #include "http/Transport.h"
 
+#include <Poco/Net/Context.h>
 #include <Poco/Net/SecureStreamSocket.h>
 
 namespace terrarium {
 
 /// TLS through Poco NetSSL's SecureStreamSocket in non-blocking mode: the handshake, reads and
 /// writes answer ERR_SSL_WANT_READ / ERR_SSL_WANT_WRITE instead of waiting.
+///
+/// Poco 1.11 decides whether to wait from the blocking flag of the TCP socket *inside* the TLS
+/// socket, which SecureStreamSocket::setBlocking() does not change; a socket accepted by a
+/// SecureServerSocket therefore keeps polling with its receive timeout and throws
+/// TimeoutException when no byte is there yet. serverSocket() builds the TLS socket over a
+/// descriptor accepted by the engine, with the inner socket non-blocking from the start.
 class TlsTransport : public Transport
 {
 public:
-    /// Takes a socket accepted by a SecureServerSocket and makes it non-blocking.
+    /// A server-side TLS socket (handshake pending) over the accepted, non-blocking descriptor.
+    static Poco::Net::StreamSocket serverSocket(int descriptor, Poco::Net::Context::Ptr context);
+
+    /// Takes a socket made by serverSocket().
     explicit TlsTransport(const Poco::Net::StreamSocket& socket);
 
     long handshake() override;

@@ -68,7 +68,7 @@ TEST_CASE("admin API: a missing token is 401, a wrong token 403, a foreign Origi
     expectError(foreign, 403, "foreign_origin");
     expectError(host.admin("DELETE", "/admin/plugins/echo", "", true, {{"Origin", "http://evil.example"}}), 403, "foreign_origin");
     CHECK(host.get("/echo/").status == 200);
-    CHECK(host.log().find("foreign Origin 'http://evil.example'") != std::string::npos);
+    CHECK(host.waitForLog("foreign Origin 'http://evil.example'"));
 
     // The admin listener's own origin is accepted.
     HttpResult same = host.admin("GET", "/admin/plugins", "", true, {{"Origin", "http://" + host.adminAddress()}});
@@ -154,7 +154,7 @@ TEST_CASE("admin API: POST /admin/plugins loads a file of the plugins directory,
         CHECK(body->getValue<std::string>("original_path") == "/echo/hello");
         CHECK(body->getValue<std::string>("query") == "x=1");
         CHECK_FALSE(body->has("greeting"));
-        CHECK(host.log().find("loaded plugin 'echo' 1.0.0") != std::string::npos);
+        CHECK(host.waitForLog("loaded plugin 'echo' 1.0.0"));
 
         // Loading it a second time is a conflict.
         expectError(host.admin("POST", "/admin/plugins", R"({"file":"echo.so"})"), 409, "already_loaded");
@@ -193,7 +193,7 @@ TEST_CASE("admin API: reload makes a new generation and keeps the served counter
         HttpResult answer = host.get("/echo/");
         REQUIRE(answer.status == 200);
         CHECK(answer.json()->getValue<std::int64_t>("served") == 4);   // restored from generation 1
-        CHECK(host.log().find("state handed from generation 1 to 2") != std::string::npos);
+        CHECK(host.waitForLog("state handed from generation 1 to 2"));
 
         // Same bytes, same cached library: it stays mapped.
         CHECK(info->getValue<std::string>("library") == oldLibrary);

@@ -101,7 +101,7 @@ TEST_CASE("bad plugins: loaded through the admin API are refused with their erro
     REQUIRE(entry);
     CHECK(entry->getValue<std::string>("error") == refusal.code);
     CHECK(entry->getValue<std::string>("message") == message);
-    CHECK(host.log().find("cannot load " + std::string(refusal.file)) != std::string::npos);
+    CHECK(host.waitForLog("cannot load " + std::string(refusal.file)));
     auto list = host.admin("GET", "/admin/plugins").json();
     CHECK(list->getArray("plugins")->size() == 1);
     CHECK(list->getArray("lingering_libraries")->size() == 0);

@@ -18,7 +18,7 @@ TEST_CASE("routing: an extra listener bound to a plugin sends it every path unch
     CHECK(direct.rfind("127.0.0.1:", 0) == 0);
     CHECK(direct != host.mainAddress());
     CHECK(direct != host.adminAddress());
-    CHECK(host.log().find("listener 'direct' on http://" + direct) != std::string::npos);
+    CHECK(host.waitForLog("listener 'direct' on http://" + direct));
 
     HttpResult answer = httpRequest(direct, "GET", "/anything?q=1");
     REQUIRE(answer.status == 200);

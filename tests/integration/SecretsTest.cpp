@@ -80,7 +80,7 @@ TEST_CASE("secrets: Vault KV v2 through VAULT_ADDR and VAULT_TOKEN: one read per
     options.configJson = R"({"watch":{"enabled":false}})";
     options.env = {{"VAULT_ADDR", vault.baseUrl()}, {"VAULT_TOKEN", "root-token"}};
     TerrariumProcess host(options);
-    CHECK(host.log().find("secrets from provider 'vault'") != std::string::npos);
+    CHECK(host.waitForLog("secrets from provider 'vault'"));
 
     for (const auto& [key, value] : VaultFixture::demoData()) CHECK(valueOf(secret(host, "custom-client/config", key)) == value);
     CHECK(vault.reads("custom-client/config") == 1);
@@ -189,7 +189,7 @@ TEST_CASE("secrets: without Vault, files under <state>/secrets are the provider 
     options.plugins = {{fixturePath(ProbeFile), ProbeFile}};
     options.configJson = R"({"watch":{"enabled":false},"secrets":{"negative_ttl_ms":200}})";
     TerrariumProcess host(options);
-    CHECK(host.log().find("secrets from provider 'files'") != std::string::npos);
+    CHECK(host.waitForLog("secrets from provider 'files'"));
 
     CHECK(resultOf(secret(host, "custom-client/config", "api_key")) == -3);
     std::string dir = host.stateDir() + "/secrets/custom-client/config";

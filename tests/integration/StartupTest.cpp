@@ -197,7 +197,7 @@ TEST_CASE("startup: command-line flags override the config file and the environm
     }
     TerrariumProcess host(options);
     CHECK(host.get("/echo/").status == 200);
-    CHECK(host.log().find("plugins dir " + host.pluginsDir()) != std::string::npos);
+    CHECK(host.waitForLog("plugins dir " + host.pluginsDir()));
     CHECK_FALSE(Poco::File(elsewhere.file("from-file")).exists());
     CHECK_FALSE(Poco::File(elsewhere.file("from-env")).exists());
 }
@@ -212,7 +212,7 @@ TEST_CASE("startup: the generated admin token file has mode 0600 and its path is
     std::string token = host.token();
     CHECK(token.size() == 64);
     CHECK(token.find_first_not_of("0123456789abcdef") == std::string::npos);
-    CHECK(host.log().find("generated a new admin token in " + path) != std::string::npos);
+    CHECK(host.waitForLog("generated a new admin token in " + path));
     CHECK(host.admin("GET", "/admin/plugins").status == 200);
 }
 
@@ -224,7 +224,7 @@ TEST_CASE("startup: --admin-token-file supplies the admin token", "[cli][admin]"
     options.extraArgs = {"--admin-token-file", tokenFile};
     TerrariumProcess host(options);
     CHECK(host.token() == "integration-test-token-1234");
-    CHECK(host.log().find("admin token read from " + tokenFile) != std::string::npos);
+    CHECK(host.waitForLog("admin token read from " + tokenFile));
     CHECK_FALSE(Poco::File(host.stateDir() + "/admin.token").exists());
 
     CHECK(host.admin("GET", "/admin/plugins").status == 200);

@@ -84,7 +84,7 @@ TEST_CASE("tls: the main listener serves HTTPS, refuses TLS 1.1 and plain HTTP; 
     }, Poco::Timespan(30, 0));
     INFO(host.log());
     REQUIRE(up);
-    CHECK(host.log().find("listener 'main' on https://") != std::string::npos);
+    CHECK(host.waitForLog("listener 'main' on https://"));
 
     auto echo = httpsGet(host.mainAddress(), "/echo/secure", trusting);
     CHECK(echo.first == 200);
@@ -120,5 +120,5 @@ TEST_CASE("tls: a listener whose key file is missing stops start-up with a messa
     INFO(host.log());
     CHECK(code != 0);
     CHECK(code != -1);
-    CHECK(host.log().find("/nonexistent/key.pem") != std::string::npos);
+    CHECK(host.waitForLog("/nonexistent/key.pem"));
 }

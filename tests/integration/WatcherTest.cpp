@@ -29,7 +29,7 @@ TEST_CASE("watcher: dropping, replacing and removing echo.so loads, reloads and 
     auto described = host.admin("GET", "/admin/plugins/echo").json();
     CHECK(described->getValue<std::int64_t>("generation") == 1);
     CHECK(described->getValue<std::string>("file") == "echo.so");
-    CHECK(host.log().find("echo.so appeared: loading it") != std::string::npos);
+    CHECK(host.waitForLog("echo.so appeared: loading it"));
 
     // Replaced by the second build under the same name: hot-reloaded.
     host.dropPlugin(ECHO_V2_PLUGIN_PATH, "echo.so");
@@ -45,7 +45,7 @@ TEST_CASE("watcher: dropping, replacing and removing echo.so loads, reloads and 
     CHECK(described->getValue<std::string>("version") == "2.0.0");
     CHECK(described->getValue<std::string>("sha256") == sha256OfFile(ECHO_V2_PLUGIN_PATH));
     CHECK(pluginCount(host) == 1);
-    CHECK(host.log().find("echo.so changed: reloading plugin 'echo'") != std::string::npos);
+    CHECK(host.waitForLog("echo.so changed: reloading plugin 'echo'"));
     std::string library = described->getValue<std::string>("library");
 
     // Removed: unloaded, its route gone, its library out of the process.
@@ -55,7 +55,7 @@ TEST_CASE("watcher: dropping, replacing and removing echo.so loads, reloads and 
     CHECK(waitUntil([&] { return pluginCount(host) == 0; }));
     CHECK(host.admin("GET", "/admin/plugins/echo").status == 404);
     CHECK(waitUntil([&] { return !host.mapsContain(library); }));
-    CHECK(host.log().find("echo.so removed: unloading plugin 'echo'") != std::string::npos);
+    CHECK(host.waitForLog("echo.so removed: unloading plugin 'echo'"));
 }
 
 TEST_CASE("watcher: a plugin present at start-up is loaded before the host is ready", "[watch]")
