@@ -1,5 +1,6 @@
 #include "http/RequestParser.h"
 
+#include "http/HeaderName.h"
 #include "http/HttpReply.h"
 #include "http/IncomingRequest.h"
 
@@ -141,6 +142,17 @@ RequestParser::Result RequestParser::parseHeaders(const std::string& buffer, std
         failure.error(501, "not_implemented", "unsupported Transfer-Encoding '" + *transfer + "'");
         return Result::Failed;
     }
+    // Conflicting lengths are how requests are smuggled past proxies (RFC 9112 6.3): refuse
+    // differing Content-Length values, and close after a request that has both framings.
+    for (const auto& h : request.headers)
+    {
+        if (sameHeaderName(h.first, "Content-Length") && Poco::trim(h.second) != Poco::trim(*length))
+        {
+            failure.error(400, "bad_request", "conflicting Content-Length values '" + *length + "' and '" + h.second + "'");
+            return Result::Failed;
+        }
+    }
+    if (chunked && length) request.keepAlive = false;
     _remaining = 0;
     if (length && !chunked)
     {

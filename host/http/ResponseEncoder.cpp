@@ -62,7 +62,10 @@ ResponseEncoder::Framing ResponseEncoder::head(const IncomingRequest* request, c
         out += std::to_string(reply.body().size());
         out += "\r\n";
     }
-    if (!keepAlive) out += "Connection: close\r\n";
+    if (!keepAlive)
+        out += "Connection: close\r\n";
+    else if (request && request->version == "HTTP/1.0")
+        out += "Connection: keep-alive\r\n";   // HTTP/1.0 closes unless told otherwise
     if (request && !request->requestId.empty() && !reply.hasHeader("X-Request-Id"))
     {
         out += "X-Request-Id: ";

@@ -274,7 +274,18 @@ TEST_CASE("parser: Transfer-Encoding chunked wins over a Content-Length", "[pars
                                   "GET /next HTTP/1.1\r\n\r\n");
     REQUIRE(outcome.requests.size() == 2);
     CHECK(outcome.requests[0].body == "abc");
+    CHECK_FALSE(outcome.requests[0].keepAlive);   // both framings: the connection closes after the answer
     CHECK(outcome.requests[1].path == "/next");
+}
+
+TEST_CASE("parser: differing Content-Length values are 400; repeated equal ones are accepted", "[parser][errors]")
+{
+    Outcome conflicting = parseAtOnce("POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 30\r\n\r\nabc");
+    CHECK(conflicting.failedStatus == 400);
+    CHECK(conflicting.failedCode == "bad_request");
+    Outcome same = parseAtOnce("POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc");
+    REQUIRE(same.requests.size() == 1);
+    CHECK(same.requests[0].body == "abc");
 }
 
 TEST_CASE("parser: keep-alive follows the version and the Connection header", "[parser]")

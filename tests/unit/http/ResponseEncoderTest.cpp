@@ -301,6 +301,14 @@ TEST_CASE("encoder: Connection: close exactly when the connection will not be ke
     ResponseEncoder::head(&r, reply, true, out);
     CHECK(parseHead(out).count("Connection") == 0);
 
+    // An HTTP/1.0 client that asked to keep the connection is told it is kept.
+    IncomingRequest old = request();
+    old.version = "HTTP/1.0";
+    ResponseEncoder::head(&old, reply, true, out);
+    CHECK(parseHead(out).value("Connection") == "keep-alive");
+    ResponseEncoder::head(&old, reply, false, out);
+    CHECK(parseHead(out).value("Connection") == "close");
+
     HttpReply error;
     error.error(503, "overloaded", "try again later");
     error.addHeader("Retry-After", "1");
