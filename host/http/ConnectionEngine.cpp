@@ -218,8 +218,8 @@ void ConnectionEngine::handlerBusy(bool busy)
     if (busy)
     {
         _handling.fetch_add(1, std::memory_order_relaxed);
+        _handled.fetch_add(1, std::memory_order_relaxed);
         if (currentBusy) currentBusy->store(now(), std::memory_order_relaxed);
-        if (_handling.load(std::memory_order_relaxed) == 1) _monitorWake.notify_one();
     }
     else
     {
@@ -261,18 +261,26 @@ void ConnectionEngine::keepPollersAvailable()
 
 void ConnectionEngine::monitorLoop()
 {
+    // While requests come, look every busyAfter for stuck pollers; after idleAfter without
+    // any, only every idleTick (the hot path never wakes the monitor).
+    const std::int64_t idleAfter = 100000;
+    const std::chrono::microseconds idleTick(50000);
     std::int64_t nextSweep = 0;
+    std::int64_t lastActive = 0;
+    std::uint64_t lastHandled = 0;
     while (!_finished)
     {
         {
             std::unique_lock<std::mutex> lock(_monitorMutex);
-            auto tick = _handling.load() > 0 ? std::chrono::microseconds(_settings.busyAfter.totalMicroseconds())
-                                             : std::chrono::microseconds(20000);
-            _monitorWake.wait_for(lock, tick);
+            bool active = now() - lastActive < idleAfter;
+            _monitorWake.wait_for(lock, active ? std::chrono::microseconds(_settings.busyAfter.totalMicroseconds()) : idleTick);
         }
         if (_finished) break;
-        keepPollersAvailable();
         std::int64_t t = now();
+        std::uint64_t handled = _handled.load(std::memory_order_relaxed);
+        if (handled != lastHandled || _handling.load(std::memory_order_relaxed) > 0) lastActive = t;
+        lastHandled = handled;
+        keepPollersAvailable();
         if (t >= nextSweep)
         {
             sweep(t);

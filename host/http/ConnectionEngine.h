@@ -162,6 +162,7 @@ private:
     std::atomic<unsigned> _parked{0};
     unsigned _wakeTokens = 0;
     std::atomic<unsigned> _handling{0};
+    std::atomic<std::uint64_t> _handled{0};   /// handler runs started (the monitor's sign of activity)
 
     std::thread _monitor;
     std::mutex _monitorMutex;
