@@ -134,7 +134,7 @@ struct Config
     unsigned threads = 16;                     /// requests in handlers at once, per listener
     unsigned ioThreads = 0;                    /// threads kept polling per listener; 0: the number of CPUs (at most 4)
     unsigned maxConnections = 10000;           /// open connections per listener; above: 503 and close
-    unsigned queueSize = 256;                  /// complete requests waiting for a handler thread; above: 503
+    unsigned queueSize = 1024;                 /// complete requests waiting for a handler thread; above: 503
     LimitsConfig limits;
     Poco::Timespan shutdownTimeout = Poco::Timespan(10, 0); /// in-flight requests at shutdown
     Poco::Timespan drainTimeout = Poco::Timespan(30, 0);    /// old generation at reload/unload

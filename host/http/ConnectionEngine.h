@@ -56,7 +56,7 @@ public:
         unsigned ioThreads = 2;             /// threads kept free to poll while handlers run
         unsigned queueSize = 256;           /// complete requests waiting for a handler thread
         unsigned maxConnections = 10000;    /// open connections; above: 503 and close
-        Poco::Timespan busyAfter = Poco::Timespan(0, 1000);  /// a handler this slow has its thread replaced as a poller
+        Poco::Timespan busyAfter = Poco::Timespan(0, 5000);  /// a handler this slow has its thread replaced as a poller
     };
 
     /// Serves connections accepted from socket (bound and listening), over TLS with tls when it

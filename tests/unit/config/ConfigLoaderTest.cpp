@@ -93,7 +93,7 @@ TEST_CASE("Without a file the defaults apply", "[config]")
     CHECK(config.pluginsDir == "/var/lib/terrarium/plugins");
     CHECK(config.stateDir == "/var/lib/terrarium");
     CHECK(config.threads == 16);
-    CHECK(config.queueSize == 256);
+    CHECK(config.queueSize == 1024);
     CHECK(config.limits.maxHeaderBytes == 16384);
     CHECK(config.limits.maxBodyBytes == 8388608);
     CHECK(config.limits.requestTimeout == ms(30000));
