@@ -22,16 +22,14 @@ a server or wrk failed.
 EOF
 }
 
-die() {
-    echo "run.sh: $*" >&2
-    exit 1
-}
-
 export LC_ALL=C
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
 RESULTS_DIR="$SCRIPT_DIR/results"
+BENCH_NAME=run.sh
+# shellcheck source=bench/lib.sh
+source "$SCRIPT_DIR/lib.sh"
 
 BUILD_DIR=build
 DURATION=5
@@ -43,13 +41,6 @@ WRK_THREADS=2
 WARMUP_SECONDS=1
 GOAL=0.95
 START_DEADLINE=20 # seconds to wait for each server to listen and become ready
-
-need_value() {
-    [[ $# -ge 2 && -n "$2" ]] || { echo "run.sh: $1 needs a value" >&2; usage >&2; exit 2; }
-}
-positive_int() {
-    [[ "$2" =~ ^[0-9]+$ && "$2" -gt 0 ]] || { echo "run.sh: $1: expected a positive integer, got '$2'" >&2; exit 2; }
-}
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -68,17 +59,9 @@ if ((CONNECTIONS < WRK_THREADS)); then
     WRK_THREADS=$CONNECTIONS
 fi
 
-for tool in wrk curl cmake awk sort; do
-    command -v "$tool" >/dev/null 2>&1 || die "'$tool' is required but not installed"
-done
+require_tools wrk curl cmake awk sort
 
-if [[ "$BUILD_DIR" != /* ]]; then
-    if [[ -d "$BUILD_DIR" ]]; then
-        BUILD_DIR=$(cd "$BUILD_DIR" && pwd)
-    else
-        BUILD_DIR="$REPO_ROOT/$BUILD_DIR"
-    fi
-fi
+resolve_build_dir
 [[ -d "$BUILD_DIR" ]] || die "build directory '$BUILD_DIR' does not exist; configure it first: cmake -S $REPO_ROOT -B $BUILD_DIR -G Ninja"
 
 BARE_BIN="$BUILD_DIR/bench/bare_poco_server"
@@ -93,10 +76,7 @@ if ((!ONLY_BARE)); then
     [[ -x "$TERRARIUMD_BIN" ]] || targets+=(terrariumd)
     [[ -f "$ECHO_SO" ]] || targets+=(echo)
 fi
-if ((${#targets[@]} > 0)); then
-    echo "Building missing targets: ${targets[*]}"
-    cmake --build "$BUILD_DIR" --target "${targets[@]}" || die "build failed"
-fi
+build_missing "${targets[@]}"
 [[ -x "$BARE_BIN" ]] || die "$BARE_BIN is missing after the build"
 if ((!ONLY_BARE)); then
     [[ -x "$TERRARIUMD_BIN" ]] || die "$TERRARIUMD_BIN is missing after the build"
@@ -108,22 +88,6 @@ fi
 TMP_DIR=$(mktemp -d "${TMPDIR:-/tmp}/terrarium-bench.XXXXXX")
 BARE_PID=
 TERRARIUMD_PID=
-
-stop_server() { # pid name
-    local pid=$1 name=$2 i
-    [[ -n "$pid" ]] || return 0
-    kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-        echo "run.sh: $name (pid $pid) ignored SIGTERM for 5 s, killing it" >&2
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
     local rc=$?
@@ -137,48 +101,14 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-alive_or_die() { # pid name log
-    if ! kill -0 "$1" 2>/dev/null; then
-        echo "run.sh: $2 exited unexpectedly; last lines of its output:" >&2
-        tail -n 20 "$3" >&2 || true
-        exit 1
-    fi
-}
-
-now() { date +%s; }
-
-http_status() { # url
-    curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$1" 2>/dev/null || true
-}
-
-wait_for_200() { # url pid name log
-    local url=$1 deadline=$(($(now) + START_DEADLINE)) status=
-    while :; do
-        alive_or_die "$2" "$3" "$4"
-        status=$(http_status "$url")
-        [[ "$status" == 200 ]] && return 0
-        (($(now) < deadline)) || die "$3: GET $url did not answer 200 within ${START_DEADLINE} s (last status: ${status:-none})"
-        sleep 0.05
-    done
-}
-
 # ---------------------------------------------------------------------------------------------
 # Start bare_poco_server.
 echo "Starting bare_poco_server (threads $SERVER_THREADS)"
 BARE_LOG="$TMP_DIR/bare.log"
 "$BARE_BIN" --port 0 --threads "$SERVER_THREADS" >"$BARE_LOG" 2>&1 &
 BARE_PID=$!
-BARE_ADDR=
-deadline=$(($(now) + START_DEADLINE))
-while [[ -z "$BARE_ADDR" ]]; do
-    alive_or_die "$BARE_PID" bare_poco_server "$BARE_LOG"
-    BARE_ADDR=$(sed -n 's/^listening on \(127\.0\.0\.1:[0-9][0-9]*\)$/\1/p' "$BARE_LOG" | head -n 1)
-    if [[ -z "$BARE_ADDR" ]]; then
-        (($(now) < deadline)) || die "bare_poco_server did not report its port within ${START_DEADLINE} s"
-        sleep 0.05
-    fi
-done
-wait_for_200 "http://$BARE_ADDR/" "$BARE_PID" bare_poco_server "$BARE_LOG"
+wait_bare_ready "$BARE_PID" bare_poco_server "$BARE_LOG"
+BARE_ADDR=$SERVER_ADDR
 echo "  bare_poco_server listening on $BARE_ADDR"
 
 # ---------------------------------------------------------------------------------------------
@@ -195,74 +125,22 @@ if ((!ONLY_BARE)); then
         --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0 \
         --plugins-dir "$TMP_DIR/plugins" --state-dir "$TMP_DIR/state" >"$TERRARIUMD_LOG" 2>&1 &
     TERRARIUMD_PID=$!
-    deadline=$(($(now) + START_DEADLINE))
-    while [[ -z "$TERRARIUMD_ADDR" ]]; do
-        alive_or_die "$TERRARIUMD_PID" terrariumd "$TERRARIUMD_LOG"
-        if [[ -f "$LISTENERS" ]]; then
-            # {"main":"127.0.0.1:PORT","admin":"127.0.0.1:PORT",...}, possibly pretty-printed.
-            TERRARIUMD_ADDR=$(tr -d '\n' <"$LISTENERS" |
-                sed -nE 's/.*"main"[[:space:]]*:[[:space:]]*"([^"]*)".*/\1/p')
-        fi
-        if [[ -z "$TERRARIUMD_ADDR" ]]; then
-            (($(now) < deadline)) || die "terrariumd did not write a main address to $LISTENERS within ${START_DEADLINE} s"
-            sleep 0.05
-        fi
-    done
-    [[ "$TERRARIUMD_ADDR" =~ ^127\.0\.0\.1:[0-9]+$ ]] ||
-        die "terrariumd reports main address '$TERRARIUMD_ADDR', expected 127.0.0.1:PORT"
-    wait_for_200 "http://$TERRARIUMD_ADDR/ready" "$TERRARIUMD_PID" terrariumd "$TERRARIUMD_LOG"
-    wait_for_200 "http://$TERRARIUMD_ADDR/echo/" "$TERRARIUMD_PID" terrariumd "$TERRARIUMD_LOG"
+    wait_terrariumd_ready "$TERRARIUMD_PID" terrariumd "$TERRARIUMD_LOG" "$LISTENERS"
+    TERRARIUMD_ADDR=$SERVER_ADDR
     echo "  terrariumd listening on $TERRARIUMD_ADDR"
 fi
 
 # ---------------------------------------------------------------------------------------------
-# wrk runs and parsing.
-
-# Prints "<req/s> <p50 us> <p99 us> <non-2xx> <socket errors> <requests>" for a wrk --latency output.
-parse_wrk() { # file
-    awk '
-        function micros(v,   n, u) {
-            n = v; sub(/[a-z]+$/, "", n)
-            u = v; sub(/^[0-9.]+/, "", u)
-            if (u == "us") return n
-            if (u == "ms") return n * 1000
-            if (u == "s") return n * 1000000
-            if (u == "m") return n * 60000000
-            if (u == "h") return n * 3600000000
-            return -1
-        }
-        /^[ \t]*50%[ \t]/ { p50 = micros($2) }
-        /^[ \t]*99%[ \t]/ { p99 = micros($2) }
-        /^Requests\/sec:/ { rps = $2 }
-        / requests in / { requests = $1 }
-        /Non-2xx or 3xx responses:/ { non2xx = $NF }
-        /Socket errors:/ {
-            # "Socket errors: connect 0, read 0, write 0, timeout 0"
-            for (i = 3; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) { x = $i; sub(/,/, "", x); sockerr += x }
-        }
-        END {
-            if (rps == "" || p50 == "" || p99 == "" || p50 < 0 || p99 < 0) exit 1
-            printf "%.2f %.1f %.1f %d %d %d\n", rps, p50, p99, non2xx + 0, sockerr + 0, requests + 0
-        }' "$1"
-}
-
-# run_wrk <seconds> <url> <output file>
-run_wrk() {
-    if ! wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$1"s --latency "$2" >"$3" 2>&1; then
-        echo "run.sh: wrk failed against $2:" >&2
-        cat "$3" >&2
-        exit 1
-    fi
-}
+# wrk runs (run_wrk and parse_wrk are in lib.sh).
 
 # measure <name> <url> <pid> <log> -> appends a result line "<name> <round> <parsed fields>" to RESULTS
 RESULTS="$TMP_DIR/results.txt"
 : >"$RESULTS"
 measure() {
     local name=$1 url=$2 pid=$3 log=$4 round=$5 out="$TMP_DIR/wrk-$1-$5.txt" parsed
-    run_wrk "$DURATION" "$url" "$out"
+    run_wrk "$DURATION" "$CONNECTIONS" "$url" "$out"
     alive_or_die "$pid" "$name" "$log"
-    parsed=$(parse_wrk "$out") || { echo "run.sh: could not parse wrk output:" >&2; cat "$out" >&2; exit 1; }
+    parsed=$(parse_wrk "$out" required) || { echo "run.sh: could not parse wrk output:" >&2; cat "$out" >&2; exit 1; }
     echo "$name $round $parsed" >>"$RESULTS"
 }
 
@@ -297,7 +175,7 @@ if ((CONNECTIONS > SERVER_THREADS)); then
 fi
 for server in "${SERVERS[@]}"; do
     echo "Warming up $server (${WARMUP_SECONDS} s) ..."
-    run_wrk "$WARMUP_SECONDS" "${URL[$server]}" "$TMP_DIR/wrk-$server-warmup.txt"
+    run_wrk "$WARMUP_SECONDS" "$CONNECTIONS" "${URL[$server]}" "$TMP_DIR/wrk-$server-warmup.txt"
     alive_or_die "${PID[$server]}" "$server" "${LOG[$server]}"
 done
 

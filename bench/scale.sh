@@ -34,16 +34,14 @@ stay up, or wrk failed.
 EOF
 }
 
-die() {
-    echo "scale.sh: $*" >&2
-    exit 1
-}
-
 export LC_ALL=C
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
 RESULTS_DIR="$SCRIPT_DIR/results"
+BENCH_NAME=scale.sh
+# shellcheck source=bench/lib.sh
+source "$SCRIPT_DIR/lib.sh"
 
 BUILD_DIR=build
 DURATION=10
@@ -62,13 +60,6 @@ WARMUP_SECONDS=2
 START_DEADLINE=20   # seconds to wait for each server to listen and become ready
 GOAL_LOW=1.2        # terrariumd / bare at LOW connections
 GOAL_HIGH=0.6       # terrariumd / nginx at HIGH connections
-
-need_value() {
-    [[ $# -ge 2 && -n "$2" ]] || { echo "scale.sh: $1 needs a value" >&2; usage >&2; exit 2; }
-}
-positive_int() {
-    [[ "$2" =~ ^[0-9]+$ && "$2" -gt 0 ]] || { echo "scale.sh: $1: expected a positive integer, got '$2'" >&2; exit 2; }
-}
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -151,22 +142,6 @@ TMP_DIR=$(mktemp -d "${TMPDIR:-/tmp}/terrarium-scale.XXXXXX")
 declare -A PID=() LOG=() ADDR=() URL_PATH=()
 SERVERS=()
 
-stop_server() { # pid name
-    local pid=$1 name=$2 i
-    [[ -n "$pid" ]] || return 0
-    kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-        echo "scale.sh: $name (pid $pid) ignored SIGTERM for 5 s, killing it" >&2
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-}
-
 cleanup() {
     local rc=$? s
     trap - EXIT INT TERM
@@ -184,22 +159,14 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 install_missing nginx wrk
-for tool in wrk curl cmake awk sort ss; do
-    command -v "$tool" >/dev/null 2>&1 || die "'$tool' is required but not installed"
-done
+require_tools wrk curl cmake awk sort ss
 NGINX_BIN=$(command -v nginx || true)
 [[ -n "$NGINX_BIN" ]] || NGINX_BIN=/usr/sbin/nginx
 [[ -x "$NGINX_BIN" ]] || die "nginx is installed but $NGINX_BIN is not executable"
 
 # ---------------------------------------------------------------------------------------------
 # Build what is missing.
-if [[ "$BUILD_DIR" != /* ]]; then
-    if [[ -d "$BUILD_DIR" ]]; then
-        BUILD_DIR=$(cd "$BUILD_DIR" && pwd)
-    else
-        BUILD_DIR="$REPO_ROOT/$BUILD_DIR"
-    fi
-fi
+resolve_build_dir
 [[ -d "$BUILD_DIR" ]] || die "build directory '$BUILD_DIR' does not exist; configure it first: cmake -S $REPO_ROOT -B $BUILD_DIR -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo"
 if grep -q '^CMAKE_BUILD_TYPE:STRING=Debug$' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null; then
     echo "scale.sh: WARNING: $BUILD_DIR is a Debug build; its figures say little" >&2
@@ -214,10 +181,7 @@ targets=()
 [[ -x "$CHECK_BIN" ]] || targets+=(conn_check)
 [[ -x "$TERRARIUMD_BIN" ]] || targets+=(terrariumd)
 [[ -f "$ECHO_SO" ]] || targets+=(echo)
-if ((${#targets[@]} > 0)); then
-    echo "Building missing targets: ${targets[*]}"
-    cmake --build "$BUILD_DIR" --target "${targets[@]}" || die "build failed"
-fi
+build_missing "${targets[@]}"
 for f in "$BARE_BIN" "$CHECK_BIN" "$TERRARIUMD_BIN"; do
     [[ -x "$f" ]] || die "$f is missing after the build"
 done
@@ -235,53 +199,24 @@ fi
 
 # ---------------------------------------------------------------------------------------------
 # Starting the servers.
-now() { date +%s; }
-
-alive_or_die() { # name
-    if ! kill -0 "${PID[$1]}" 2>/dev/null; then
-        echo "scale.sh: $1 exited unexpectedly; last lines of its output:" >&2
-        tail -n 20 "${LOG[$1]}" >&2 || true
-        exit 1
-    fi
-}
-
-http_status() { # url
-    curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$1" 2>/dev/null || true
-}
-
-wait_for_200() { # name url
-    local deadline=$(($(now) + START_DEADLINE)) status=
-    while :; do
-        alive_or_die "$1"
-        status=$(http_status "$2")
-        [[ "$status" == 200 ]] && return 0
-        (($(now) < deadline)) || die "$1: GET $2 did not answer 200 within ${START_DEADLINE} s (last status: ${status:-none})"
-        sleep 0.05
-    done
+server_alive_or_die() { # name: lib.sh's alive_or_die for a server of SERVERS
+    alive_or_die "${PID[$1]}" "$1" "${LOG[$1]}"
 }
 
 start_bare() {
-    local name=bare deadline
+    local name=bare
     LOG[$name]="$TMP_DIR/bare.log"
     "$BARE_BIN" --port 0 --threads "$BARE_THREADS" >"${LOG[$name]}" 2>&1 &
     PID[$name]=$!
     SERVERS+=("$name")
     URL_PATH[$name]=/
-    deadline=$(($(now) + START_DEADLINE))
-    while [[ -z "${ADDR[$name]:-}" ]]; do
-        alive_or_die "$name"
-        ADDR[$name]=$(sed -n 's/^listening on \(127\.0\.0\.1:[0-9][0-9]*\)$/\1/p' "${LOG[$name]}" | head -n 1)
-        if [[ -z "${ADDR[$name]:-}" ]]; then
-            (($(now) < deadline)) || die "bare_poco_server did not report its port within ${START_DEADLINE} s"
-            sleep 0.05
-        fi
-    done
-    wait_for_200 "$name" "http://${ADDR[$name]}/"
+    wait_bare_ready "${PID[$name]}" "$name" "${LOG[$name]}"
+    ADDR[$name]=$SERVER_ADDR
     echo "  bare        bare_poco_server, $BARE_THREADS threads, on ${ADDR[$name]} (pid ${PID[$name]})"
 }
 
 start_terrariumd() { # name threads io_threads
-    local name=$1 threads=$2 io=$3 dir="$TMP_DIR/$1" listeners deadline
+    local name=$1 threads=$2 io=$3 dir="$TMP_DIR/$1" listeners
     mkdir -p "$dir/plugins" "$dir/state"
     cp "$ECHO_SO" "$dir/plugins/echo.so"
     printf '{"threads": %d, "io_threads": %d, "queue_size": %d, "max_connections": 10000, "log": {"level": "warning"}}\n' \
@@ -294,21 +229,8 @@ start_terrariumd() { # name threads io_threads
     PID[$name]=$!
     SERVERS+=("$name")
     URL_PATH[$name]=/echo/bench
-    deadline=$(($(now) + START_DEADLINE))
-    while [[ -z "${ADDR[$name]:-}" ]]; do
-        alive_or_die "$name"
-        if [[ -f "$listeners" ]]; then
-            # {"main":"127.0.0.1:PORT","admin":"127.0.0.1:PORT",...}, possibly pretty-printed.
-            ADDR[$name]=$(tr -d '\n' <"$listeners" | sed -nE 's/.*"main"[[:space:]]*:[[:space:]]*"([^"]*)".*/\1/p')
-        fi
-        if [[ -z "${ADDR[$name]:-}" ]]; then
-            (($(now) < deadline)) || die "$name did not write a main address to $listeners within ${START_DEADLINE} s"
-            sleep 0.05
-        fi
-    done
-    [[ "${ADDR[$name]}" =~ ^127\.0\.0\.1:[0-9]+$ ]] || die "$name reports main address '${ADDR[$name]}', expected 127.0.0.1:PORT"
-    wait_for_200 "$name" "http://${ADDR[$name]}/ready"
-    wait_for_200 "$name" "http://${ADDR[$name]}/echo/"
+    wait_terrariumd_ready "${PID[$name]}" "$name" "${LOG[$name]}" "$listeners"
+    ADDR[$name]=$SERVER_ADDR
     printf '  %-11s terrariumd -> echo, threads %d, io_threads %d, queue_size %d, on %s (pid %s)\n' "$name" "$threads" "$io" "$TRM_QUEUE_SIZE" "${ADDR[$name]}" "${PID[$name]}"
 }
 
@@ -418,43 +340,7 @@ ctx_switches() { # pid
     awk '/^(non)?voluntary_ctxt_switches:/ { t += $2 } END { printf "%d\n", t }' "${files[@]}" 2>/dev/null || echo 0
 }
 
-# Prints "<req/s> <p50 us> <p99 us> <non-2xx> <socket errors> <requests>" for a wrk --latency output.
-parse_wrk() { # file
-    awk '
-        function micros(v,   n, u) {
-            n = v; sub(/[a-z]+$/, "", n)
-            u = v; sub(/^[0-9.]+/, "", u)
-            if (u == "us") return n
-            if (u == "ms") return n * 1000
-            if (u == "s") return n * 1000000
-            if (u == "m") return n * 60000000
-            if (u == "h") return n * 3600000000
-            return -1
-        }
-        /^[ \t]*50%[ \t]/ { p50 = micros($2) }
-        /^[ \t]*99%[ \t]/ { p99 = micros($2) }
-        /^Requests\/sec:/ { rps = $2 }
-        / requests in / { requests = $1 }
-        /Non-2xx or 3xx responses:/ { non2xx = $NF }
-        /Socket errors:/ {
-            # "Socket errors: connect 0, read 0, write 0, timeout 0"
-            for (i = 3; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) { x = $i; sub(/,/, "", x); sockerr += x }
-        }
-        END {
-            if (rps == "") exit 1
-            if (p50 == "" || p50 < 0) p50 = -1
-            if (p99 == "" || p99 < 0) p99 = -1
-            printf "%.2f %.1f %.1f %d %d %d\n", rps, p50, p99, non2xx + 0, sockerr + 0, requests + 0
-        }' "$1"
-}
-
-run_wrk() { # seconds connections url output
-    if ! wrk -t"$WRK_THREADS" -c"$2" -d"$1"s --latency "$3" >"$4" 2>&1; then
-        echo "scale.sh: wrk failed against $3:" >&2
-        cat "$4" >&2
-        exit 1
-    fi
-}
+# run_wrk and parse_wrk are in lib.sh.
 
 RESULTS="$TMP_DIR/results.txt"   # wrk <server> <round> <connections> <rps> <p50> <p99> <non2xx> <sockerr> <requests> <cpu us/req> <cs/req> <connect:read:write:timeout errors>
 CHECKS="$TMP_DIR/checks.txt"     # check <server> <round> <served> <answered> <503> <unanswered> <closed> <connect failed> <p50 ms> <last ms>
@@ -468,8 +354,8 @@ measure() { # server round connections
     run_wrk "$DURATION" "$c" "http://${ADDR[$s]}${URL_PATH[$s]}" "$out"
     after=$(cpu_ticks "${PID[$s]}")
     cs_after=$(ctx_switches "${PID[$s]}")
-    alive_or_die "$s"
-    parsed=$(parse_wrk "$out") || { echo "scale.sh: could not parse wrk output:" >&2; cat "$out" >&2; exit 1; }
+    server_alive_or_die "$s"
+    parsed=$(parse_wrk "$out" optional) || { echo "scale.sh: could not parse wrk output:" >&2; cat "$out" >&2; exit 1; }
     # shellcheck disable=SC2086 # word splitting of the parsed fields is intended
     set -- $parsed
     cpu=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="$6" 'BEGIN { printf "%.1f", (n > 0 ? t * 1000000 / hz / n : -1) }')
@@ -484,7 +370,7 @@ check() { # server round
     port=${ADDR[$s]##*:}
     line=$("$CHECK_BIN" --host "$host" --port "$port" --path "${URL_PATH[$s]}" \
         --connections "$HIGH" --deadline-ms "$CHECK_DEADLINE_MS") || die "conn_check failed against $s"
-    alive_or_die "$s"
+    server_alive_or_die "$s"
     echo "$line" >"$TMP_DIR/check-$s-$r.txt"
     awk -v s="$s" -v r="$r" '{
             for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
@@ -522,7 +408,7 @@ echo "machine: $(nproc) CPUs ($CPU_MODEL), kernel $(uname -r), load average $LOA
 for s in "${SERVERS[@]}"; do
     echo "Warming up $s (${WARMUP_SECONDS} s at $LOW connections) ..."
     run_wrk "$WARMUP_SECONDS" "$LOW" "http://${ADDR[$s]}${URL_PATH[$s]}" "$TMP_DIR/wrk-$s-warmup.txt"
-    alive_or_die "$s"
+    server_alive_or_die "$s"
 done
 
 START_TIME=$(date -u +%Y-%m-%dT%H:%M:%SZ)
