@@ -2,6 +2,7 @@
 
 #include "client/HttpClient.h"
 #include "client/ServiceDirectory.h"
+#include "http/HeaderName.h"
 #include "http/HttpReply.h"
 #include "logging/LogLevels.h"
 #include "logging/LogPipeline.h"
@@ -356,8 +357,7 @@ std::string_view requestHeader(const trm_request* request, std::string_view name
 {
     for (size_t i = 0; request->headers && i < request->header_count; ++i)
     {
-        std::string_view key = view(request->headers[i].key);
-        if (key.size() == name.size() && Poco::icompare(std::string(key), std::string(name)) == 0) return view(request->headers[i].value);
+        if (sameHeaderName(view(request->headers[i].key), name)) return view(request->headers[i].value);
     }
     return std::string_view();
 }

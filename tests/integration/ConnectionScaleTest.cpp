@@ -14,11 +14,9 @@
 #include <catch2/catch.hpp>
 
 #include <Poco/Exception.h>
-#include <Poco/NumberParser.h>
 #include <Poco/String.h>
 #include <Poco/Timestamp.h>
 
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -39,20 +37,6 @@ void ignoreSigpipe()
     std::signal(SIGPIPE, SIG_IGN);
 }
 
-/// Raises this process's soft limit on open files to the hard limit (every client connection is
-/// a descriptor) and returns the soft limit in force.
-rlim_t raiseOpenFileLimit()
-{
-    rlimit limit{};
-    REQUIRE(::getrlimit(RLIMIT_NOFILE, &limit) == 0);
-    if (limit.rlim_cur < limit.rlim_max)
-    {
-        limit.rlim_cur = limit.rlim_max;
-        REQUIRE(::setrlimit(RLIMIT_NOFILE, &limit) == 0);
-    }
-    return limit.rlim_cur;
-}
-
 TerrariumProcess::Options hostWith(const std::string& configJson, std::vector<std::pair<std::string, std::string>> extraPlugins = {})
 {
     TerrariumProcess::Options options;
@@ -71,13 +55,7 @@ std::pair<std::string, std::string> fixture(const std::string& file)
 /// terrarium_connections{listener="main",state="idle"}; -1 when the page has no such sample.
 double metric(const TerrariumProcess& host, const std::string& sample)
 {
-    std::string page = host.admin("GET", "/metrics", "", false).body;
-    std::string needle = "\n" + sample + " ";
-    std::size_t pos = page.find(needle);
-    if (pos == std::string::npos) return -1;
-    pos += needle.size();
-    std::size_t end = page.find('\n', pos);
-    return Poco::NumberParser::parseFloat(page.substr(pos, end - pos));
+    return metricSample(host.admin("GET", "/metrics", "", false).body, sample);
 }
 
 const std::string mainIdle = R"(terrarium_connections{listener="main",state="idle"})";

@@ -39,15 +39,6 @@ int resultOf(const Poco::JSON::Object::Ptr& answer)
     return answer->has("result") ? answer->getValue<int>("result") : 0;
 }
 
-double sample(const std::string& page, const std::string& prefix)
-{
-    std::size_t at = page.find("\n" + prefix);
-    if (at == std::string::npos) return -1;
-    std::size_t end = page.find('\n', at + 1);
-    std::string line = page.substr(at + 1, end - at - 1);
-    return std::stod(line.substr(line.rfind(' ') + 1));
-}
-
 void writeFile(const std::string& path, const std::string& content)
 {
     std::ofstream out(path, std::ios::trunc);
@@ -95,8 +86,8 @@ TEST_CASE("secrets: Vault KV v2 through VAULT_ADDR and VAULT_TOKEN: one read per
 
     std::string page = host.admin("GET", "/metrics", "", false).body;
     INFO(page);
-    CHECK(sample(page, "terrarium_secrets_hits_total{provider=\"vault\"}") >= 10);
-    CHECK(sample(page, "terrarium_secrets_misses_total{provider=\"vault\"}") >= 1);
+    CHECK(metricSample(page, "terrarium_secrets_hits_total{provider=\"vault\"}") >= 10);
+    CHECK(metricSample(page, "terrarium_secrets_misses_total{provider=\"vault\"}") >= 1);
     checkNoValueLogged(host);
 }
 
@@ -119,9 +110,9 @@ TEST_CASE("secrets: Vault down: the last value is served stale up to the bound, 
     // Past the TTL the value keeps coming, marked stale in the metrics and the log.
     REQUIRE(waitUntil([&] {
         if (valueOf(secret(host, "custom-client/config", "jwt_secret")) != "mock-jwt-secret-67890") return false;
-        return sample(host.admin("GET", "/metrics", "", false).body, "terrarium_secrets_stale_serves_total{provider=\"vault\"}") >= 1;
+        return metricSample(host.admin("GET", "/metrics", "", false).body, "terrarium_secrets_stale_serves_total{provider=\"vault\"}") >= 1;
     }));
-    CHECK(sample(host.admin("GET", "/metrics", "", false).body, "terrarium_secrets_provider_errors_total{provider=\"vault\"}") >= 1);
+    CHECK(metricSample(host.admin("GET", "/metrics", "", false).body, "terrarium_secrets_provider_errors_total{provider=\"vault\"}") >= 1);
     REQUIRE(host.waitForLog("secret path 'custom-client/config': serving the cached value"));
     // A path never read has nothing to fall back on.
     REQUIRE(waitUntil([&] { return resultOf(secret(host, "never/read", "x")) == -8; }));   // TRM_ERR_UNAVAILABLE

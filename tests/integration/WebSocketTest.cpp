@@ -21,7 +21,6 @@
 
 #include <memory>
 #include <string>
-#include <sys/resource.h>
 #include <vector>
 
 using namespace terrarium::test;
@@ -87,25 +86,6 @@ Poco::JSON::Object::Ptr stats(const TerrariumProcess& host)
     HttpResult answer = host.get("/ws/stats");
     REQUIRE(answer.status == 200);
     return answer.json();
-}
-
-double sample(const std::string& page, const std::string& prefix)
-{
-    std::size_t at = page.find("\n" + prefix);
-    if (at == std::string::npos) return -1;
-    std::size_t end = page.find('\n', at + 1);
-    std::string line = page.substr(at + 1, end - at - 1);
-    return std::stod(line.substr(line.rfind(' ') + 1));
-}
-
-void raiseFileLimit()
-{
-    rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
-    {
-        limit.rlim_cur = limit.rlim_max;
-        ::setrlimit(RLIMIT_NOFILE, &limit);
-    }
 }
 
 } // namespace
@@ -187,7 +167,7 @@ TEST_CASE("websocket: the plugin closes, pushes from its own thread, and a plain
 
 TEST_CASE("websocket: 200 idle WebSockets cost no thread: HTTP on other connections keeps being answered", "[websocket][scale]")
 {
-    raiseFileLimit();
+    raiseOpenFileLimit();
     TerrariumProcess host(options());
     std::vector<std::unique_ptr<Client>> clients;
     for (int i = 0; i < 200; ++i)
@@ -202,8 +182,8 @@ TEST_CASE("websocket: 200 idle WebSockets cost no thread: HTTP on other connecti
     for (int i = 0; i < 200; ++i) REQUIRE(http.request("GET", "/echo/x?i=" + std::to_string(i)).status == 200);
     std::string page = host.admin("GET", "/metrics", "", false).body;
     INFO(page);
-    CHECK(sample(page, "terrarium_connections{listener=\"main\",state=\"websocket\"}") == 200);
-    CHECK(sample(page, "terrarium_listener_threads{listener=\"main\"}") <= 8 + 4);
+    CHECK(metricSample(page, "terrarium_connections{listener=\"main\",state=\"websocket\"}") == 200);
+    CHECK(metricSample(page, "terrarium_listener_threads{listener=\"main\"}") <= 8 + 4);
 
     // Every socket is still served.
     for (auto& client : clients) client->send("ping?");

@@ -2,11 +2,14 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/resource.h>
+
 #include <Poco/DigestEngine.h>
 #include <Poco/DigestStream.h>
 #include <Poco/Dynamic/Var.h>
 #include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/NumberParser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -189,6 +192,28 @@ std::string sha256OfFile(const std::string& path)
     Poco::StreamCopier::copyStream(in, digest);
     digest.close();
     return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+double metricSample(const std::string& page, const std::string& sample)
+{
+    std::string needle = "\n" + sample + " ";
+    std::size_t pos = page.find(needle);
+    if (pos == std::string::npos) return -1;
+    pos += needle.size();
+    std::size_t end = page.find('\n', pos);
+    return Poco::NumberParser::parseFloat(page.substr(pos, end - pos));
+}
+
+unsigned long raiseOpenFileLimit()
+{
+    rlimit limit{};
+    REQUIRE(::getrlimit(RLIMIT_NOFILE, &limit) == 0);
+    if (limit.rlim_cur < limit.rlim_max)
+    {
+        limit.rlim_cur = limit.rlim_max;
+        REQUIRE(::setrlimit(RLIMIT_NOFILE, &limit) == 0);
+    }
+    return static_cast<unsigned long>(limit.rlim_cur);
 }
 
 } // namespace terrarium::test

@@ -69,6 +69,14 @@ std::string readFile(const std::string& path);
 /// The lower-case hex SHA-256 of a file's content.
 std::string sha256OfFile(const std::string& path);
 
+/// The value of one sample of a Prometheus text page, named exactly with its labels
+/// (terrarium_connections{listener="main",state="idle"}); -1 when the page has no such sample.
+double metricSample(const std::string& page, const std::string& sample);
+
+/// Raises this process's soft limit on open files to the hard limit (every client connection of
+/// a test is a descriptor) and returns the soft limit in force; FAILs the test if it cannot.
+unsigned long raiseOpenFileLimit();
+
 } // namespace terrarium::test
 
 #endif
