@@ -106,7 +106,7 @@ void HttpConnection::onEvent(std::uint32_t events)
             if (!flush()) return;
             if (_closeAfterWrite) return close();
         }
-        if (!receive()) return;
+        receive();
         serve();
     }
     catch (const std::exception& e)
@@ -116,7 +116,7 @@ void HttpConnection::onEvent(std::uint32_t events)
     }
 }
 
-bool HttpConnection::receive()
+void HttpConnection::receive()
 {
     const LimitsConfig& limits = _engine.settings().limits;
     const std::size_t cap = limits.maxHeaderBytes + limits.maxBodyBytes + 65536;
@@ -134,7 +134,6 @@ bool HttpConnection::receive()
         else
             break;
     }
-    return true;
 }
 
 void HttpConnection::serve()

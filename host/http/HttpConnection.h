@@ -72,7 +72,7 @@ public:
     int descriptor() const { return _transport->descriptor(); }
 
 private:
-    bool receive();
+    void receive();
     void serve();
     bool runRequest();
     bool execute();
