@@ -3,7 +3,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config git ca-certificates curl
+  build-essential cmake ninja-build ccache pkg-config git ca-certificates curl
   libpoco-dev libboost-dev libssl-dev catch2
   wrk binutils openssl
   rpm lintian file python3 python3-yaml
