@@ -14,14 +14,14 @@
 #define TRM_ABI_TYPES(X)                  \
     X(trm_str, 16, 8)                     \
     X(trm_kv, 32, 8)                      \
-    X(trm_request, 168, 8)                \
+    X(trm_request, 184, 8)                \
     X(trm_host_api, 144, 8)               \
     X(trm_websocket_handlers, 32, 8)      \
     X(trm_client_request, 96, 8)          \
     X(trm_client_response, 48, 8)         \
     X(trm_route, 24, 8)                   \
     X(trm_buffer, 32, 8)                  \
-    X(trm_plugin_descriptor, 104, 8)
+    X(trm_plugin_descriptor, 112, 8)
 
 /* X(type, field, offset, size) */
 #define TRM_ABI_FIELDS(X)                                  \
@@ -42,6 +42,7 @@
     X(trm_request, listener, 120, 16)                      \
     X(trm_request, route_prefix, 136, 16)                  \
     X(trm_request, request_id, 152, 16)                    \
+    X(trm_request, target, 168, 16)                        \
     X(trm_host_api, struct_size, 0, 4)                     \
     X(trm_host_api, abi_major, 4, 2)                       \
     X(trm_host_api, abi_minor, 6, 2)                       \
@@ -106,12 +107,14 @@
     X(trm_plugin_descriptor, drain, 72, 8)                 \
     X(trm_plugin_descriptor, snapshot, 80, 8)              \
     X(trm_plugin_descriptor, restore, 88, 8)               \
-    X(trm_plugin_descriptor, health, 96, 8)
+    X(trm_plugin_descriptor, health, 96, 8)                \
+    X(trm_plugin_descriptor, flags, 104, 4)                \
+    X(trm_plugin_descriptor, reserved, 108, 4)
 
 /* X(name, value): ABI version, status codes, log levels, flags */
 #define TRM_ABI_CONSTANTS(X)              \
     X(TERRARIUM_ABI_MAJOR, 1)             \
-    X(TERRARIUM_ABI_MINOR, 2)             \
+    X(TERRARIUM_ABI_MINOR, 3)             \
     X(TRM_OK, 0)                          \
     X(TRM_AGAIN, 1)                       \
     X(TRM_ERR_INTERNAL, -1)               \
@@ -129,7 +132,8 @@
     X(TRM_LOG_INFO, 2)                    \
     X(TRM_LOG_WARN, 3)                    \
     X(TRM_LOG_ERROR, 4)                   \
-    X(TRM_ROUTE_STRIP_PREFIX, 1)             \
+    X(TRM_ROUTE_STRIP_PREFIX, 1)          \
+    X(TRM_PLUGIN_SERVE_DURING_RESTORE, 1) \
     X(TRM_CLIENT_IN_PROCESS, 1)           \
     X(TRM_WS_TEXT, 1)                     \
     X(TRM_WS_BINARY, 2)                   \

@@ -49,7 +49,7 @@ extern "C" {
 
 /** The ABI version this header describes. */
 #define TERRARIUM_ABI_MAJOR 1
-#define TERRARIUM_ABI_MINOR 2
+#define TERRARIUM_ABI_MINOR 3
 
 /** Name of the one symbol a plugin exports. */
 #define TERRARIUM_PLUGIN_ENTRY_SYMBOL "terrarium_plugin_entry"
@@ -128,6 +128,10 @@ typedef struct trm_request {
     trm_str route_prefix;      /**< the route prefix that matched */
     /* ---- ABI 1.1 ---- */
     trm_str request_id;        /**< the request's id (X-Request-Id as sent, or made by the host) */
+    /* ---- ABI 1.3 ---- */
+    trm_str target;            /**< the request target exactly as the client sent it (dot segments,
+                                    percent-escapes, query and absolute-form all as received);
+                                    path and original_path are normalised, see docs/http.md */
 } trm_request;
 
 /** Opaque response under construction; owned by the host, valid until handle() returns. */
@@ -339,6 +343,11 @@ typedef struct trm_host_api {
 /* Plugin descriptor                                                                           */
 /* ------------------------------------------------------------------------------------------ */
 
+/** Plugin flags (trm_plugin_descriptor.flags, ABI 1.3). */
+#define TRM_PLUGIN_SERVE_DURING_RESTORE 0x1u /**< a plugin with snapshot and restore serves requests
+                                                   while restore() runs (its restore merges state);
+                                                   without it the host holds them until restore returns */
+
 /** Route flags. */
 #define TRM_ROUTE_STRIP_PREFIX 0x1u /**< the plugin sees the path without the matched prefix */
 
@@ -403,6 +412,10 @@ typedef struct trm_plugin_descriptor {
 
     /** Report health: TRM_OK healthy, anything else not ready. May be called concurrently. */
     trm_status (*health)(void* instance);
+
+    /* ---- ABI 1.3 ---- */
+    uint32_t flags;            /**< TRM_PLUGIN_*; 0 when absent */
+    uint32_t reserved;         /**< zero */
 } trm_plugin_descriptor;
 
 /** The entry function every plugin exports as "terrarium_plugin_entry". host is valid for the
