@@ -512,7 +512,7 @@ public:
     /// The ABI version this fake host implements.
     static constexpr uint16_t abiMajor = 1;
     /// The ABI minor this fake host implements (a plugin needing a newer minor is refused).
-    static constexpr uint16_t abiMinor = 2;
+    static constexpr uint16_t abiMinor = TERRARIUM_ABI_MINOR;
     static_assert(TERRARIUM_ABI_MAJOR == 1, "FakeHost implements ABI 1.x; update it with plugin.h");
 
     /// A host for the plugin behind entry, with an empty configuration.
