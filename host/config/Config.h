@@ -50,6 +50,7 @@ struct LimitsConfig
     Poco::Timespan headerTimeout = Poco::Timespan(10, 0);    /// to receive the request line and headers; above: 408 (slowloris)
     Poco::Timespan requestTimeout = Poco::Timespan(30, 0);   /// to receive a whole request; above: 408
     Poco::Timespan keepAliveTimeout = Poco::Timespan(15, 0); /// idle time between requests
+    std::size_t maxBufferedBodyBytes = 64 * 1024 * 1024;     /// request bodies a listener holds at once; above: 503
 };
 
 /// Per-plugin settings from the "plugins" object, keyed by plugin name.

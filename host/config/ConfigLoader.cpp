@@ -65,7 +65,8 @@ const Keys ENV_KEYS = {"prefix"};
 const Keys METRICS_KEYS = {"on_main"};
 const Keys LOG_FILE_KEYS = {"path", "max_bytes", "keep"};
 const Keys LOGTHON_KEYS = {"enabled", "path", "queue_capacity", "batch_size", "flush_interval_ms"};
-const Keys LIMITS_KEYS = {"max_header_bytes", "max_body_bytes", "header_timeout_ms", "request_timeout_ms", "keep_alive_timeout_ms"};
+const Keys LIMITS_KEYS = {"max_header_bytes", "max_body_bytes", "header_timeout_ms", "request_timeout_ms", "keep_alive_timeout_ms",
+                          "max_buffered_body_bytes"};
 const Keys WATCH_KEYS = {"enabled", "interval_ms"};
 const Keys LOG_KEYS = {"level", "plugins", "format", "console", "file", "logthon", "service_name", "container_name"};
 const Keys PLUGIN_KEYS = {"config", "routes"};
@@ -139,6 +140,7 @@ struct Sources
     std::string mainListen = "listen";
     std::string adminListen = "admin.listen";
     std::vector<std::string> extraListen;   /// one per extra listener
+    bool bufferedBodyBytesSet = false;      /// limits.max_buffered_body_bytes was given
 };
 
 // ---- small helpers --------------------------------------------------------------------------
@@ -892,6 +894,11 @@ void applyFile(const Object& root, Config& config, Sources& sources)
         if (limits->has("keep_alive_timeout_ms"))
             config.limits.keepAliveTimeout = millis(
                 integerValue(limits->get("keep_alive_timeout_ms"), "limits.keep_alive_timeout_ms", MILLIS_RANGE));
+        if (limits->has("max_buffered_body_bytes")) {
+            config.limits.maxBufferedBodyBytes = static_cast<std::size_t>(
+                integerValue(limits->get("max_buffered_body_bytes"), "limits.max_buffered_body_bytes", BYTES_RANGE));
+            sources.bufferedBodyBytesSet = true;
+        }
     }
     if (root.has("shutdown_timeout_ms"))
         config.shutdownTimeout = millis(integerValue(root.get("shutdown_timeout_ms"), "shutdown_timeout_ms", MILLIS_RANGE));
@@ -1120,6 +1127,21 @@ void checkDistinctAddresses(const Config& config, const Sources& sources)
     }
 }
 
+/// Every listener must be able to hold at least one body of max_body_bytes: the default bound
+/// grows to it, a configured one below it is an error.
+void checkBufferedBodyBytes(Config& config, const Sources& sources)
+{
+    LimitsConfig& limits = config.limits;
+    if (limits.maxBufferedBodyBytes >= limits.maxBodyBytes)
+        return;
+    if (!sources.bufferedBodyBytesSet) {
+        limits.maxBufferedBodyBytes = limits.maxBodyBytes;
+        return;
+    }
+    throw ConfigError("limits.max_buffered_body_bytes", "smaller than limits.max_body_bytes (" + std::to_string(limits.maxBodyBytes)
+        + "); expected room for at least one whole body");
+}
+
 Config build(const std::string& name, const std::string* text, const ConfigLoader::Overrides& environment,
              const ConfigLoader::Overrides& flags)
 {
@@ -1136,6 +1158,7 @@ Config build(const std::string& name, const std::string* text, const ConfigLoade
     applyEnvironment(environment, config, sources);
     applyFlags(flags, config, sources);
     checkDistinctAddresses(config, sources);
+    checkBufferedBodyBytes(config, sources);
     config.log.level = config.logLevel;
     return config;
 }
