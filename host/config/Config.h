@@ -40,6 +40,7 @@ struct ListenerConfig
     TlsServerConfig tls;               /// HTTPS when tls.enabled
     std::vector<RouteConfig> routes;   /// explicit routes (they win over plugin defaults)
     bool pluginDefaultRoutes = false;  /// plugins' default routes are attached here (true for "main")
+    bool reusePort = false;            /// SO_REUSEPORT: share the address with other processes that set it too
 };
 
 /// Request limits enforced by every listener.
@@ -130,6 +131,7 @@ struct Config
     std::vector<ListenerConfig> listeners;     /// listeners[0] is the main listener ("main")
     std::string adminAddress = "127.0.0.1:8081";
     std::string adminTokenFile;                /// empty: generated into stateDir/admin.token
+    bool adminReusePort = false;               /// SO_REUSEPORT on the admin listener
     std::string pluginsDir = "/var/lib/terrarium/plugins";
     std::string stateDir = "/var/lib/terrarium";
     unsigned threads = 16;                     /// requests in handlers at once, per listener

@@ -61,10 +61,10 @@ std::vector<std::string> ConfigChanges::needingRestart(const Config& running, co
     {
         const ListenerConfig& a = fresh.listeners[i];
         const ListenerConfig& b = running.listeners[i];
-        note(a.name == b.name && a.address == b.address && fields(a.tls) == fields(b.tls) && sameRoutes(a.routes, b.routes),
+        note(a.name == b.name && a.address == b.address && a.reusePort == b.reusePort && fields(a.tls) == fields(b.tls) && sameRoutes(a.routes, b.routes),
              "listener '" + b.name + "'");
     }
-    note(fresh.adminAddress == running.adminAddress, "admin.listen");
+    note(fresh.adminAddress == running.adminAddress && fresh.adminReusePort == running.adminReusePort, "admin.listen");
     note(fields(fresh.adminTls) == fields(running.adminTls), "admin.tls");
     note(fresh.adminTokenFile == running.adminTokenFile, "admin.token_file");
     note(fresh.threads == running.threads, "threads");

@@ -46,11 +46,11 @@ const char* const LOG_LEVELS[] = {"none", "fatal", "critical", "error", "warning
 
 const Keys ROOT_KEYS = {"listen", "routes", "listeners", "admin", "plugins_dir", "state_dir", "threads",
                         "io_threads", "max_connections", "queue_size", "limits", "shutdown_timeout_ms", "drain_timeout_ms", "watch", "log",
-                        "plugins", "tls", "client", "secrets", "services", "metrics"};
-const Keys LISTENER_KEYS = {"name", "listen", "routes", "plugin", "tls"};
+                        "plugins", "tls", "client", "secrets", "services", "metrics", "reuse_port"};
+const Keys LISTENER_KEYS = {"name", "listen", "routes", "plugin", "tls", "reuse_port"};
 const Keys ROUTE_KEYS = {"prefix", "plugin", "strip_prefix", "host"};
 const Keys PLUGIN_ROUTE_KEYS = {"prefix", "strip_prefix", "host"};
-const Keys ADMIN_KEYS = {"listen", "token_file", "tls"};
+const Keys ADMIN_KEYS = {"listen", "token_file", "tls", "reuse_port"};
 const Keys TLS_KEYS = {"cert_file", "key_file", "ca_file", "client_certs"};
 const Keys CLIENT_KEYS = {"connect_timeout_ms", "timeout_ms", "max_attempts", "backoff_initial_ms", "backoff_max_ms",
                           "max_per_origin", "max_total", "idle_timeout_ms", "breaker", "max_response_bytes",
@@ -607,6 +607,8 @@ void parseListeners(const Var& value, Config& config, Sources& sources)
         }
         if (object->has("tls"))
             listener.tls = parseTls(object->get("tls"), member(listenerKey, "tls"));
+        if (object->has("reuse_port"))
+            listener.reusePort = boolValue(object->get("reuse_port"), member(listenerKey, "reuse_port"));
         listener.pluginDefaultRoutes = false;
         config.listeners.push_back(std::move(listener));
         sources.extraListen.push_back(listenKey);
@@ -861,7 +863,11 @@ void applyFile(const Object& root, Config& config, Sources& sources)
             config.adminTokenFile = stringValue(admin->get("token_file"), "admin.token_file", "a file path (string)");
         if (admin->has("tls"))
             config.adminTls = parseTls(admin->get("tls"), "admin.tls");
+        if (admin->has("reuse_port"))
+            config.adminReusePort = boolValue(admin->get("reuse_port"), "admin.reuse_port");
     }
+    if (root.has("reuse_port"))
+        config.listeners.front().reusePort = boolValue(root.get("reuse_port"), "reuse_port");
     if (root.has("plugins_dir"))
         config.pluginsDir = nonEmpty(stringValue(root.get("plugins_dir"), "plugins_dir", "a directory path (string)"),
                                      "plugins_dir", "a directory path");
