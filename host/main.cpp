@@ -312,6 +312,7 @@ private:
             std::cerr << "terrariumd: " << e.message() << "\n";
             return EXIT_OSERR;
         }
+        admin.allowHosts(listeners.back()->boundAddress(), config.adminAllowedHosts);
         for (auto& l : listeners)
         {
             l->start();

@@ -132,7 +132,9 @@ struct Config
     std::string adminAddress = "127.0.0.1:8081";
     std::string adminTokenFile;                /// empty: generated into stateDir/admin.token
     bool adminReusePort = false;               /// SO_REUSEPORT on the admin listener
+    std::vector<std::string> adminAllowedHosts; /// Host and Origin names the admin API accepts besides its address and localhost
     std::string pluginsDir = "/var/lib/terrarium/plugins";
+    std::vector<std::string> pluginsLinkDirs = {"/usr/lib/terrarium/plugins"}; /// where a symbolic link in pluginsDir may point besides pluginsDir
     std::string stateDir = "/var/lib/terrarium";
     unsigned threads = 16;                     /// requests in handlers at once, per listener
     unsigned ioThreads = 0;                    /// threads kept polling per listener; 0: the number of CPUs (at most 4)

@@ -46,11 +46,12 @@ const char* const LOG_LEVELS[] = {"none", "fatal", "critical", "error", "warning
 
 const Keys ROOT_KEYS = {"listen", "routes", "listeners", "admin", "plugins_dir", "state_dir", "threads",
                         "io_threads", "max_connections", "queue_size", "limits", "shutdown_timeout_ms", "drain_timeout_ms", "watch", "log",
-                        "plugins", "tls", "client", "secrets", "services", "metrics", "reuse_port"};
+                        "plugins", "tls", "client", "secrets", "services", "metrics", "reuse_port",
+                        "plugins_link_dirs"};
 const Keys LISTENER_KEYS = {"name", "listen", "routes", "plugin", "tls", "reuse_port"};
 const Keys ROUTE_KEYS = {"prefix", "plugin", "strip_prefix", "host"};
 const Keys PLUGIN_ROUTE_KEYS = {"prefix", "strip_prefix", "host"};
-const Keys ADMIN_KEYS = {"listen", "token_file", "tls", "reuse_port"};
+const Keys ADMIN_KEYS = {"listen", "token_file", "tls", "reuse_port", "allowed_hosts"};
 const Keys TLS_KEYS = {"cert_file", "key_file", "ca_file", "client_certs"};
 const Keys CLIENT_KEYS = {"connect_timeout_ms", "timeout_ms", "max_attempts", "backoff_initial_ms", "backoff_max_ms",
                           "max_per_origin", "max_total", "idle_timeout_ms", "breaker", "max_response_bytes",
@@ -865,12 +866,33 @@ void applyFile(const Object& root, Config& config, Sources& sources)
             config.adminTls = parseTls(admin->get("tls"), "admin.tls");
         if (admin->has("reuse_port"))
             config.adminReusePort = boolValue(admin->get("reuse_port"), "admin.reuse_port");
+        if (admin->has("allowed_hosts")) {
+            Array::Ptr hosts = arrayValue(admin->get("allowed_hosts"), "admin.allowed_hosts", "an array of host names");
+            for (unsigned i = 0; i < hosts->size(); ++i) {
+                std::string key = element("admin.allowed_hosts", i);
+                std::string host = stringValue(hosts->get(i), key, "a host name (string)");
+                if (host.empty())
+                    throw ConfigError(key, "empty; expected a host name, IPv4 address or [IPv6 address]");
+                config.adminAllowedHosts.push_back(routeHost(host, key));
+            }
+        }
     }
     if (root.has("reuse_port"))
         config.listeners.front().reusePort = boolValue(root.get("reuse_port"), "reuse_port");
     if (root.has("plugins_dir"))
         config.pluginsDir = nonEmpty(stringValue(root.get("plugins_dir"), "plugins_dir", "a directory path (string)"),
                                      "plugins_dir", "a directory path");
+    if (root.has("plugins_link_dirs")) {
+        Array::Ptr dirs = arrayValue(root.get("plugins_link_dirs"), "plugins_link_dirs", "an array of directory paths");
+        config.pluginsLinkDirs.clear();
+        for (unsigned i = 0; i < dirs->size(); ++i) {
+            std::string key = element("plugins_link_dirs", i);
+            std::string dir = nonEmpty(stringValue(dirs->get(i), key, "a directory path (string)"), key, "an absolute directory path");
+            if (dir[0] != '/')
+                throw ConfigError(key, "relative path " + quoted(dir) + "; expected an absolute directory path");
+            config.pluginsLinkDirs.push_back(dir);
+        }
+    }
     if (root.has("state_dir"))
         config.stateDir = nonEmpty(stringValue(root.get("state_dir"), "state_dir", "a directory path (string)"),
                                    "state_dir", "a directory path");
