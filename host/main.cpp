@@ -30,11 +30,14 @@
 #include <Poco/AutoPtr.h>
 #include <Poco/File.h>
 #include <Poco/Logger.h>
+#include <Poco/Net/SSLException.h>
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Path.h>
 #include <Poco/Thread.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
+#include <Poco/Util/OptionException.h>
+#include <Poco/Util/OptionProcessor.h>
 #include <Poco/Util/OptionSet.h>
 #include <Poco/Util/ServerApplication.h>
 
@@ -52,6 +55,32 @@ namespace terrarium {
 /// The terrariumd application: options, configuration, listeners, plugins, graceful shutdown.
 class TerrariumServer : public Poco::Util::ServerApplication
 {
+public:
+    /// What makes argv unusable (an unknown or repeated option, a missing or unexpected option
+    /// argument), or "" when the options are fine. Nothing is handled or started.
+    std::string commandLineProblem(int argc, char** argv)
+    {
+        Poco::Util::OptionSet known;
+        defineOptions(known);
+        Poco::Util::OptionProcessor processor(known);
+        processor.setUnixStyle(true);
+        try
+        {
+            for (int i = 1; i < argc; ++i)
+            {
+                std::string name;
+                std::string value;
+                if (processor.process(argv[i], name, value) && name == "help") return std::string();
+            }
+            processor.checkRequired();
+        }
+        catch (const Poco::Util::OptionException& e)
+        {
+            return e.displayText();
+        }
+        return std::string();
+    }
+
 protected:
     void defineOptions(Poco::Util::OptionSet& options) override
     {
@@ -61,6 +90,9 @@ protected:
         };
         options.addOption(Poco::Util::Option("help", "h", "print this help and exit").required(false).repeatable(false));
         options.addOption(Poco::Util::Option("version", "", "print the version and plugin ABI and exit").required(false).repeatable(false));
+        options.addOption(Poco::Util::Option("check-config", "", "validate the configuration as start-up does and exit (0: valid, 78: not)")
+                              .required(false)
+                              .repeatable(false));
         flag("config", "FILE", "JSON configuration file (default: none, or $TERRARIUM_CONFIG)");
         flag("listen", "ADDR:PORT", "main listener (default 0.0.0.0:8080; port 0 picks a free port)");
         flag("admin-listen", "ADDR:PORT", "admin API listener (default 127.0.0.1:8081)");
@@ -80,6 +112,8 @@ protected:
         }
         else if (name == "version")
             _version = true;
+        else if (name == "check-config")
+            _checkConfig = true;
         else if (name == "config")
             _configFile = value;
         else if (name == "listen" || name == "admin-listen" || name == "plugins-dir" || name == "state-dir" || name == "admin-token-file" || name == "threads")
@@ -110,10 +144,10 @@ protected:
         }
 
         Config config;
+        std::string file = _configFile;
         try
         {
             ConfigLoader::Overrides environment = ConfigLoader::processEnvironment();
-            std::string file = _configFile;
             auto fromEnv = environment.find("TERRARIUM_CONFIG");
             if (file.empty() && fromEnv != environment.end()) file = fromEnv->second;
             config = ConfigLoader::load(file, environment, _flags);
@@ -123,6 +157,7 @@ protected:
             std::cerr << "terrariumd: configuration error: " << e.what() << "\n";
             return EXIT_CONFIG;
         }
+        if (_checkConfig) return checkConfiguration(config, file);
         // The host services of ABI 1.1: HTTP client and service directory, log pipeline, secret cache.
         std::unique_ptr<HttpClient> client;
         std::unique_ptr<ServiceDirectory> directory;
@@ -149,6 +184,38 @@ protected:
     }
 
 private:
+    /// --check-config: what start-up checks before it binds, without creating, writing or binding
+    /// anything: the configuration (already loaded), the HTTP client's CA file, the secrets
+    /// provider's settings, a configured admin token file, the listeners' certificates and keys.
+    static int checkConfiguration(const Config& config, const std::string& file)
+    {
+        try
+        {
+            HttpClient client(config.client);
+            SecretProviderFactory::create(config.secrets, config.stateDir, ClientHttpExchange(client));
+            if (!config.adminTokenFile.empty()) AdminToken(config.adminTokenFile, config.stateDir);
+            for (const auto& l : config.listeners)
+                if (l.tls.enabled) HttpListener::tlsContext(l.name, l.tls);
+            if (config.adminTls.enabled) HttpListener::tlsContext("admin", config.adminTls);
+        }
+        catch (const Poco::Exception& e)
+        {
+            std::cerr << "terrariumd: configuration error: " << e.message() << "\n";
+            return EXIT_CONFIG;
+        }
+        catch (const std::exception& e)
+        {
+            std::cerr << "terrariumd: configuration error: admin token: " << e.what() << "\n";
+            return EXIT_CONFIG;
+        }
+        std::cout << "terrariumd: configuration OK";
+        if (!file.empty()) std::cout << " (" << file << ")";
+        std::cout << "\n";
+        for (const auto& l : config.listeners) std::cout << "  listener '" << l.name << "' on " << l.address << "\n";
+        std::cout << "  admin API on " << config.adminAddress << "\n  plugins dir " << config.pluginsDir << ", state dir " << config.stateDir << "\n";
+        return EXIT_OK;
+    }
+
     /// Runs the host on config until a termination signal, with the host services given.
     int serve(Config& config, HttpClient& client, ServiceDirectory& directory, LogPipeline& pipeline)
     {
@@ -226,19 +293,26 @@ private:
         try
         {
             for (const auto& l : config.listeners)
-                listeners.push_back(std::make_unique<HttpListener>(l.address, engineSettings(config, l.name, gateway, state), l.tls));
+                listeners.push_back(std::make_unique<HttpListener>(l.address, engineSettings(config, l.name, gateway, state), l.tls, l.reusePort));
             ConnectionEngine::Settings adminSettings = engineSettings(config, "admin", admin, state);
             adminSettings.handlerThreads = 4;
             adminSettings.ioThreads = 1;
             adminSettings.queueSize = 64;
             adminSettings.maxConnections = 256;
-            listeners.push_back(std::make_unique<HttpListener>(config.adminAddress, adminSettings, config.adminTls));
+            listeners.push_back(std::make_unique<HttpListener>(config.adminAddress, adminSettings, config.adminTls, config.adminReusePort));
+        }
+        catch (const Poco::Net::SSLContextException& e)
+        {
+            log.fatal("configuration error: %s", e.message());
+            return EXIT_CONFIG;
         }
         catch (const Poco::Exception& e)
         {
-            log.fatal("cannot listen: %s", e.displayText());
+            log.fatal("%s", e.message());
+            std::cerr << "terrariumd: " << e.message() << "\n";
             return EXIT_OSERR;
         }
+        admin.allowHosts(listeners.back()->boundAddress(), config.adminAllowedHosts);
         for (auto& l : listeners)
         {
             l->start();
@@ -460,6 +534,7 @@ private:
 
     bool _help = false;
     bool _version = false;
+    bool _checkConfig = false;
     std::string _configFile;
     ConfigLoader::Overrides _flags;
 };
@@ -485,7 +560,14 @@ int main(int argc, char** argv)
     int rc;
     {
         terrarium::TerrariumServer server;
-        rc = server.run(argc, argv);
+        std::string problem = server.commandLineProblem(argc, argv);
+        if (problem.empty())
+            rc = server.run(argc, argv);
+        else
+        {
+            std::cerr << "terrariumd: " << problem << " (see --help)\n";
+            rc = Poco::Util::Application::EXIT_USAGE;
+        }
     }
     Poco::Net::uninitializeSSL();
     return rc;

@@ -15,6 +15,11 @@
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 namespace terrarium {
 
 namespace {
@@ -33,6 +38,50 @@ void methodNotAllowed(HttpReply& reply, const std::string& method, const std::st
 {
     reply.error(405, "method_not_allowed", method + " is not allowed on " + path + " (allowed: " + allow + ")");
     reply.addHeader("Allow", allow);
+}
+
+bool allDigits(const std::string& text)
+{
+    return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+/// The host of an authority ("host", "host:port", "[v6]:port"), lower case and without a trailing
+/// dot; "" when the authority is malformed.
+std::string authorityHost(const std::string& authority)
+{
+    std::string host;
+    std::string port;
+    bool hasPort = false;
+    if (!authority.empty() && authority.front() == '[')
+    {
+        std::string::size_type close = authority.find(']');
+        if (close == std::string::npos) return std::string();
+        host = authority.substr(0, close + 1);
+        std::string rest = authority.substr(close + 1);
+        if (!rest.empty() && rest[0] != ':') return std::string();
+        hasPort = !rest.empty();
+        if (hasPort) port = rest.substr(1);
+    }
+    else
+    {
+        std::string::size_type colon = authority.find(':');
+        host = authority.substr(0, colon);
+        hasPort = colon != std::string::npos;
+        if (hasPort) port = authority.substr(colon + 1);
+    }
+    if (host.empty() || (hasPort && !allDigits(port))) return std::string();
+    Poco::toLowerInPlace(host);
+    if (host.size() > 1 && host.back() == '.') host.pop_back();
+    return host;
+}
+
+/// True for an IPv4 address or a bracketed IPv6 address (names that no DNS answer can rebind).
+bool addressLiteral(const std::string& host)
+{
+    unsigned char address[sizeof(in6_addr)];
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+        return ::inet_pton(AF_INET6, host.substr(1, host.size() - 2).c_str(), address) == 1;
+    return ::inet_pton(AF_INET, host.c_str(), address) == 1;
 }
 
 } // namespace
@@ -143,23 +192,60 @@ void AdminHandler::services(const IncomingRequest& request, const std::vector<st
     reply.json(200, std::move(json));
 }
 
+void AdminHandler::allowHosts(const std::string& boundAddress, const std::vector<std::string>& configured)
+{
+    std::string bound = authorityHost(boundAddress);
+    _anyAddress = bound == "0.0.0.0" || bound == "[::]";
+    _ownHosts = {"localhost"};
+    if (!_anyAddress && !bound.empty()) _ownHosts.push_back(bound);
+    for (const std::string& name : configured)
+        if (std::find(_ownHosts.begin(), _ownHosts.end(), name) == _ownHosts.end()) _ownHosts.push_back(name);
+}
+
+bool AdminHandler::ownHost(const std::string& authority) const
+{
+    std::string host = authorityHost(authority);
+    if (host.empty()) return false;
+    if (std::find(_ownHosts.begin(), _ownHosts.end(), host) != _ownHosts.end()) return true;
+    return _anyAddress && addressLiteral(host);
+}
+
+std::string AdminHandler::ownHostList() const
+{
+    std::string list = _anyAddress ? "any IP address" : "";
+    for (const std::string& name : _ownHosts) list += (list.empty() ? "" : ", ") + name;
+    return list;
+}
+
 bool AdminHandler::authorize(const IncomingRequest& request, HttpReply& reply) const
 {
+    const std::string* host = request.header("Host");
+    if (host && !ownHost(*host))
+    {
+        logger().warning("refused %s %s from %s: foreign Host '%s'", request.method, request.path, request.clientAddress, *host);
+        reply.error(403, "foreign_host", "requests for host '" + *host + "' are not accepted by the admin API (it answers to " + ownHostList() +
+                                             "; more names go in admin.allowed_hosts)");
+        return false;
+    }
     if (const std::string* origin = request.header("Origin"))
     {
-        const std::string* host = request.header("Host");
-        bool same = host && (*origin == "http://" + *host || *origin == "https://" + *host);
-        if (!same)
+        std::string::size_type scheme = origin->find("://");
+        std::string prefix = scheme == std::string::npos ? std::string() : Poco::toLower(origin->substr(0, scheme));
+        bool own = (prefix == "http" || prefix == "https") && ownHost(origin->substr(scheme + 3, origin->find('/', scheme + 3) - scheme - 3));
+        if (!own)
         {
             logger().warning("refused %s %s from %s: foreign Origin '%s'", request.method, request.path, request.clientAddress, *origin);
-            reply.error(403, "foreign_origin", "requests from origin '" + *origin + "' are not accepted by the admin API");
+            reply.error(403, "foreign_origin", "requests from origin '" + *origin + "' are not accepted by the admin API (it answers to " +
+                                                   ownHostList() + "; more names go in admin.allowed_hosts)");
             return false;
         }
     }
     const std::string* authorization = request.header("Authorization");
     if (!authorization || Poco::icompare(authorization->substr(0, 7), "Bearer ") != 0)
     {
-        reply.error(401, "unauthorized", "missing 'Authorization: Bearer <token>' header (token file: " + _token.path() + ")");
+        logger().information("refused %s %s from %s: no bearer token (the token is in %s)", request.method, request.path, request.clientAddress,
+                             _token.path());
+        reply.error(401, "unauthorized", "the admin API needs an 'Authorization: Bearer <token>' header; see docs/admin-api.md (Authentication)");
         reply.addHeader("WWW-Authenticate", "Bearer realm=\"terrarium-admin\"");
         return false;
     }

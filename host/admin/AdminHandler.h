@@ -31,7 +31,9 @@ class ServiceDirectory;
 ///   POST   /admin/services/{name}         {"url":"http://host:port"}: calls to name go there (a service moved)
 ///   DELETE /admin/services/{name}         forget the base URL of name
 ///   GET    /metrics                       Prometheus text (no token needed, for scrapers)
-/// Every other call needs "Authorization: Bearer <token>"; requests with a foreign Origin are refused.
+/// Every other call needs "Authorization: Bearer <token>", and is refused when its Host or Origin
+/// names a host other than the admin listener's own names (a page that rebinds its DNS name to this
+/// host's address cannot drive the API).
 class AdminHandler : public HttpHandler
 {
 public:
@@ -39,10 +41,17 @@ public:
     AdminHandler(PluginLifecycle& lifecycle, const AdminToken& token, const ServerState& state, const MetricsRegistry& metrics,
                  LogPipeline* log = nullptr, ServiceDirectory* directory = nullptr);
 
+    /// The names the API answers to: the host of boundAddress (any IP address when it is a
+    /// wildcard address), "localhost", and configured (host names or addresses, lower case).
+    /// Called before the admin listener starts.
+    void allowHosts(const std::string& boundAddress, const std::vector<std::string>& configured);
+
     void handle(const IncomingRequest& request, HttpReply& reply) override;
 
 private:
     bool authorize(const IncomingRequest& request, HttpReply& reply) const;
+    bool ownHost(const std::string& authority) const;
+    std::string ownHostList() const;
     void route(const IncomingRequest& request, HttpReply& reply);
     void logLevels(const IncomingRequest& request, HttpReply& reply);
     void services(const IncomingRequest& request, const std::vector<std::string>& segments, HttpReply& reply);
@@ -54,6 +63,8 @@ private:
     const MetricsRegistry& _metrics;
     LogPipeline* _log;
     ServiceDirectory* _directory;
+    std::vector<std::string> _ownHosts;
+    bool _anyAddress = false;
 };
 
 } // namespace terrarium

@@ -40,6 +40,7 @@ struct ListenerConfig
     TlsServerConfig tls;               /// HTTPS when tls.enabled
     std::vector<RouteConfig> routes;   /// explicit routes (they win over plugin defaults)
     bool pluginDefaultRoutes = false;  /// plugins' default routes are attached here (true for "main")
+    bool reusePort = false;            /// SO_REUSEPORT: share the address with other processes that set it too
 };
 
 /// Request limits enforced by every listener.
@@ -50,6 +51,7 @@ struct LimitsConfig
     Poco::Timespan headerTimeout = Poco::Timespan(10, 0);    /// to receive the request line and headers; above: 408 (slowloris)
     Poco::Timespan requestTimeout = Poco::Timespan(30, 0);   /// to receive a whole request; above: 408
     Poco::Timespan keepAliveTimeout = Poco::Timespan(15, 0); /// idle time between requests
+    std::size_t maxBufferedBodyBytes = 64 * 1024 * 1024;     /// request bodies a listener holds at once; above: 503
 };
 
 /// Per-plugin settings from the "plugins" object, keyed by plugin name.
@@ -129,7 +131,10 @@ struct Config
     std::vector<ListenerConfig> listeners;     /// listeners[0] is the main listener ("main")
     std::string adminAddress = "127.0.0.1:8081";
     std::string adminTokenFile;                /// empty: generated into stateDir/admin.token
+    bool adminReusePort = false;               /// SO_REUSEPORT on the admin listener
+    std::vector<std::string> adminAllowedHosts; /// Host and Origin names the admin API accepts besides its address and localhost
     std::string pluginsDir = "/var/lib/terrarium/plugins";
+    std::vector<std::string> pluginsLinkDirs = {"/usr/lib/terrarium/plugins"}; /// where a symbolic link in pluginsDir may point besides pluginsDir
     std::string stateDir = "/var/lib/terrarium";
     unsigned threads = 16;                     /// requests in handlers at once, per listener
     unsigned ioThreads = 0;                    /// threads kept polling per listener; 0: the number of CPUs (at most 4)

@@ -20,7 +20,7 @@ bool sameRoutes(const std::vector<RouteConfig>& a, const std::vector<RouteConfig
 
 auto fields(const LimitsConfig& l)
 {
-    return std::tie(l.maxHeaderBytes, l.maxBodyBytes, l.headerTimeout, l.requestTimeout, l.keepAliveTimeout);
+    return std::tie(l.maxHeaderBytes, l.maxBodyBytes, l.headerTimeout, l.requestTimeout, l.keepAliveTimeout, l.maxBufferedBodyBytes);
 }
 
 auto fields(const ClientConfig& c)
@@ -61,10 +61,11 @@ std::vector<std::string> ConfigChanges::needingRestart(const Config& running, co
     {
         const ListenerConfig& a = fresh.listeners[i];
         const ListenerConfig& b = running.listeners[i];
-        note(a.name == b.name && a.address == b.address && fields(a.tls) == fields(b.tls) && sameRoutes(a.routes, b.routes),
+        note(a.name == b.name && a.address == b.address && a.reusePort == b.reusePort && fields(a.tls) == fields(b.tls) && sameRoutes(a.routes, b.routes),
              "listener '" + b.name + "'");
     }
-    note(fresh.adminAddress == running.adminAddress, "admin.listen");
+    note(fresh.adminAddress == running.adminAddress && fresh.adminReusePort == running.adminReusePort, "admin.listen");
+    note(fresh.adminAllowedHosts == running.adminAllowedHosts, "admin.allowed_hosts");
     note(fields(fresh.adminTls) == fields(running.adminTls), "admin.tls");
     note(fresh.adminTokenFile == running.adminTokenFile, "admin.token_file");
     note(fresh.threads == running.threads, "threads");
@@ -73,6 +74,7 @@ std::vector<std::string> ConfigChanges::needingRestart(const Config& running, co
     note(fresh.maxConnections == running.maxConnections, "max_connections");
     note(fresh.stateDir == running.stateDir, "state_dir");
     note(fresh.pluginsDir == running.pluginsDir, "plugins_dir");
+    note(fresh.pluginsLinkDirs == running.pluginsLinkDirs, "plugins_link_dirs");
     note(fields(fresh.limits) == fields(running.limits), "limits");
     note(fresh.shutdownTimeout == running.shutdownTimeout, "shutdown_timeout_ms");
     note(fresh.drainTimeout == running.drainTimeout, "drain_timeout_ms");

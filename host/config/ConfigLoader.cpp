@@ -46,11 +46,12 @@ const char* const LOG_LEVELS[] = {"none", "fatal", "critical", "error", "warning
 
 const Keys ROOT_KEYS = {"listen", "routes", "listeners", "admin", "plugins_dir", "state_dir", "threads",
                         "io_threads", "max_connections", "queue_size", "limits", "shutdown_timeout_ms", "drain_timeout_ms", "watch", "log",
-                        "plugins", "tls", "client", "secrets", "services", "metrics"};
-const Keys LISTENER_KEYS = {"name", "listen", "routes", "plugin", "tls"};
+                        "plugins", "tls", "client", "secrets", "services", "metrics", "reuse_port",
+                        "plugins_link_dirs"};
+const Keys LISTENER_KEYS = {"name", "listen", "routes", "plugin", "tls", "reuse_port"};
 const Keys ROUTE_KEYS = {"prefix", "plugin", "strip_prefix", "host"};
 const Keys PLUGIN_ROUTE_KEYS = {"prefix", "strip_prefix", "host"};
-const Keys ADMIN_KEYS = {"listen", "token_file", "tls"};
+const Keys ADMIN_KEYS = {"listen", "token_file", "tls", "reuse_port", "allowed_hosts"};
 const Keys TLS_KEYS = {"cert_file", "key_file", "ca_file", "client_certs"};
 const Keys CLIENT_KEYS = {"connect_timeout_ms", "timeout_ms", "max_attempts", "backoff_initial_ms", "backoff_max_ms",
                           "max_per_origin", "max_total", "idle_timeout_ms", "breaker", "max_response_bytes",
@@ -65,7 +66,8 @@ const Keys ENV_KEYS = {"prefix"};
 const Keys METRICS_KEYS = {"on_main"};
 const Keys LOG_FILE_KEYS = {"path", "max_bytes", "keep"};
 const Keys LOGTHON_KEYS = {"enabled", "path", "queue_capacity", "batch_size", "flush_interval_ms"};
-const Keys LIMITS_KEYS = {"max_header_bytes", "max_body_bytes", "header_timeout_ms", "request_timeout_ms", "keep_alive_timeout_ms"};
+const Keys LIMITS_KEYS = {"max_header_bytes", "max_body_bytes", "header_timeout_ms", "request_timeout_ms", "keep_alive_timeout_ms",
+                          "max_buffered_body_bytes"};
 const Keys WATCH_KEYS = {"enabled", "interval_ms"};
 const Keys LOG_KEYS = {"level", "plugins", "format", "console", "file", "logthon", "service_name", "container_name"};
 const Keys PLUGIN_KEYS = {"config", "routes"};
@@ -139,6 +141,7 @@ struct Sources
     std::string mainListen = "listen";
     std::string adminListen = "admin.listen";
     std::vector<std::string> extraListen;   /// one per extra listener
+    bool bufferedBodyBytesSet = false;      /// limits.max_buffered_body_bytes was given
 };
 
 // ---- small helpers --------------------------------------------------------------------------
@@ -605,6 +608,8 @@ void parseListeners(const Var& value, Config& config, Sources& sources)
         }
         if (object->has("tls"))
             listener.tls = parseTls(object->get("tls"), member(listenerKey, "tls"));
+        if (object->has("reuse_port"))
+            listener.reusePort = boolValue(object->get("reuse_port"), member(listenerKey, "reuse_port"));
         listener.pluginDefaultRoutes = false;
         config.listeners.push_back(std::move(listener));
         sources.extraListen.push_back(listenKey);
@@ -859,10 +864,35 @@ void applyFile(const Object& root, Config& config, Sources& sources)
             config.adminTokenFile = stringValue(admin->get("token_file"), "admin.token_file", "a file path (string)");
         if (admin->has("tls"))
             config.adminTls = parseTls(admin->get("tls"), "admin.tls");
+        if (admin->has("reuse_port"))
+            config.adminReusePort = boolValue(admin->get("reuse_port"), "admin.reuse_port");
+        if (admin->has("allowed_hosts")) {
+            Array::Ptr hosts = arrayValue(admin->get("allowed_hosts"), "admin.allowed_hosts", "an array of host names");
+            for (unsigned i = 0; i < hosts->size(); ++i) {
+                std::string key = element("admin.allowed_hosts", i);
+                std::string host = stringValue(hosts->get(i), key, "a host name (string)");
+                if (host.empty())
+                    throw ConfigError(key, "empty; expected a host name, IPv4 address or [IPv6 address]");
+                config.adminAllowedHosts.push_back(routeHost(host, key));
+            }
+        }
     }
+    if (root.has("reuse_port"))
+        config.listeners.front().reusePort = boolValue(root.get("reuse_port"), "reuse_port");
     if (root.has("plugins_dir"))
         config.pluginsDir = nonEmpty(stringValue(root.get("plugins_dir"), "plugins_dir", "a directory path (string)"),
                                      "plugins_dir", "a directory path");
+    if (root.has("plugins_link_dirs")) {
+        Array::Ptr dirs = arrayValue(root.get("plugins_link_dirs"), "plugins_link_dirs", "an array of directory paths");
+        config.pluginsLinkDirs.clear();
+        for (unsigned i = 0; i < dirs->size(); ++i) {
+            std::string key = element("plugins_link_dirs", i);
+            std::string dir = nonEmpty(stringValue(dirs->get(i), key, "a directory path (string)"), key, "an absolute directory path");
+            if (dir[0] != '/')
+                throw ConfigError(key, "relative path " + quoted(dir) + "; expected an absolute directory path");
+            config.pluginsLinkDirs.push_back(dir);
+        }
+    }
     if (root.has("state_dir"))
         config.stateDir = nonEmpty(stringValue(root.get("state_dir"), "state_dir", "a directory path (string)"),
                                    "state_dir", "a directory path");
@@ -892,6 +922,11 @@ void applyFile(const Object& root, Config& config, Sources& sources)
         if (limits->has("keep_alive_timeout_ms"))
             config.limits.keepAliveTimeout = millis(
                 integerValue(limits->get("keep_alive_timeout_ms"), "limits.keep_alive_timeout_ms", MILLIS_RANGE));
+        if (limits->has("max_buffered_body_bytes")) {
+            config.limits.maxBufferedBodyBytes = static_cast<std::size_t>(
+                integerValue(limits->get("max_buffered_body_bytes"), "limits.max_buffered_body_bytes", BYTES_RANGE));
+            sources.bufferedBodyBytesSet = true;
+        }
     }
     if (root.has("shutdown_timeout_ms"))
         config.shutdownTimeout = millis(integerValue(root.get("shutdown_timeout_ms"), "shutdown_timeout_ms", MILLIS_RANGE));
@@ -1120,6 +1155,21 @@ void checkDistinctAddresses(const Config& config, const Sources& sources)
     }
 }
 
+/// Every listener must be able to hold at least one body of max_body_bytes: the default bound
+/// grows to it, a configured one below it is an error.
+void checkBufferedBodyBytes(Config& config, const Sources& sources)
+{
+    LimitsConfig& limits = config.limits;
+    if (limits.maxBufferedBodyBytes >= limits.maxBodyBytes)
+        return;
+    if (!sources.bufferedBodyBytesSet) {
+        limits.maxBufferedBodyBytes = limits.maxBodyBytes;
+        return;
+    }
+    throw ConfigError("limits.max_buffered_body_bytes", "smaller than limits.max_body_bytes (" + std::to_string(limits.maxBodyBytes)
+        + "); expected room for at least one whole body");
+}
+
 Config build(const std::string& name, const std::string* text, const ConfigLoader::Overrides& environment,
              const ConfigLoader::Overrides& flags)
 {
@@ -1136,6 +1186,7 @@ Config build(const std::string& name, const std::string* text, const ConfigLoade
     applyEnvironment(environment, config, sources);
     applyFlags(flags, config, sources);
     checkDistinctAddresses(config, sources);
+    checkBufferedBodyBytes(config, sources);
     config.log.level = config.logLevel;
     return config;
 }

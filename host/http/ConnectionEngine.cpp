@@ -154,7 +154,24 @@ ConnectionStats ConnectionEngine::stats() const
     stats.rejectedConnections = _rejectedConnections.load();
     stats.rejectedRequests = _rejectedRequests.load();
     stats.timeouts = _timeouts.load();
+    stats.bodyBytes = _bodyBytes.load();
+    stats.rejectedBodies = _rejectedBodies.load();
     return stats;
+}
+
+bool ConnectionEngine::reserveBody(std::size_t bytes)
+{
+    const std::size_t limit = _settings.limits.maxBufferedBodyBytes;
+    std::size_t held = _bodyBytes.load(std::memory_order_relaxed);
+    do
+    {
+        if (bytes > limit || held > limit - bytes)
+        {
+            _rejectedBodies.fetch_add(1, std::memory_order_relaxed);
+            return false;
+        }
+    } while (!_bodyBytes.compare_exchange_weak(held, held + bytes, std::memory_order_relaxed));
+    return true;
 }
 
 void ConnectionEngine::spawnWorker()

@@ -29,6 +29,10 @@ class ServerState;
 /// one epoll set (one-shot, so exactly one thread handles a connection at a time), and idle
 /// keep-alive connections or open WebSockets cost a socket and a small buffer, never a thread.
 ///
+/// Memory. The request bodies a listener holds at once (declared lengths of bodies being
+/// received, bodies waiting in the queue or being handled) are bounded by maxBufferedBodyBytes;
+/// a request whose body does not fit is answered 503 with Retry-After instead of being read.
+///
 /// Threads. The thread that reads a complete request runs its handler at once (no hand-off),
 /// so a fast plugin answers from the polling thread like an event loop. A monitor notices a
 /// thread that has been inside a handler for longer than busyAfter and unparks (or starts)
@@ -114,6 +118,13 @@ public:
     /// Counts a connection ended by a deadline.
     void countTimeout() { _timeouts.fetch_add(1, std::memory_order_relaxed); }
 
+    /// Reserves bytes of the listener's bound on request bodies held at once
+    /// (limits.maxBufferedBodyBytes); false, counted as a rejection, when they do not fit.
+    bool reserveBody(std::size_t bytes);
+
+    /// Gives back bytes that reserveBody() granted.
+    void releaseBody(std::size_t bytes) { _bodyBytes.fetch_sub(bytes, std::memory_order_relaxed); }
+
     /// Monotonic microseconds (the clock of every deadline).
     static std::int64_t now();
 
@@ -172,6 +183,8 @@ private:
     std::atomic<std::uint64_t> _rejectedConnections{0};
     std::atomic<std::uint64_t> _rejectedRequests{0};
     std::atomic<std::uint64_t> _timeouts{0};
+    std::atomic<std::size_t> _bodyBytes{0};
+    std::atomic<std::uint64_t> _rejectedBodies{0};
 };
 
 } // namespace terrarium

@@ -19,9 +19,15 @@ void ConnectionMetrics::collect(const std::string& listener, const ConnectionSta
     writer.sample("terrarium_listener_threads", labels, stats.threads);
     writer.family("terrarium_connections_accepted_total", "counter", "Connections accepted.");
     writer.sample("terrarium_connections_accepted_total", labels, stats.accepted);
-    writer.family("terrarium_rejections_total", "counter", "Answered 503 for overload: connections above max_connections, requests above queue_size.");
+    writer.family("terrarium_rejections_total", "counter",
+                  "Answered 503 for overload: connections above max_connections, requests above queue_size, request bodies above "
+                  "max_buffered_body_bytes.");
     writer.sample("terrarium_rejections_total", {{"listener", listener}, {"reason", "connections"}}, stats.rejectedConnections);
     writer.sample("terrarium_rejections_total", {{"listener", listener}, {"reason", "queue"}}, stats.rejectedRequests);
+    writer.sample("terrarium_rejections_total", {{"listener", listener}, {"reason", "body_memory"}}, stats.rejectedBodies);
+    writer.family("terrarium_request_body_bytes_buffered", "gauge",
+                  "Request body bytes a listener holds: declared lengths of bodies being received, and bodies waiting or being handled.");
+    writer.sample("terrarium_request_body_bytes_buffered", labels, stats.bodyBytes);
     writer.family("terrarium_connection_timeouts_total", "counter", "Connections closed by a header, request or write deadline.");
     writer.sample("terrarium_connection_timeouts_total", labels, stats.timeouts);
 }

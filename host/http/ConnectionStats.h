@@ -18,6 +18,8 @@ struct ConnectionStats
     std::uint64_t rejectedConnections = 0;  /// connections refused above max_connections (503, closed)
     std::uint64_t rejectedRequests = 0;     /// requests answered 503 because the queue was full
     std::uint64_t timeouts = 0;             /// connections closed by a header, request, idle or write deadline
+    std::uint64_t bodyBytes = 0;            /// gauge: request body bytes held (reserved by requests being received or waiting)
+    std::uint64_t rejectedBodies = 0;       /// requests answered 503 because their body did not fit max_buffered_body_bytes
 };
 
 } // namespace terrarium

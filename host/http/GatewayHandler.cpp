@@ -43,6 +43,11 @@ void GatewayHandler::ready(const RoutingState& routing, const ServerState& state
                                       + "\",\"plugins\":{" + plugins + "}}");
 }
 
+bool GatewayHandler::answersAtOnce(const IncomingRequest& request) const
+{
+    return request.listener == _mainListener && (request.path == "/health" || request.path == "/ready");
+}
+
 void GatewayHandler::handle(const IncomingRequest& request, HttpReply& reply)
 {
     if (request.listener == _mainListener)

@@ -21,6 +21,9 @@ public:
 
     void handle(const IncomingRequest& request, HttpReply& reply) override;
 
+    /// /health and /ready on the main listener: answered even when every handler slot is taken.
+    bool answersAtOnce(const IncomingRequest& request) const override;
+
     /// /ready's answer: host state and the health capability of every loaded plugin.
     static void ready(const RoutingState& routing, const ServerState& state, HttpReply& reply);
 

@@ -12,6 +12,7 @@
 #include "logging/RequestIdScope.h"
 
 #include <Poco/Logger.h>
+#include <Poco/NumberParser.h>
 #include <Poco/String.h>
 
 #include <algorithm>
@@ -51,7 +52,10 @@ HttpConnection::HttpConnection(ConnectionEngine& engine, std::unique_ptr<Transpo
     setPhase(Phase::Handshake, ConnectionEngine::now() + std::min(limits.headerTimeout, limits.requestTimeout).totalMicroseconds());
 }
 
-HttpConnection::~HttpConnection() = default;
+HttpConnection::~HttpConnection()
+{
+    releaseBody();
+}
 
 void HttpConnection::setPhase(Phase phase, std::int64_t deadline)
 {
@@ -142,6 +146,12 @@ void HttpConnection::serve()
     {
         if (_expired) return expiredNow();
         RequestParser::Result result = _parser.parse(_in, _start, _request, _reply);
+        if (!holdBody(result))
+        {
+            refuseBody();
+            if (flush()) close();
+            return;
+        }
         if (result == RequestParser::Result::NeedMore)
         {
             if (_peerClosed) return close();
@@ -166,14 +176,59 @@ void HttpConnection::serve()
         if (!runRequest()) return;
         if (!flush()) return;
         if (_closeAfterWrite) return close();
-        _request = IncomingRequest();
+        nextRequest();
     }
+}
+
+bool HttpConnection::holdBody(RequestParser::Result result)
+{
+    std::size_t needed = 0;
+    if (result == RequestParser::Result::Complete)
+        needed = _request.body.size();
+    else if (result == RequestParser::Result::NeedMore && _parser.started() && !_parser.readingHeaders())
+    {
+        needed = _request.body.size() + (_in.size() - _start);
+        const std::string* length = _request.header("Content-Length");
+        Poco::UInt64 declared = 0;
+        if (length && !_request.header("Transfer-Encoding") && Poco::NumberParser::tryParseUnsigned64(Poco::trim(*length), declared))
+            needed = std::max(needed, static_cast<std::size_t>(declared));
+    }
+    if (needed <= _bodyReserved) return true;
+    if (!_engine.reserveBody(needed - _bodyReserved)) return false;
+    _bodyReserved = needed;
+    return true;
+}
+
+void HttpConnection::refuseBody()
+{
+    const ConnectionEngine::Settings& settings = _engine.settings();
+    logger().warning("listener '%s': refused %s %s from %s: its body does not fit limits.max_buffered_body_bytes (%z bytes held at most)",
+                     settings.listener, _request.method, _request.path, _transport->peer(), settings.limits.maxBufferedBodyBytes);
+    _reply.reset();
+    _reply.error(503, "overloaded", "listener '" + settings.listener + "' holds as many request bodies as it may (" +
+                                        std::to_string(settings.limits.maxBufferedBodyBytes) + " bytes); try again later");
+    _reply.addHeader("Retry-After", "1");
+    respond(false);
+}
+
+void HttpConnection::releaseBody()
+{
+    if (_bodyReserved == 0) return;
+    _engine.releaseBody(_bodyReserved);
+    _bodyReserved = 0;
+}
+
+void HttpConnection::nextRequest()
+{
+    _request = IncomingRequest();
+    releaseBody();
 }
 
 bool HttpConnection::runRequest()
 {
     const std::string* sentId = _request.header("X-Request-Id");
     _request.requestId = sentId && RequestId::isValid(*sentId) ? *sentId : RequestId::generate();
+    if (_engine.settings().handler->answersAtOnce(_request)) return !execute(false);
     switch (_engine.admit(*this))
     {
     case ConnectionEngine::Admission::Queued:
@@ -191,7 +246,7 @@ bool HttpConnection::runRequest()
     return !execute();
 }
 
-bool HttpConnection::execute()
+bool HttpConnection::execute(bool holdsSlot)
 {
     setPhase(Phase::Handling, 0);
     ServerState& state = *_engine.settings().state;
@@ -212,7 +267,7 @@ bool HttpConnection::execute()
     }
     _engine.handlerBusy(false);
     state.leave();
-    _engine.release();
+    if (holdsSlot) _engine.release();
 
     if (_reply.webSocket())
     {
@@ -233,7 +288,7 @@ void HttpConnection::resume()
         if (execute()) return;
         if (!flush()) return;
         if (_closeAfterWrite) return close();
-        _request = IncomingRequest();
+        nextRequest();
         serve();
     }
     catch (const std::exception& e)
@@ -325,7 +380,7 @@ void HttpConnection::expiredNow()
         _reply.error(408, "request_timeout", "request headers not received within " + milliseconds(std::min(limits.headerTimeout, limits.requestTimeout)));
     else
         _reply.error(408, "request_timeout", "request not received within " + milliseconds(limits.requestTimeout));
-    _request = IncomingRequest();
+    nextRequest();
     respond(false);
     if (flush()) close();
 }
@@ -344,7 +399,7 @@ void HttpConnection::upgrade()
     _webSocket = _reply.releaseWebSocket();
     _webSocketOwner = _reply.takeKeepAlive();
     _reply.reset();
-    _request = IncomingRequest();
+    nextRequest();
     const LimitsConfig& limits = _engine.settings().limits;
     _outbox = std::make_shared<WebSocketOutbox>(_engine, *this, *_transport, std::max<std::size_t>(limits.maxBodyBytes, 1 << 20));
     _outbox->begin();
@@ -499,6 +554,7 @@ void HttpConnection::compact()
 
 void HttpConnection::close()
 {
+    releaseBody();
     setPhase(Phase::Closing, 0);
     _engine.remove(*this);
 }

@@ -75,7 +75,11 @@ private:
     void receive();
     void serve();
     bool runRequest();
-    bool execute();
+    bool execute(bool holdsSlot = true);
+    bool holdBody(RequestParser::Result result);
+    void refuseBody();
+    void releaseBody();
+    void nextRequest();
     void upgrade();
     void onWebSocketEvent();
     void webSocketLoop();
@@ -102,6 +106,7 @@ private:
     bool _peerClosed = false;
 
     IncomingRequest _request;
+    std::size_t _bodyReserved = 0;   /// bytes of the engine's body bound held for _request
     HttpReply _reply;
     bool _keepAlive = true;
 

@@ -14,6 +14,14 @@ public:
 
     /// Fills reply for request; must not throw.
     virtual void handle(const IncomingRequest& request, HttpReply& reply) = 0;
+
+    /// True for a request the host answers itself without blocking (a liveness or readiness
+    /// probe): it is handled at once, without waiting for a handler slot or in the queue.
+    virtual bool answersAtOnce(const IncomingRequest& request) const
+    {
+        (void)request;
+        return false;
+    }
 };
 
 } // namespace terrarium

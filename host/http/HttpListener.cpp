@@ -2,15 +2,14 @@
 
 #include <algorithm>
 
+#include <Poco/Exception.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/SSLException.h>
 #include <Poco/Net/SocketAddress.h>
 
 namespace terrarium {
 
-namespace {
-
-Poco::Net::Context::Ptr serverContext(const std::string& listener, const TlsServerConfig& tls)
+Poco::Net::Context::Ptr HttpListener::tlsContext(const std::string& listener, const TlsServerConfig& tls)
 {
     Poco::Net::Context::Params params;
     params.privateKeyFile = tls.keyFile;
@@ -34,19 +33,24 @@ Poco::Net::Context::Ptr serverContext(const std::string& listener, const TlsServ
     }
 }
 
-} // namespace
-
-HttpListener::HttpListener(const std::string& address, ConnectionEngine::Settings settings, const TlsServerConfig& tls)
+HttpListener::HttpListener(const std::string& address, ConnectionEngine::Settings settings, const TlsServerConfig& tls, bool reusePort)
     : _name(settings.listener)
 {
     Poco::Net::Context::Ptr context;
     if (tls.enabled)
     {
-        context = serverContext(_name, tls);
+        context = tlsContext(_name, tls);
         _secure = true;
     }
-    _socket.bind(Poco::Net::SocketAddress(address), true, true);
-    _socket.listen(static_cast<int>(std::max(1024u, settings.queueSize)));
+    try
+    {
+        _socket.bind(Poco::Net::SocketAddress(address), true, reusePort);
+        _socket.listen(static_cast<int>(std::max(1024u, settings.queueSize)));
+    }
+    catch (const Poco::Exception& e)
+    {
+        throw Poco::IOException("listener '" + _name + "' cannot listen on " + address + ": " + e.message());
+    }
     _engine = std::make_unique<ConnectionEngine>(std::move(settings), _socket, context);
 }
 

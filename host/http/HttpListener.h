@@ -3,6 +3,7 @@
 
 #include "http/ConnectionEngine.h"
 
+#include <Poco/Net/Context.h>
 #include <Poco/Net/ServerSocket.h>
 
 #include <memory>
@@ -16,9 +17,13 @@ class HttpListener
 public:
     /// Binds address ("host:port", port 0 = any free port); HTTPS when tls is enabled (TLS 1.2 or
     /// newer; client certificates per tls.clientCerts). settings names the listener, its handler,
-    /// limits and thread and connection bounds. Throws Poco::Exception on failure, naming the
-    /// certificate or key file that could not be used.
-    HttpListener(const std::string& address, ConnectionEngine::Settings settings, const TlsServerConfig& tls = TlsServerConfig());
+    /// limits and thread and connection bounds. An address in use by another socket is refused
+    /// unless reusePort is set (SO_REUSEPORT: then every process that sets it on that address shares
+    /// its connections). Throws Poco::Net::SSLContextException naming the certificate or key file
+    /// that could not be used, or Poco::IOException naming the listener and address that could not
+    /// be bound.
+    HttpListener(const std::string& address, ConnectionEngine::Settings settings, const TlsServerConfig& tls = TlsServerConfig(),
+                 bool reusePort = false);
     ~HttpListener();
 
     /// Starts accepting connections.
@@ -38,6 +43,10 @@ public:
 
     /// True for an HTTPS listener.
     bool secure() const { return _secure; }
+
+    /// The server TLS context of listener for tls (enabled); throws Poco::Net::SSLContextException
+    /// naming the certificate, key or CA file that could not be used.
+    static Poco::Net::Context::Ptr tlsContext(const std::string& listener, const TlsServerConfig& tls);
 
     /// Connection figures (for /metrics).
     ConnectionStats stats() const { return _engine->stats(); }

@@ -7,7 +7,10 @@
 #include <Poco/Path.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <sstream>
+
+#include <sys/stat.h>
 
 namespace terrarium {
 
@@ -29,6 +32,19 @@ std::string routeList(const std::vector<RouteConfig>& routes)
     return out.empty() ? "(none)" : out;
 }
 
+/// At most this many files keep their last error in list() (the oldest is forgotten first).
+const std::size_t maxFileErrors = 64;
+
+/// The canonical path of path (symbolic links resolved), or "" when it cannot be resolved.
+std::string realPath(const std::string& path)
+{
+    char* resolved = ::realpath(path.c_str(), nullptr);
+    if (!resolved) return std::string();
+    std::string out(resolved);
+    std::free(resolved);
+    return out;
+}
+
 } // namespace
 
 PluginLifecycle::PluginLifecycle(const Config& config, RoutingState& routing)
@@ -45,11 +61,30 @@ PluginLifecycle::~PluginLifecycle()
 
 std::string PluginLifecycle::resolveFile(const std::string& file) const
 {
+    auto control = std::find_if(file.begin(), file.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
+    if (control != file.end())
+        throw PluginError("invalid_file", 400, "the file name contains a NUL or control character (byte " +
+                                                   std::to_string(static_cast<unsigned>(static_cast<unsigned char>(*control))) + " at offset " +
+                                                   std::to_string(control - file.begin()) + "); expected a plain file name");
     if (file.empty() || file.find('/') != std::string::npos || file.find('\\') != std::string::npos || file == "." || file == ".." || file[0] == '.')
         throw PluginError("invalid_file", 400, "'" + file + "' is not a plain file name inside the plugins directory");
     Poco::Path path(_config.pluginsDir, file);
     Poco::File f(path);
     if (!f.exists()) throw PluginError("file_not_found", 404, "no file '" + file + "' in the plugins directory " + _config.pluginsDir);
+    struct stat link;
+    if (::lstat(path.toString().c_str(), &link) == 0 && S_ISLNK(link.st_mode))
+    {
+        std::string target = realPath(path.toString());
+        auto inside = [&target](const std::string& dir) {
+            std::string directory = realPath(dir);
+            std::string prefix = directory == "/" ? directory : directory + "/";
+            return !directory.empty() && target.compare(0, prefix.size(), prefix) == 0;
+        };
+        if (target.empty() || (!inside(_config.pluginsDir) && std::none_of(_config.pluginsLinkDirs.begin(), _config.pluginsLinkDirs.end(), inside)))
+            throw PluginError("link_outside_plugins_dir", 400, "'" + file + "' is a symbolic link to " + target +
+                                                               ", outside the plugins directory and plugins_link_dirs; copy the file "
+                                                               "into the directory, or add its directory to plugins_link_dirs");
+    }
     if (!f.isFile()) throw PluginError("invalid_file", 400, "'" + file + "' in the plugins directory is not a regular file");
     return path.toString();
 }
@@ -409,9 +444,16 @@ void PluginLifecycle::recordFileError(const std::string& file, const std::string
 {
     std::lock_guard lock(_stateMutex);
     if (code.empty())
+    {
         _fileErrors.erase(file);
-    else
-        _fileErrors[file] = FileError{code, message, Poco::Timestamp()};
+        return;
+    }
+    _fileErrors[file] = FileError{code, message, Poco::Timestamp()};
+    if (_fileErrors.size() <= maxFileErrors) return;
+    auto oldest = std::min_element(_fileErrors.begin(), _fileErrors.end(), [&file](const auto& a, const auto& b) {
+        return b.first == file || (a.first != file && a.second.at < b.second.at);
+    });
+    _fileErrors.erase(oldest);
 }
 
 Poco::JSON::Object::Ptr PluginLifecycle::describeLocked(const Loaded& loaded) const

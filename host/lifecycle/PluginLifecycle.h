@@ -53,7 +53,8 @@ public:
     /// The plugin loaded from file, if any.
     std::optional<std::string> pluginForFile(const std::string& file) const;
 
-    /// Records (or clears, with an empty code) the last error seen for a file.
+    /// Records (or clears, with an empty code) the last error seen for a file; the errors of at
+    /// most 64 files are kept (the oldest is forgotten first).
     void recordFileError(const std::string& file, const std::string& code, const std::string& message);
 
     /// Every loaded plugin, per-file errors, retiring generations and libraries that did not unload.
@@ -74,7 +75,9 @@ public:
     /// True when every loaded plugin reports healthy.
     bool healthy() const;
 
-    /// Path of file inside the plugins directory; throws PluginError for names that leave it.
+    /// Path of file inside the plugins directory; throws PluginError for names that leave it or
+    /// hold a NUL or control character (invalid_file), and for a symbolic link to a file outside
+    /// the directory (link_outside_plugins_dir).
     std::string resolveFile(const std::string& file) const;
 
 private:

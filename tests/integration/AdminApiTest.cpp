@@ -1,10 +1,15 @@
 // The admin API: authentication, listing and describing plugins, load/reload/unload, and the JSON
 // errors of every refused call.
+#include "TempDir.h"
 #include "TerrariumProcess.h"
 
 #include <catch2/catch.hpp>
 
 #include <Poco/File.h>
+
+#include <set>
+
+#include <unistd.h>
 
 using namespace terrarium::test;
 
@@ -53,7 +58,11 @@ TEST_CASE("admin API: a missing token is 401, a wrong token 403, a foreign Origi
     HttpResult noToken = host.admin("GET", "/admin/plugins", "", false);
     std::string message = expectError(noToken, 401, "unauthorized");
     CHECK(noToken.header("WWW-Authenticate").find("Bearer") == 0);
-    CHECK(message.find(host.stateDir() + "/admin.token") != std::string::npos);   // tells where the token is
+    // It says what is needed and where to read about it, not where the token file is.
+    CHECK(message.find("docs/admin-api.md") != std::string::npos);
+    CHECK(message.find(host.dir()) == std::string::npos);
+    CHECK(message.find("admin.token") == std::string::npos);
+    CHECK(host.waitForLog("no bearer token (the token is in " + host.stateDir() + "/admin.token)"));
 
     expectError(host.admin("GET", "/admin/plugins", "", false, {{"Authorization", "Basic dXNlcjpwYXNz"}}), 401, "unauthorized");
     expectError(host.admin("GET", "/admin/plugins", "", false, {{"Authorization", "Bearer wrong"}}), 403, "forbidden");
@@ -308,4 +317,136 @@ TEST_CASE("admin API: refused calls answer a JSON error with a stable code", "[a
     HttpResult answer = host.get("/echo/");
     CHECK(answer.status == 200);
     CHECK(host.admin("GET", "/admin/plugins/echo").json()->getValue<std::int64_t>("generation") == 1);
+}
+
+TEST_CASE("admin API: Host and Origin must name the admin listener itself (DNS rebinding)", "[admin][auth]")
+{
+    TerrariumProcess::Options options = quietHost();
+    options.configJson = R"({"watch":{"enabled":false},"admin":{"allowed_hosts":["terrarium-admin","Admin.Example.COM"]}})";
+    TerrariumProcess host(options);
+    const std::string port = host.adminAddress().substr(host.adminAddress().rfind(':'));
+
+    SECTION("names it answers to")
+    {
+        for (const std::string& name : std::vector<std::string>{host.adminAddress(), "localhost" + port, "localhost", "LOCALHOST" + port, "terrarium-admin" + port,
+                                        "terrarium-admin", "admin.example.com" + port, "admin.example.com."})
+        {
+            INFO("Host: " << name);
+            CHECK(host.admin("GET", "/admin/plugins", "", true, {{"Host", name}}).status == 200);
+            CHECK(host.admin("GET", "/admin/plugins", "", true, {{"Host", name}, {"Origin", "http://" + name}}).status == 200);
+        }
+        CHECK(host.admin("GET", "/admin/plugins", "", true, {{"Origin", "https://terrarium-admin"}}).status == 200);
+        CHECK(host.admin("GET", "/admin/plugins", "", true, {{"Origin", "http://localhost" + port}}).status == 200);
+    }
+    SECTION("a rebound name is refused even when Origin matches Host")
+    {
+        const std::string evil = "evil.example" + port;
+        std::string message = expectError(host.admin("GET", "/admin/plugins", "", true, {{"Host", evil}, {"Origin", "http://" + evil}}), 403,
+                                          "foreign_host");
+        CHECK(message.find("admin.allowed_hosts") != std::string::npos);
+        expectError(host.admin("DELETE", "/admin/plugins/echo", "", true, {{"Host", evil}}), 403, "foreign_host");
+        expectError(host.admin("POST", "/admin/plugins/echo/reload", "", true, {{"Host", "127.0.0.2" + port}}), 403, "foreign_host");
+        expectError(host.admin("GET", "/admin/plugins", "", true, {{"Host", "localhost.evil.example" + port}}), 403, "foreign_host");
+        expectError(host.admin("GET", "/admin/plugins", "", true, {{"Host", "localhost:x"}}), 403, "foreign_host");
+        CHECK(host.waitForLog("foreign Host '" + evil + "'"));
+        CHECK(host.get("/echo/").status == 200);
+        CHECK(host.admin("GET", "/admin/plugins/echo").json()->getValue<std::int64_t>("generation") == 1);
+    }
+    SECTION("an Origin naming another host is refused")
+    {
+        for (const std::string& origin : std::vector<std::string>{"http://evil.example", "http://evil.example" + port, "null",
+                                          "ftp://localhost" + port, "http://localhost.evil.example" + port})
+        {
+            INFO("Origin: " << origin);
+            expectError(host.admin("GET", "/admin/plugins", "", true, {{"Origin", origin}}), 403, "foreign_origin");
+        }
+    }
+    SECTION("/metrics stays open to scrapers under any name")
+    {
+        CHECK(host.admin("GET", "/metrics", "", false, {{"Host", "prometheus-target.example" + port}}).status == 200);
+    }
+}
+
+TEST_CASE("admin API: a file name with a NUL or control character is refused", "[admin][errors]")
+{
+    TerrariumProcess host(quietHost(false));
+    host.dropPlugin(ECHO_PLUGIN_PATH, "echo.so");
+    for (const char* body : {R"({"file":"echo.so\u0000.txt"})", R"({"file":"echo.so\u0000"})", R"({"file":"echo\u0001.so"})",
+                             R"({"file":"echo.so\n"})", R"({"file":"echo\u007f.so"})"})
+    {
+        INFO(body);
+        std::string message = expectError(host.admin("POST", "/admin/plugins", body), 400, "invalid_file");
+        CHECK(message.find("control character") != std::string::npos);
+        CHECK(message.find('\0') == std::string::npos);
+    }
+    CHECK(host.get("/echo/").status == 404);   // nothing was loaded
+    CHECK(host.admin("GET", "/admin/plugins").json()->getArray("plugins")->size() == 0);
+    Poco::File cache(host.stateDir() + "/cache");
+    std::vector<std::string> copies;
+    if (cache.exists()) cache.list(copies);
+    CHECK(copies.empty());
+}
+
+TEST_CASE("admin API: a symbolic link out of the plugins directory is refused unless plugins_link_dirs names its target's directory",
+          "[admin][errors]")
+{
+    TempDir outside;
+    const std::string target = outside.file("echo.so");
+    Poco::File(ECHO_PLUGIN_PATH).copyTo(target);
+
+    SECTION("refused by the admin API and by the directory watcher")
+    {
+        TerrariumProcess host(quietHost(false));
+        REQUIRE(::symlink(target.c_str(), (host.pluginsDir() + "/linked.so").c_str()) == 0);
+        std::string message = expectError(host.admin("POST", "/admin/plugins", R"({"file":"linked.so"})"), 400, "link_outside_plugins_dir");
+        CHECK(message.find(target) != std::string::npos);
+        CHECK(message.find("plugins_link_dirs") != std::string::npos);
+        CHECK(host.get("/echo/").status == 404);
+
+        // A link to a file inside the plugins directory is fine.
+        host.dropPlugin(ECHO_PLUGIN_PATH, "echo-1.0.so");
+        REQUIRE(::symlink("echo-1.0.so", (host.pluginsDir() + "/echo.so").c_str()) == 0);
+        CHECK(host.admin("POST", "/admin/plugins", R"({"file":"echo.so"})").status == 201);
+        CHECK(host.get("/echo/").status == 200);
+    }
+    SECTION("the watcher logs it and records it for the file")
+    {
+        TerrariumProcess host;
+        REQUIRE(::symlink(target.c_str(), (host.pluginsDir() + "/linked.so").c_str()) == 0);
+        CHECK(host.waitForLog("cannot load linked.so: 'linked.so' is a symbolic link to " + target));
+        auto errors = host.admin("GET", "/admin/plugins").json()->getArray("errors");
+        REQUIRE(errors->size() == 1);
+        CHECK(errors->getObject(0)->getValue<std::string>("file") == "linked.so");
+        CHECK(errors->getObject(0)->getValue<std::string>("error") == "link_outside_plugins_dir");
+        CHECK(host.get("/echo/").status == 404);
+    }
+    SECTION("allowed by plugins_link_dirs")
+    {
+        TerrariumProcess::Options options = quietHost(false);
+        options.configJson = R"({"watch":{"enabled":false},"plugins_link_dirs":[")" + outside.path() + R"("]})";
+        TerrariumProcess host(options);
+        REQUIRE(::symlink(target.c_str(), (host.pluginsDir() + "/linked.so").c_str()) == 0);
+        CHECK(host.admin("POST", "/admin/plugins", R"({"file":"linked.so"})").status == 201);
+        CHECK(host.get("/echo/").status == 200);
+    }
+}
+
+TEST_CASE("admin API: the per-file errors keep the latest error of at most 64 files", "[admin][errors]")
+{
+    TerrariumProcess host(quietHost());
+    for (int round = 0; round < 2; ++round)
+        for (int i = 0; i < 80; ++i)
+            expectError(host.admin("POST", "/admin/plugins", R"({"file":"missing-)" + std::to_string(i) + R"(.so"})"), 404, "file_not_found");
+    expectError(host.admin("POST", "/admin/plugins", R"({"file":"../x.so"})"), 400, "invalid_file");
+
+    auto errors = host.admin("GET", "/admin/plugins").json()->getArray("errors");
+    CHECK(errors->size() == 64);
+    std::set<std::string> files;
+    for (std::size_t i = 0; i < errors->size(); ++i) files.insert(errors->getObject(i)->getValue<std::string>("file"));
+    CHECK(files.size() == errors->size());   // one entry per file
+    CHECK(files.count("../x.so") == 1);      // the newest are kept...
+    CHECK(files.count("missing-79.so") == 1);
+    CHECK(files.count("missing-0.so") == 0);  // ...the oldest forgotten
+    CHECK(files.count("missing-16.so") == 0);
+    CHECK(files.count("missing-17.so") == 1);
 }

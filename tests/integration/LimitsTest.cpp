@@ -5,6 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <memory>
+#include <vector>
+
 using namespace terrarium::test;
 
 namespace {
@@ -223,4 +226,124 @@ TEST_CASE("http: a request line with only a method is 400 bad_request, not 431",
         connection.send(request);
         expectError(connection.readResponse(), 400, "bad_request");
     }
+}
+
+namespace {
+
+std::string metric(const TerrariumProcess& host, const std::string& sample)
+{
+    return std::to_string(static_cast<long long>(metricSample(host.admin("GET", "/metrics", "", false).body, sample)));
+}
+
+/// Polls until the sample of the admin /metrics page has exactly value; FAILs with the last value seen.
+void waitForMetric(const TerrariumProcess& host, const std::string& sample, long long value)
+{
+    std::string last;
+    bool reached = waitUntil([&] { return (last = metric(host, sample)) == std::to_string(value); }, Poco::Timespan(30, 0));
+    INFO(sample << " is " << last << ", expected " << value);
+    REQUIRE(reached);
+}
+
+const std::string bodyBytes = R"(terrarium_request_body_bytes_buffered{listener="main"})";
+const std::string bodyRejections = R"(terrarium_rejections_total{listener="main",reason="body_memory"})";
+
+std::string upload(std::size_t length, const std::string& firstBytes)
+{
+    return "POST /echo/upload HTTP/1.1\r\nHost: test\r\nContent-Length: " + std::to_string(length) + "\r\n\r\n" + firstBytes;
+}
+
+} // namespace
+
+TEST_CASE("limits: request bodies held at once are bounded by max_buffered_body_bytes; beyond it 503 with Retry-After", "[limits][http]")
+{
+    const std::size_t mebibyte = 1024 * 1024;
+    TerrariumProcess::Options options;
+    options.plugins = {{ECHO_PLUGIN_PATH, "echo.so"}};
+    options.configJson = R"({"limits":{"max_body_bytes":1048576,"max_buffered_body_bytes":3145728,"request_timeout_ms":120000}})";
+    TerrariumProcess host(options);
+    CHECK(metric(host, bodyBytes) == "0");
+
+    // Three stalled uploads of 1 MiB each hold the whole bound.
+    std::vector<std::unique_ptr<RawHttpConnection>> stalled;
+    for (int i = 0; i < 3; ++i)
+    {
+        stalled.push_back(std::make_unique<RawHttpConnection>(host.mainAddress()));
+        stalled.back()->send(upload(mebibyte, std::string(1000, 'a')));
+        waitForMetric(host, bodyBytes, static_cast<long long>((i + 1) * mebibyte));
+    }
+
+    // More uploads are refused at once instead of being buffered, whatever their size or framing.
+    SECTION("refused")
+    {
+        for (int i = 0; i < 10; ++i)
+        {
+            RawHttpConnection refused(host.mainAddress());
+            refused.send(upload(mebibyte, std::string(64 * 1024, 'b')));
+            HttpResult r = refused.readResponse();
+            expectError(r, 503, "overloaded");
+            CHECK(r.header("Retry-After") == "1");
+            CHECK(r.json()->getValue<std::string>("message").find("3145728") != std::string::npos);
+            CHECK(refused.waitForClose());
+        }
+        RawHttpConnection small(host.mainAddress());
+        small.send(upload(5, "hello"));
+        expectError(small.readResponse(), 503, "overloaded");
+        RawHttpConnection chunked(host.mainAddress());
+        chunked.send("POST /echo/ HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n1000\r\n" + std::string(4096, 'c') + "\r\n");
+        expectError(chunked.readResponse(), 503, "overloaded");
+        waitForMetric(host, bodyRejections, 12);
+        CHECK(host.waitForLog("does not fit limits.max_buffered_body_bytes"));
+
+        // Requests without a body are served meanwhile.
+        CHECK(host.get("/echo/").status == 200);
+        CHECK(metric(host, bodyBytes) == std::to_string(3 * mebibyte));
+    }
+    // A finished upload gives its share back, and the next upload fits.
+    SECTION("released")
+    {
+        stalled[0]->send(std::string(mebibyte - 1000, 'a'));
+        HttpResult done = stalled[0]->readResponse(Poco::Timespan(60, 0));
+        REQUIRE(done.status == 200);
+        CHECK(done.json()->getValue<std::string>("body").size() == mebibyte);
+        waitForMetric(host, bodyBytes, static_cast<long long>(2 * mebibyte));
+        HttpResult next = host.request("POST", "/echo/", std::string(mebibyte, 'd'));
+        CHECK(next.status == 200);
+        stalled.clear();   // the clients go away: their shares are given back
+        waitForMetric(host, bodyBytes, 0);
+        CHECK(metric(host, bodyRejections) == "0");
+    }
+}
+
+TEST_CASE("limits: /health and /ready answer while every handler slot and the queue are taken", "[limits][http]")
+{
+    TerrariumProcess::Options options;
+    options.plugins = {{ECHO_PLUGIN_PATH, "echo.so"}, {fixturePath("slow.so"), "slow.so"}};
+    options.configJson = R"({"threads":1,"io_threads":1,"queue_size":2,"shutdown_timeout_ms":1000})";
+    TerrariumProcess host(options);
+
+    std::vector<std::unique_ptr<RawHttpConnection>> busy;
+    for (int i = 0; i < 3; ++i)
+    {
+        busy.push_back(std::make_unique<RawHttpConnection>(host.mainAddress()));
+        busy.back()->send("GET /slow/?ms=8000 HTTP/1.1\r\nHost: test\r\n\r\n");
+        if (i == 0) waitForMetric(host, R"(terrarium_requests_handling{listener="main"})", 1);
+    }
+    waitForMetric(host, R"(terrarium_requests_queued{listener="main"})", 2);
+    expectError(host.get("/echo/"), 503, "overloaded");   // the listener is full
+
+    for (int i = 0; i < 3; ++i)
+    {
+        HttpResult health = host.get("/health");
+        CHECK(health.status == 200);
+        CHECK(health.json()->getValue<std::string>("status") == "alive");
+        HttpResult ready = host.get("/ready");
+        CHECK(ready.status == 200);
+        CHECK(ready.json()->getValue<bool>("ready"));
+    }
+    // Kept-alive probes on one connection too.
+    RawHttpConnection probe(host.mainAddress());
+    probe.send("GET /health HTTP/1.1\r\nHost: test\r\n\r\nGET /ready HTTP/1.1\r\nHost: test\r\n\r\n");
+    CHECK(probe.readResponse(Poco::Timespan(5, 0)).status == 200);
+    CHECK(probe.readResponse(Poco::Timespan(5, 0)).status == 200);
+    CHECK(metric(host, R"(terrarium_requests_queued{listener="main"})") == "2");
 }

@@ -7,6 +7,8 @@
 
 #include <Poco/File.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
 
 #include <sys/stat.h>
 
@@ -245,4 +247,118 @@ TEST_CASE("startup: an empty --admin-token-file stops start-up", "[cli][admin]")
     INFO(process.log());
     CHECK(code == 78);
     CHECK(process.log().find("admin token file " + tokenFile + " is empty") != std::string::npos);
+}
+
+TEST_CASE("startup: a bad command line is a usage error (64) naming the option", "[cli]")
+{
+    struct Case
+    {
+        const char* what;
+        std::vector<std::string> args;
+        const char* expected;
+    };
+    const Case cases[] = {
+        {"unknown option", {"--bogus"}, "bogus"},
+        {"unknown option with a value", {"--listn=127.0.0.1:0"}, "listn"},
+        {"missing argument", {"--threads"}, "threads"},
+        {"repeated option", {"--listen", "127.0.0.1:0", "--listen", "127.0.0.1:0"}, "listen"},
+    };
+    for (const Case& c : cases)
+    {
+        SECTION(c.what)
+        {
+            TerrariumProcess::Options options;
+            options.extraArgs = c.args;
+            auto [code, output] = runToExit(options);
+            INFO(output);
+            CHECK(code == 64);   // EX_USAGE, as the man page says
+            CHECK(output.find("terrariumd: ") != std::string::npos);
+            CHECK(output.find(c.expected) != std::string::npos);
+            CHECK(output.find("--help") != std::string::npos);
+            CHECK(output.find("configuration error") == std::string::npos);
+        }
+    }
+}
+
+namespace {
+
+/// The entries of a directory ("." and ".." left out).
+std::vector<std::string> entriesOf(const std::string& dir)
+{
+    std::vector<std::string> names;
+    Poco::File(dir).list(names);
+    return names;
+}
+
+} // namespace
+
+TEST_CASE("startup: --check-config validates a good configuration and exits 0 without binding or writing anything", "[cli][config]")
+{
+    // Holding the main address ourselves: a check that tried to bind it would fail.
+    Poco::Net::ServerSocket held(Poco::Net::SocketAddress("127.0.0.1", 0));
+    const std::string address = held.address().toString();
+    TerrariumProcess::Options options;
+    options.plugins = {{ECHO_PLUGIN_PATH, "echo.so"}};
+    options.configJson = R"({"threads": 4, "limits": {"max_body_bytes": 1024}, "plugins": {"echo": {"config": {"greeting": "hi"}}}})";
+    options.extraArgs = {"--check-config", "--listen", address};
+    auto [code, output] = runToExit(options);
+    INFO(output);
+    CHECK(code == 0);
+    CHECK(output.find("configuration OK") != std::string::npos);
+    CHECK(output.find("listener 'main' on " + address) != std::string::npos);
+    CHECK(output.find("ready") == std::string::npos);   // the host never started
+}
+
+TEST_CASE("startup: --check-config refuses a bad configuration with start-up's message and exit code 78", "[cli][config]")
+{
+    struct Case
+    {
+        const char* what;
+        std::string config;
+        std::vector<std::string> expected;
+    };
+    const Case cases[] = {
+        {"unknown key", R"({"limits":{"max_body_byte":1024}})", {"limits.max_body_byte", "unknown key", "did you mean limits.max_body_bytes"}},
+        {"out of range", R"({"threads":0})", {"threads", "out of range"}},
+        {"certificate that cannot be used", R"({"tls":{"cert_file":"/nonexistent/cert.pem","key_file":"/nonexistent/key.pem"}})",
+         {"/nonexistent/cert.pem"}},
+        {"buffered body bound below the body limit", R"({"limits":{"max_body_bytes":2048,"max_buffered_body_bytes":1024}})",
+         {"limits.max_buffered_body_bytes", "smaller than limits.max_body_bytes"}},
+    };
+    for (const Case& c : cases)
+    {
+        SECTION(c.what)
+        {
+            TerrariumProcess::Options options;
+            options.configJson = c.config;
+            options.extraArgs = {"--check-config"};
+            TerrariumProcess::Options started = options;
+            started.extraArgs.clear();
+            auto [code, output] = runToExit(options);
+            auto [startCode, startOutput] = runToExit(started);
+            INFO("--check-config said: " << output);
+            INFO("start-up said: " << startOutput);
+            CHECK(code == 78);
+            CHECK(startCode == 78);
+            CHECK(output.find("terrariumd: configuration error: ") != std::string::npos);
+            for (const auto& e : c.expected)
+            {
+                INFO(e);
+                CHECK(output.find(e) != std::string::npos);
+                CHECK(startOutput.find(e) != std::string::npos);
+            }
+        }
+    }
+}
+
+TEST_CASE("startup: --check-config writes nothing into the state directory", "[cli][config]")
+{
+    TerrariumProcess::Options options;
+    options.extraArgs = {"--check-config"};
+    options.waitReady = false;
+    TerrariumProcess process(options);
+    REQUIRE(process.waitForExit(Poco::Timespan(30, 0)) == 0);
+    INFO(process.log());
+    CHECK(entriesOf(process.stateDir()).empty());   // no admin.token, cache/ or listeners.json
+    CHECK(entriesOf(process.pluginsDir()).empty());
 }

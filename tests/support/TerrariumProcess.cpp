@@ -148,8 +148,13 @@ void TerrariumProcess::start()
     if (::mkdir(_stateDir.c_str(), 0755) != 0) FAIL("mkdir " << _stateDir << ": " << std::strerror(errno));
     for (const auto& [source, fileName] : _options.plugins) copyFile(source, _pluginsDir + "/" + fileName);
 
-    std::vector<std::string> args = {TERRARIUMD_PATH, "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0",
-                                      "--plugins-dir", _pluginsDir, "--state-dir", _stateDir};
+    std::vector<std::string> args = {TERRARIUMD_PATH, "--plugins-dir", _pluginsDir, "--state-dir", _stateDir};
+    for (const char* listen : {"--listen", "--admin-listen"})
+    {
+        if (!argumentValue(_options.extraArgs, listen).empty()) continue;   // the test chose the address
+        args.push_back(listen);
+        args.push_back("127.0.0.1:0");
+    }
     if (!_options.configJson.empty())
     {
         std::string configPath = _dir + "/config.json";

@@ -27,8 +27,9 @@ struct TerrariumProcessOptions
 };
 
 /// Starts terrariumd with
-///   --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0 --plugins-dir <dir>/plugins --state-dir <dir>/state
+///   --plugins-dir <dir>/plugins --state-dir <dir>/state --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0
 ///   [--config <dir>/config.json] <extraArgs>
+/// (without --listen or --admin-listen 127.0.0.1:0 when extraArgs give that flag themselves)
 /// in a fresh directory under /tmp, output captured to <dir>/terrariumd.log. The child gets the
 /// test's environment without any inherited TERRARIUM_* variable, plus Options::env.
 /// The destructor stops it (SIGTERM, then SIGKILL) and removes the directory.
