@@ -129,8 +129,8 @@ wait_terrariumd_ready() {
 # ---------------------------------------------------------------------------------------------
 # wrk.
 
-run_wrk() { # seconds connections url output
-    if ! wrk -t"$WRK_THREADS" -c"$2" -d"$1"s --latency "$3" >"$4" 2>&1; then
+run_wrk() { # seconds connections url output; WRK_PREFIX (an array, may be unset) runs wrk under e.g. taskset
+    if ! "${WRK_PREFIX[@]}" wrk -t"$WRK_THREADS" -c"$2" -d"$1"s --latency "$3" >"$4" 2>&1; then
         echo "$BENCH_NAME: wrk failed against $3:" >&2
         cat "$4" >&2
         exit 1

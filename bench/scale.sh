@@ -8,7 +8,7 @@ usage() {
     cat <<'EOF'
 usage: bench/scale.sh [--build-dir DIR] [--duration SECONDS] [--rounds N] [--low N] [--high N]
                       [--threads N] [--io-threads N] [--queue-size N] [--variants T:IO[,T:IO...]]
-                      [--bare-threads N] [--check-deadline-ms MS] [--no-install]
+                      [--bare-threads N] [--check-deadline-ms MS] [--pin] [--no-install]
 
   --build-dir DIR        CMake build directory (default: build); relative paths are taken from the
                          current directory if they exist there, else from the repository root
@@ -25,6 +25,9 @@ usage: bench/scale.sh [--build-dir DIR] [--duration SECONDS] [--rounds N] [--low
                          16:1,16:2,4:1, all interleaved in the same rounds (to compare settings)
   --bare-threads N       worker threads of bare_poco_server (default: 16, as bench/run.sh)
   --check-deadline-ms MS how long conn_check waits for the answers (default: 3000)
+  --pin                  run every server on CPU 0 and wrk and conn_check on CPU 1 (taskset), so
+                         that server CPU per request is compared without the load generator
+                         competing for the same core; use with --io-threads 1
   --no-install           fail instead of installing missing Debian packages (nginx, wrk)
 
 Prints a table per round and a summary (median req/s, p50, p99, server CPU per request, served
@@ -55,6 +58,7 @@ TRM_QUEUE_SIZE=
 BARE_THREADS=16
 CHECK_DEADLINE_MS=3000
 INSTALL=1
+PIN=0
 WRK_THREADS=2
 WARMUP_SECONDS=2
 START_DEADLINE=20   # seconds to wait for each server to listen and become ready
@@ -78,6 +82,7 @@ while [[ $# -gt 0 ]]; do
             VARIANTS=$2; shift 2 ;;
         --bare-threads) need_value "$@"; positive_int "$1" "$2"; BARE_THREADS=$2; shift 2 ;;
         --check-deadline-ms) need_value "$@"; positive_int "$1" "$2"; CHECK_DEADLINE_MS=$2; shift 2 ;;
+        --pin) PIN=1; shift ;;
         --no-install) INSTALL=0; shift ;;
         -h | --help) usage; exit 0 ;;
         *) echo "scale.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
@@ -85,6 +90,14 @@ while [[ $# -gt 0 ]]; do
 done
 ((LOW >= WRK_THREADS && HIGH >= WRK_THREADS)) || die "--low and --high must be at least $WRK_THREADS (wrk threads)"
 [[ -n "$TRM_QUEUE_SIZE" ]] || TRM_QUEUE_SIZE=$HIGH
+SERVER_PREFIX=()
+WRK_PREFIX=()
+if ((PIN)); then
+    (($(nproc) >= 2)) || die "--pin needs at least 2 CPUs"
+    require_tools taskset
+    SERVER_PREFIX=(taskset -c 0)
+    WRK_PREFIX=(taskset -c 1)
+fi
 if [[ -n "$VARIANTS" ]]; then
     IFS=, read -r -a TRM_VARIANTS <<<"$VARIANTS"
 else
@@ -206,7 +219,7 @@ server_alive_or_die() { # name: lib.sh's alive_or_die for a server of SERVERS
 start_bare() {
     local name=bare
     LOG[$name]="$TMP_DIR/bare.log"
-    "$BARE_BIN" --port 0 --threads "$BARE_THREADS" >"${LOG[$name]}" 2>&1 &
+    "${SERVER_PREFIX[@]}" "$BARE_BIN" --port 0 --threads "$BARE_THREADS" >"${LOG[$name]}" 2>&1 &
     PID[$name]=$!
     SERVERS+=("$name")
     URL_PATH[$name]=/
@@ -223,7 +236,7 @@ start_terrariumd() { # name threads io_threads
         "$threads" "$io" "$TRM_QUEUE_SIZE" >"$dir/bench.json"
     LOG[$name]="$dir/terrariumd.log"
     listeners="$dir/state/listeners.json"
-    "$TERRARIUMD_BIN" --config "$dir/bench.json" \
+    "${SERVER_PREFIX[@]}" "$TERRARIUMD_BIN" --config "$dir/bench.json" \
         --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0 \
         --plugins-dir "$dir/plugins" --state-dir "$dir/state" >"${LOG[$name]}" 2>&1 &
     PID[$name]=$!
@@ -282,7 +295,7 @@ http {
     }
 }
 EOF
-        "$NGINX_BIN" -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log" >"${LOG[$name]}" 2>&1 &
+        "${SERVER_PREFIX[@]}" "$NGINX_BIN" -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log" >"${LOG[$name]}" 2>&1 &
         PID[$name]=$!
         local deadline=$(($(now) + START_DEADLINE)) status=
         while kill -0 "${PID[$name]}" 2>/dev/null; do
@@ -368,7 +381,7 @@ check() { # server round
     local s=$1 r=$2 line host port
     host=${ADDR[$s]%:*}
     port=${ADDR[$s]##*:}
-    line=$("$CHECK_BIN" --host "$host" --port "$port" --path "${URL_PATH[$s]}" \
+    line=$("${WRK_PREFIX[@]}" "$CHECK_BIN" --host "$host" --port "$port" --path "${URL_PATH[$s]}" \
         --connections "$HIGH" --deadline-ms "$CHECK_DEADLINE_MS") || die "conn_check failed against $s"
     server_alive_or_die "$s"
     echo "$line" >"$TMP_DIR/check-$s-$r.txt"
@@ -402,6 +415,7 @@ rotate() { # round -> the servers in the order of this round (a different one le
 LOADAVG_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 CPU_MODEL=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 echo
+((PIN)) && echo "pinned: servers on CPU 0, wrk and conn_check on CPU 1"
 echo "wrk -t$WRK_THREADS, ${DURATION} s per run, $LOW and $HIGH connections, $ROUNDS rounds; conn_check: $HIGH connections, ${CHECK_DEADLINE_MS} ms"
 echo "build: $BUILD_DIR (source ${SOURCE_DIR:-unknown}, revision ${GIT_REV:-unknown: not a git checkout})"
 echo "machine: $(nproc) CPUs ($CPU_MODEL), kernel $(uname -r), load average $LOADAVG_BEFORE, open files $(ulimit -n)"
