@@ -50,6 +50,7 @@ struct LimitsConfig
     Poco::Timespan headerTimeout = Poco::Timespan(10, 0);    /// to receive the request line and headers; above: 408 (slowloris)
     Poco::Timespan requestTimeout = Poco::Timespan(30, 0);   /// to receive a whole request; above: 408
     Poco::Timespan keepAliveTimeout = Poco::Timespan(15, 0); /// idle time between requests
+    Poco::Timespan webSocketCloseTimeout = Poco::Timespan(1, 0); /// for the peer to answer the host's close frame; then the host closes the TCP connection
 };
 
 /// Per-plugin settings from the "plugins" object, keyed by plugin name.

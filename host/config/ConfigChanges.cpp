@@ -20,7 +20,7 @@ bool sameRoutes(const std::vector<RouteConfig>& a, const std::vector<RouteConfig
 
 auto fields(const LimitsConfig& l)
 {
-    return std::tie(l.maxHeaderBytes, l.maxBodyBytes, l.headerTimeout, l.requestTimeout, l.keepAliveTimeout);
+    return std::tie(l.maxHeaderBytes, l.maxBodyBytes, l.headerTimeout, l.requestTimeout, l.keepAliveTimeout, l.webSocketCloseTimeout);
 }
 
 auto fields(const ClientConfig& c)

@@ -154,6 +154,9 @@ ConnectionStats ConnectionEngine::stats() const
     stats.rejectedConnections = _rejectedConnections.load();
     stats.rejectedRequests = _rejectedRequests.load();
     stats.timeouts = _timeouts.load();
+    stats.webSocketBacklogCloses = _webSocketCloses[static_cast<int>(WebSocketClose::Backlog)].load();
+    stats.webSocketProtocolCloses = _webSocketCloses[static_cast<int>(WebSocketClose::Protocol)].load();
+    stats.webSocketCloseTimeouts = _webSocketCloses[static_cast<int>(WebSocketClose::CloseTimeout)].load();
     return stats;
 }
 

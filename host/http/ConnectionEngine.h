@@ -114,6 +114,17 @@ public:
     /// Counts a connection ended by a deadline.
     void countTimeout() { _timeouts.fetch_add(1, std::memory_order_relaxed); }
 
+    /// Why the host closed a WebSocket (for the figures).
+    enum class WebSocketClose
+    {
+        Backlog,       /// answers to the peer's control frames passed the output bound
+        Protocol,      /// the peer broke the protocol
+        CloseTimeout   /// the peer did not answer the close handshake in time
+    };
+
+    /// Counts a WebSocket the host closed for reason.
+    void countWebSocketClose(WebSocketClose reason) { _webSocketCloses[static_cast<int>(reason)].fetch_add(1, std::memory_order_relaxed); }
+
     /// Monotonic microseconds (the clock of every deadline).
     static std::int64_t now();
 
@@ -172,6 +183,7 @@ private:
     std::atomic<std::uint64_t> _rejectedConnections{0};
     std::atomic<std::uint64_t> _rejectedRequests{0};
     std::atomic<std::uint64_t> _timeouts{0};
+    std::atomic<std::uint64_t> _webSocketCloses[3] = {};
 };
 
 } // namespace terrarium
