@@ -213,6 +213,13 @@ TEST_CASE("websocket limits: invalid close codes and malformed control frames cl
     auto raw = openWebSocket(host);
     raw->send(clientFrame(0x88, closePayload(3000, "app")));
     requireClosedWith(*raw, 3000, "");
+
+    // Nor may the plugin put an invalid code on the wire: its close is refused, the socket stays open.
+    auto refused = openWebSocket(host);
+    refused->send(clientFrame(0x81, "close:1005"));
+    refused->send(clientFrame(0x81, "still open"));
+    CHECK(refused->waitFor(serverFrame(0x81, "still open")));
+    CHECK(refused->buffered().find(serverFrame(0x88, closePayload(1005, "asked to"))) == std::string::npos);
 }
 
 TEST_CASE("websocket limits: a reload does not wait for peers that ignore the close handshake", "[websocket][limits][reload]")
