@@ -52,6 +52,7 @@ struct LimitsConfig
     Poco::Timespan requestTimeout = Poco::Timespan(30, 0);   /// to receive a whole request; above: 408
     Poco::Timespan keepAliveTimeout = Poco::Timespan(15, 0); /// idle time between requests
     std::size_t maxBufferedBodyBytes = 64 * 1024 * 1024;     /// request bodies a listener holds at once; above: 503
+    Poco::Timespan webSocketCloseTimeout = Poco::Timespan(1, 0); /// for the peer to answer the host's close frame; then the host closes the TCP connection
 };
 
 /// Per-plugin settings from the "plugins" object, keyed by plugin name.

@@ -20,7 +20,8 @@ bool sameRoutes(const std::vector<RouteConfig>& a, const std::vector<RouteConfig
 
 auto fields(const LimitsConfig& l)
 {
-    return std::tie(l.maxHeaderBytes, l.maxBodyBytes, l.headerTimeout, l.requestTimeout, l.keepAliveTimeout, l.maxBufferedBodyBytes);
+    return std::tie(l.maxHeaderBytes, l.maxBodyBytes, l.headerTimeout, l.requestTimeout, l.keepAliveTimeout, l.maxBufferedBodyBytes,
+                    l.webSocketCloseTimeout);
 }
 
 auto fields(const ClientConfig& c)

@@ -67,7 +67,7 @@ const Keys METRICS_KEYS = {"on_main"};
 const Keys LOG_FILE_KEYS = {"path", "max_bytes", "keep"};
 const Keys LOGTHON_KEYS = {"enabled", "path", "queue_capacity", "batch_size", "flush_interval_ms"};
 const Keys LIMITS_KEYS = {"max_header_bytes", "max_body_bytes", "header_timeout_ms", "request_timeout_ms", "keep_alive_timeout_ms",
-                          "max_buffered_body_bytes"};
+                          "max_buffered_body_bytes", "websocket_close_timeout_ms"};
 const Keys WATCH_KEYS = {"enabled", "interval_ms"};
 const Keys LOG_KEYS = {"level", "plugins", "format", "console", "file", "logthon", "service_name", "container_name"};
 const Keys PLUGIN_KEYS = {"config", "routes"};
@@ -96,7 +96,8 @@ const Range MILLIS_RANGE = {1, static_cast<std::uint64_t>(std::numeric_limits<Po
 enum class Setting
 {
     Listen, AdminListen, PluginsDir, StateDir, AdminTokenFile, Threads, IoThreads, MaxConnections, QueueSize, LogLevel,
-    MaxHeaderBytes, MaxBodyBytes, HeaderTimeout, RequestTimeout, KeepAliveTimeout, ShutdownTimeout, DrainTimeout, Watch
+    MaxHeaderBytes, MaxBodyBytes, HeaderTimeout, RequestTimeout, KeepAliveTimeout, WebSocketCloseTimeout, ShutdownTimeout, DrainTimeout,
+    Watch
 };
 
 const std::pair<const char*, Setting> ENVIRONMENT_SETTINGS[] = {
@@ -115,6 +116,7 @@ const std::pair<const char*, Setting> ENVIRONMENT_SETTINGS[] = {
     {"TERRARIUM_HEADER_TIMEOUT_MS", Setting::HeaderTimeout},
     {"TERRARIUM_REQUEST_TIMEOUT_MS", Setting::RequestTimeout},
     {"TERRARIUM_KEEP_ALIVE_TIMEOUT_MS", Setting::KeepAliveTimeout},
+    {"TERRARIUM_WEBSOCKET_CLOSE_TIMEOUT_MS", Setting::WebSocketCloseTimeout},
     {"TERRARIUM_SHUTDOWN_TIMEOUT_MS", Setting::ShutdownTimeout},
     {"TERRARIUM_DRAIN_TIMEOUT_MS", Setting::DrainTimeout},
     {"TERRARIUM_WATCH", Setting::Watch},
@@ -927,6 +929,9 @@ void applyFile(const Object& root, Config& config, Sources& sources)
                 integerValue(limits->get("max_buffered_body_bytes"), "limits.max_buffered_body_bytes", BYTES_RANGE));
             sources.bufferedBodyBytesSet = true;
         }
+        if (limits->has("websocket_close_timeout_ms"))
+            config.limits.webSocketCloseTimeout = millis(
+                integerValue(limits->get("websocket_close_timeout_ms"), "limits.websocket_close_timeout_ms", MILLIS_RANGE));
     }
     if (root.has("shutdown_timeout_ms"))
         config.shutdownTimeout = millis(integerValue(root.get("shutdown_timeout_ms"), "shutdown_timeout_ms", MILLIS_RANGE));
@@ -1051,6 +1056,9 @@ void applySetting(Setting setting, const std::string& key, const std::string& te
         break;
     case Setting::KeepAliveTimeout:
         config.limits.keepAliveTimeout = millis(integerText(text, key, MILLIS_RANGE));
+        break;
+    case Setting::WebSocketCloseTimeout:
+        config.limits.webSocketCloseTimeout = millis(integerText(text, key, MILLIS_RANGE));
         break;
     case Setting::ShutdownTimeout:
         config.shutdownTimeout = millis(integerText(text, key, MILLIS_RANGE));

@@ -156,6 +156,9 @@ ConnectionStats ConnectionEngine::stats() const
     stats.timeouts = _timeouts.load();
     stats.bodyBytes = _bodyBytes.load();
     stats.rejectedBodies = _rejectedBodies.load();
+    stats.webSocketBacklogCloses = _webSocketCloses[static_cast<int>(WebSocketClose::Backlog)].load();
+    stats.webSocketProtocolCloses = _webSocketCloses[static_cast<int>(WebSocketClose::Protocol)].load();
+    stats.webSocketCloseTimeouts = _webSocketCloses[static_cast<int>(WebSocketClose::CloseTimeout)].load();
     return stats;
 }
 

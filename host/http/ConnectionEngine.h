@@ -124,6 +124,16 @@ public:
 
     /// Gives back bytes that reserveBody() granted.
     void releaseBody(std::size_t bytes) { _bodyBytes.fetch_sub(bytes, std::memory_order_relaxed); }
+    /// Why the host closed a WebSocket (for the figures).
+    enum class WebSocketClose
+    {
+        Backlog,       /// answers to the peer's control frames passed the output bound
+        Protocol,      /// the peer broke the protocol
+        CloseTimeout   /// the peer did not answer the close handshake in time
+    };
+
+    /// Counts a WebSocket the host closed for reason.
+    void countWebSocketClose(WebSocketClose reason) { _webSocketCloses[static_cast<int>(reason)].fetch_add(1, std::memory_order_relaxed); }
 
     /// Monotonic microseconds (the clock of every deadline).
     static std::int64_t now();
@@ -185,6 +195,7 @@ private:
     std::atomic<std::uint64_t> _timeouts{0};
     std::atomic<std::size_t> _bodyBytes{0};
     std::atomic<std::uint64_t> _rejectedBodies{0};
+    std::atomic<std::uint64_t> _webSocketCloses[3] = {};
 };
 
 } // namespace terrarium

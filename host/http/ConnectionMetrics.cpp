@@ -30,6 +30,12 @@ void ConnectionMetrics::collect(const std::string& listener, const ConnectionSta
     writer.sample("terrarium_request_body_bytes_buffered", labels, stats.bodyBytes);
     writer.family("terrarium_connection_timeouts_total", "counter", "Connections closed by a header, request or write deadline.");
     writer.sample("terrarium_connection_timeouts_total", labels, stats.timeouts);
+    writer.family("terrarium_websocket_closed_total", "counter",
+                  "WebSockets the host closed: answers to the peer's pings passed the output bound (1008), a protocol violation "
+                  "(1002, 1007, 1009), or the close handshake not answered in time.");
+    writer.sample("terrarium_websocket_closed_total", {{"listener", listener}, {"reason", "backlog"}}, stats.webSocketBacklogCloses);
+    writer.sample("terrarium_websocket_closed_total", {{"listener", listener}, {"reason", "protocol"}}, stats.webSocketProtocolCloses);
+    writer.sample("terrarium_websocket_closed_total", {{"listener", listener}, {"reason", "close_timeout"}}, stats.webSocketCloseTimeouts);
 }
 
 } // namespace terrarium

@@ -9,7 +9,8 @@
 namespace terrarium {
 
 /// A listener's connection figures on /metrics: open, idle and WebSocket connections, queued
-/// and running requests, threads, accepted connections, rejections and deadline closes.
+/// and running requests, threads, accepted connections, rejections, deadline closes and the
+/// WebSockets the host closed, by reason.
 class ConnectionMetrics
 {
 public:

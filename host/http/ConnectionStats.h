@@ -20,6 +20,9 @@ struct ConnectionStats
     std::uint64_t timeouts = 0;             /// connections closed by a header, request, idle or write deadline
     std::uint64_t bodyBytes = 0;            /// gauge: request body bytes held (reserved by requests being received or waiting)
     std::uint64_t rejectedBodies = 0;       /// requests answered 503 because their body did not fit max_buffered_body_bytes
+    std::uint64_t webSocketBacklogCloses = 0;   /// WebSockets closed (1008): answers to the peer's control frames passed the output bound
+    std::uint64_t webSocketProtocolCloses = 0;  /// WebSockets closed for a protocol violation (1002, 1007, 1009)
+    std::uint64_t webSocketCloseTimeouts = 0;   /// WebSockets closed because the peer did not answer the close in time
 };
 
 } // namespace terrarium

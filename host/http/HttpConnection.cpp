@@ -25,9 +25,6 @@ Poco::Logger& logger() { return Poco::Logger::get("http"); }
 
 const char continueLine[] = "HTTP/1.1 100 Continue\r\n\r\n";
 
-/// How long a close frame waits for the peer's answer before the connection is closed anyway.
-const std::int64_t webSocketCloseWait = 5 * 1000 * 1000;
-
 /// Headers of a plugin's reply that the 101 answer does not repeat (they are the host's, or
 /// meaningless for an upgrade).
 bool upgradeHeader(const std::string& name)
@@ -70,14 +67,16 @@ void HttpConnection::checkDeadline(std::int64_t now, bool stopping)
     bool timed = phase == Phase::Handshake || phase == Phase::Idle || phase == Phase::Reading || phase == Phase::Writing;
     bool due = timed && deadline != 0 && now >= deadline;
     if (stopping && (phase == Phase::Idle || phase == Phase::Handshake || phase == Phase::WebSocket)) due = true;
+    bool closeUnanswered = false;
     if (phase == Phase::WebSocket)
     {
-        // A close handshake the peer does not answer ends after webSocketCloseWait.
         std::int64_t closing = _outbox->closingSince();
-        if (closing != 0 && now - closing >= webSocketCloseWait) due = true;
+        closeUnanswered = closing != 0 && now - closing >= _engine.settings().limits.webSocketCloseTimeout.totalMicroseconds();
+        due = due || closeUnanswered;
     }
     if (!due || _expired.exchange(true)) return;
     if (phase != Phase::Idle && !stopping) _engine.countTimeout();
+    if (closeUnanswered && !stopping) _engine.countWebSocketClose(ConnectionEngine::WebSocketClose::CloseTimeout);
     if (phase == Phase::Writing)
         _transport->shutdownBoth();
     else
@@ -436,6 +435,7 @@ bool HttpConnection::processFrames()
         endWebSocket(code, stopping ? "server shutting down" : "the peer did not answer the close handshake");
         return false;
     }
+    if (_webSocket && _outbox->goneAway()) releasePlugin(WebSocketCodec::CloseGoingAway, "service reloading");
     const std::size_t maxMessage = _engine.settings().limits.maxBodyBytes;
     WebSocketCodec::Frame frame;
     for (;;)
@@ -444,21 +444,19 @@ bool HttpConnection::processFrames()
         std::string failure;
         WebSocketCodec::Result result = WebSocketCodec::parse(_in, _start, maxMessage, frame, failureCode, failure);
         if (result == WebSocketCodec::Result::NeedMore) break;
-        if (result == WebSocketCodec::Result::Failed)
-        {
-            _outbox->queueClose(failureCode, failure);
-            endWebSocket(failureCode, failure);
-            return false;
-        }
+        if (result == WebSocketCodec::Result::Failed) return failWebSocket(failureCode, failure);
         switch (frame.opcode)
         {
         case 9:   // ping
-        {
-            std::string pong;
-            WebSocketCodec::encode(10, frame.payload, pong);
-            _outbox->queueRaw(pong);
+            if (!_outbox->queueControl(10, frame.payload))
+            {
+                _engine.countWebSocketClose(ConnectionEngine::WebSocketClose::Backlog);
+                logger().warning("WebSocket from %s closed: it sends pings faster than it reads the answers", _transport->peer());
+                _outbox->queueClose(WebSocketCodec::ClosePolicyViolation, "pings faster than the answers are read");
+                endWebSocket(WebSocketCodec::ClosePolicyViolation, "pings faster than the answers are read");
+                return false;
+            }
             break;
-        }
         case 10:  // pong
             break;
         case 8:   // close
@@ -471,18 +469,8 @@ bool HttpConnection::processFrames()
             return false;
         }
         case 0:   // continuation
-            if (_fragmentOpcode == 0)
-            {
-                _outbox->queueClose(WebSocketCodec::CloseProtocolError, "continuation without a message");
-                endWebSocket(WebSocketCodec::CloseProtocolError, "continuation without a message");
-                return false;
-            }
-            if (_message.size() + frame.payload.size() > maxMessage)
-            {
-                _outbox->queueClose(WebSocketCodec::CloseTooBig, "message too big");
-                endWebSocket(WebSocketCodec::CloseTooBig, "message too big");
-                return false;
-            }
+            if (_fragmentOpcode == 0) return failWebSocket(WebSocketCodec::CloseProtocolError, "continuation without a message");
+            if (_message.size() + frame.payload.size() > maxMessage) return failWebSocket(WebSocketCodec::CloseTooBig, "message too big");
             _message += frame.payload;
             if (frame.fin)
             {
@@ -490,27 +478,18 @@ bool HttpConnection::processFrames()
                 _fragmentOpcode = 0;
                 std::string message;
                 message.swap(_message);
-                _engine.handlerBusy(true);
-                _webSocket->deliverMessage(opcode, message);
-                _engine.handlerBusy(false);
+                if (!deliverMessage(opcode, message)) return false;
             }
             break;
         default:  // text, binary
-            if (_fragmentOpcode != 0)
-            {
-                _outbox->queueClose(WebSocketCodec::CloseProtocolError, "a new message inside a fragmented one");
-                endWebSocket(WebSocketCodec::CloseProtocolError, "a new message inside a fragmented one");
-                return false;
-            }
+            if (_fragmentOpcode != 0) return failWebSocket(WebSocketCodec::CloseProtocolError, "a new message inside a fragmented one");
             if (!frame.fin)
             {
                 _fragmentOpcode = frame.opcode;
                 _message = std::move(frame.payload);
                 break;
             }
-            _engine.handlerBusy(true);
-            _webSocket->deliverMessage(frame.opcode, frame.payload);
-            _engine.handlerBusy(false);
+            if (!deliverMessage(frame.opcode, frame.payload)) return false;
             break;
         }
     }
@@ -523,15 +502,39 @@ bool HttpConnection::processFrames()
     return true;
 }
 
-void HttpConnection::endWebSocket(int code, const std::string& reason)
+bool HttpConnection::deliverMessage(int opcode, const std::string& message)
 {
-    _outbox->flushNow();
+    if (opcode == 1 && !WebSocketCodec::validUtf8(message)) return failWebSocket(WebSocketCodec::CloseInvalidData, "text message is not valid UTF-8");
+    if (!_webSocket) return true;
+    _engine.handlerBusy(true);
+    _webSocket->deliverMessage(opcode, message);
+    _engine.handlerBusy(false);
+    return true;
+}
+
+bool HttpConnection::failWebSocket(int code, const std::string& reason)
+{
+    _engine.countWebSocketClose(ConnectionEngine::WebSocketClose::Protocol);
+    logger().debug("WebSocket from %s closed with %d: %s", _transport->peer(), code, reason);
+    _outbox->queueClose(code, reason);
+    endWebSocket(code, reason);
+    return false;
+}
+
+void HttpConnection::releasePlugin(int code, const std::string& reason)
+{
     _engine.handlerBusy(true);
     _webSocket->deliverClose(code, reason);
     _engine.handlerBusy(false);
-    _outbox->detach();
     _webSocket.reset();
     _webSocketOwner.reset();
+}
+
+void HttpConnection::endWebSocket(int code, const std::string& reason)
+{
+    _outbox->flushNow();
+    if (_webSocket) releasePlugin(code, reason);
+    _outbox->detach();
     close();
 }
 

@@ -25,8 +25,11 @@ class WebSocketOutbox;
 /// of a large answer goes out as the socket drains; the next pipelined request waits for it).
 /// Limits and deadlines are answered as JSON errors (400, 408, 413, 431, 501, 503) before the
 /// connection closes. A request a plugin accepted as a WebSocket turns the connection into a
-/// WebSocket (101, then frames: pings answered, fragments joined, messages delivered to the
-/// plugin, the close handshake, a bound on output waiting for a slow peer). Exactly one thread works on a connection at a time (one-shot events), so
+/// WebSocket (101, then frames: pings answered, fragments joined, text and close frames checked
+/// as RFC 6455 asks, messages delivered to the plugin, the close handshake bounded by
+/// websocket_close_timeout_ms, one bound on output waiting for a slow peer that covers the
+/// plugin's messages and the host's pongs alike; a retired generation's plugin is let go at once
+/// while the socket finishes closing). Exactly one thread works on a connection at a time (one-shot events), so
 /// the connection needs no lock; the engine's monitor only reads its phase and deadline and may
 /// expire() it.
 class HttpConnection
@@ -84,6 +87,9 @@ private:
     void onWebSocketEvent();
     void webSocketLoop();
     bool processFrames();
+    bool deliverMessage(int opcode, const std::string& message);
+    bool failWebSocket(int code, const std::string& reason);
+    void releasePlugin(int code, const std::string& reason);
     void endWebSocket(int code, const std::string& reason);
     void respond(bool keepAlive);
     bool flush();
@@ -118,8 +124,8 @@ private:
     bool _closeAfterWrite = false;
 
     std::shared_ptr<WebSocketOutbox> _outbox;       /// set once when upgraded (before the phase says so)
-    std::shared_ptr<WebSocketHandle> _webSocket;
-    std::shared_ptr<void> _webSocketOwner;          /// the plugin generation serving the WebSocket
+    std::shared_ptr<WebSocketHandle> _webSocket;    /// until the plugin has had the close (a retired generation's at once)
+    std::shared_ptr<void> _webSocketOwner;          /// the plugin generation serving the WebSocket, as long as _webSocket
     int _fragmentOpcode = 0;                        /// opcode of a fragmented message being joined
     std::string _message;
 };

@@ -3,9 +3,11 @@
 #include <Poco/Base64Encoder.h>
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA1Engine.h>
+#include <Poco/UTF8Encoding.h>
 
 #include <algorithm>
 #include <sstream>
+#include <utility>
 
 namespace terrarium {
 
@@ -20,9 +22,9 @@ WebSocketCodec::Result WebSocketCodec::parse(const std::string& buffer, std::siz
     const bool masked = (bytes[1] & 0x80) != 0;
     std::uint64_t length = bytes[1] & 0x7F;
     std::size_t header = 2;
-    auto fail = [&](int code, const char* why) {
+    auto fail = [&](int code, std::string why) {
         closeCode = code;
-        error = why;
+        error = std::move(why);
         return Result::Failed;
     };
     if (bytes[0] & 0x70) return fail(1002, "reserved bits set (no extension was agreed)");
@@ -52,6 +54,13 @@ WebSocketCodec::Result WebSocketCodec::parse(const std::string& buffer, std::siz
     frame.payload.resize(static_cast<std::size_t>(length));
     for (std::size_t i = 0; i < length; ++i) frame.payload[i] = static_cast<char>(data[i] ^ mask[i & 3]);
     start += header + 4 + static_cast<std::size_t>(length);
+    if (opcode == 8 && length == 1) return fail(1002, "close frame with a one-byte payload");
+    if (opcode == 8 && length >= 2)
+    {
+        int code = (static_cast<unsigned char>(frame.payload[0]) << 8) | static_cast<unsigned char>(frame.payload[1]);
+        if (!validCloseCode(code)) return fail(1002, "invalid close code " + std::to_string(code));
+        if (!validUtf8(std::string_view(frame.payload).substr(2))) return fail(1007, "close reason is not valid UTF-8");
+    }
     return Result::Complete;
 }
 
@@ -97,6 +106,29 @@ void WebSocketCodec::decodeClose(const std::string& payload, int& code, std::str
     }
     code = (static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1]);
     reason = payload.substr(2);
+}
+
+bool WebSocketCodec::validCloseCode(int code)
+{
+    return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+}
+
+bool WebSocketCodec::validUtf8(std::string_view text)
+{
+    const auto* next = reinterpret_cast<const unsigned char*>(text.data());
+    const auto* end = next + text.size();
+    while (next < end)
+    {
+        if (*next < 0x80)
+        {
+            ++next;
+            continue;
+        }
+        const int length = *next >= 0xF0 ? 4 : *next >= 0xE0 ? 3 : *next >= 0xC0 ? 2 : 1;
+        if (end - next < length || !Poco::UTF8Encoding::isLegal(next, length)) return false;
+        next += length;
+    }
+    return true;
 }
 
 std::string WebSocketCodec::acceptKey(const std::string& key)

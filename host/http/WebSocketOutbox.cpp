@@ -41,17 +41,46 @@ WebSocketChannel::Result WebSocketOutbox::close(std::int32_t code, std::string_v
     return Result::Ok;
 }
 
+void WebSocketOutbox::goAway()
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    if (_detached || _broken) return;
+    if (_closingSince == 0)
+    {
+        WebSocketCodec::encodeClose(WebSocketCodec::CloseGoingAway, "service reloading", _out);
+        _closingSince = ConnectionEngine::now();
+        _closeCode = WebSocketCodec::CloseGoingAway;
+    }
+    _goneAway = true;
+    if (_active)
+    {
+        _pending = true;
+        return;
+    }
+    writeLocked();
+    // Armed for writing too, so that the owning thread wakes at once while the socket takes output.
+    if (!_broken) _engine.arm(_connection, true, true);
+}
+
 void WebSocketOutbox::queueRaw(std::string_view bytes)
 {
     std::lock_guard<std::mutex> lock(_mutex);
     _out.append(bytes.data(), bytes.size());
 }
 
+bool WebSocketOutbox::queueControl(std::int32_t opcode, std::string_view payload)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    if (_out.size() - _sent + payload.size() + 2 > _limit) return false;
+    WebSocketCodec::encode(opcode, payload, _out);
+    return true;
+}
+
 void WebSocketOutbox::queueClose(std::int32_t code, std::string_view reason)
 {
     std::lock_guard<std::mutex> lock(_mutex);
     if (_closingSince != 0) return;
-    WebSocketCodec::encodeClose(code, reason, _out);
+    if (_out.size() - _sent + reason.size() + 4 <= _limit) WebSocketCodec::encodeClose(code, reason, _out);
     _closingSince = ConnectionEngine::now();
     _closeCode = code;
 }
@@ -106,6 +135,12 @@ std::int32_t WebSocketOutbox::closeCode() const
 {
     std::lock_guard<std::mutex> lock(_mutex);
     return _closeCode;
+}
+
+bool WebSocketOutbox::goneAway() const
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    return _goneAway;
 }
 
 void WebSocketOutbox::writeLocked()

@@ -23,6 +23,10 @@ class Transport;
 /// only records that there is more to do and the working thread loops once more in finish().
 /// finish() re-arms the descriptor (read, plus write while output waits) under the same lock
 /// that send() uses, so a send never arms a descriptor that a thread is working on.
+///
+/// One bound (limit) covers everything waiting for the peer: the plugin's messages and the
+/// host's answers to the peer's control frames alike, so a peer that pings without reading
+/// cannot make the host buffer without end.
 class WebSocketOutbox : public WebSocketChannel
 {
 public:
@@ -31,11 +35,17 @@ public:
 
     Result send(std::int32_t opcode, std::string_view payload) override;
     Result close(std::int32_t code, std::string_view reason) override;
+    void goAway() override;
 
-    /// Queues bytes from the owning thread whatever the limit (the 101 head, a pong, a close reply).
+    /// Queues bytes from the owning thread whatever the limit (the 101 head).
     void queueRaw(std::string_view bytes);
 
-    /// Queues a close frame from the owning thread unless one went out already.
+    /// Queues a control frame from the owning thread (a pong); false, queueing nothing, when the
+    /// output waiting for the peer would pass the limit.
+    bool queueControl(std::int32_t opcode, std::string_view payload);
+
+    /// Queues a close frame from the owning thread unless one went out already; the connection
+    /// counts as closing even when the frame is left out because the output is at the limit.
     void queueClose(std::int32_t code, std::string_view reason);
 
     /// The owning thread starts working; false when another thread already does.
@@ -57,6 +67,9 @@ public:
     /// The code of the close frame queued (0: none).
     std::int32_t closeCode() const;
 
+    /// True once goAway() asked the connection to let go of the plugin.
+    bool goneAway() const;
+
 private:
     void writeLocked();
     void armLocked();
@@ -75,6 +88,7 @@ private:
     bool _broken = false;
     std::int64_t _closingSince = 0;
     std::int32_t _closeCode = 0;
+    bool _goneAway = false;
 };
 
 } // namespace terrarium

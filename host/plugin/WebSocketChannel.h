@@ -26,6 +26,10 @@ public:
 
     /// Starts the close handshake with code and reason.
     virtual Result close(std::int32_t code, std::string_view reason) = 0;
+
+    /// The plugin generation is retired: starts the close handshake with going-away (unless it
+    /// started already) and hands the close to the plugin soon, without waiting for the peer.
+    virtual void goAway() = 0;
 };
 
 } // namespace terrarium

@@ -1,5 +1,7 @@
 #include "plugin/WebSocketHandle.h"
 
+#include "http/WebSocketCodec.h"
+
 #include <terrarium/plugin.h>
 
 #include <algorithm>
@@ -69,7 +71,7 @@ std::int32_t WebSocketHandle::send(std::int32_t opcode, const void* data, std::s
 
 std::int32_t WebSocketHandle::close(std::int32_t code, std::string_view reason)
 {
-    if (code < 1000 || code > 4999 || reason.size() > 123) return TRM_ERR_INVALID;
+    if (!WebSocketCodec::validCloseCode(code) || reason.size() > 123 || !WebSocketCodec::validUtf8(reason)) return TRM_ERR_INVALID;
     std::shared_ptr<WebSocketChannel> channel;
     {
         std::lock_guard<std::mutex> lock(_mutex);
@@ -89,15 +91,18 @@ void WebSocketHandle::attach(std::shared_ptr<WebSocketChannel> channel)
 {
     std::vector<std::pair<std::int32_t, std::string>> early;
     std::optional<std::pair<std::int32_t, std::string>> earlyClose;
+    bool goneAway = false;
     {
         std::lock_guard<std::mutex> lock(_mutex);
         _channel = channel;
         early.swap(_early);
         _earlyBytes = 0;
         earlyClose.swap(_earlyClose);
+        goneAway = _goneAway;
     }
     for (const auto& [opcode, payload] : early) channel->send(opcode, payload);
     if (earlyClose) channel->close(earlyClose->first, earlyClose->second);
+    if (goneAway) channel->goAway();
 }
 
 void WebSocketHandle::goAway()
@@ -105,16 +110,13 @@ void WebSocketHandle::goAway()
     std::shared_ptr<WebSocketChannel> channel;
     {
         std::lock_guard<std::mutex> lock(_mutex);
-        if (_closed || _closing) return;
+        if (_closed || _goneAway) return;
+        _goneAway = true;
         _closing = true;
-        if (!_channel)
-        {
-            _earlyClose.emplace(TRM_WS_CLOSE_GOING_AWAY, "service reloading");
-            return;
-        }
+        if (!_channel) return;
         channel = _channel;
     }
-    channel->close(TRM_WS_CLOSE_GOING_AWAY, "service reloading");
+    channel->goAway();
 }
 
 void WebSocketHandle::deliverMessage(std::int32_t opcode, std::string_view payload)

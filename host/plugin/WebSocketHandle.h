@@ -45,7 +45,8 @@ public:
     /// The connection takes over: what was sent (or a close asked) so far goes to channel.
     void attach(std::shared_ptr<WebSocketChannel> channel);
 
-    /// The plugin generation is retired: close with TRM_WS_CLOSE_GOING_AWAY (now or at attach).
+    /// The plugin generation is retired: close with TRM_WS_CLOSE_GOING_AWAY (now or at attach);
+    /// the connection delivers the close to the plugin without waiting for the peer's answer.
     void goAway();
 
     /// Calls the plugin's on_message (on the connection's owning thread).
@@ -68,6 +69,7 @@ private:
     std::size_t _earlyBytes = 0;
     std::optional<std::pair<std::int32_t, std::string>> _earlyClose;
     bool _closing = false;
+    bool _goneAway = false;
     bool _closed = false;
     std::shared_ptr<WebSocketHandle> _self;
 };

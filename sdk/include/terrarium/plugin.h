@@ -328,7 +328,8 @@ typedef struct trm_host_api {
      *  it is reached (the message is not sent); TRM_ERR_INVALID for another opcode. */
     trm_status (*websocket_send)(trm_websocket* ws, int32_t opcode, const void* data, size_t len);
 
-    /** Start the close handshake with code (1000..4999) and reason (at most 123 bytes, copied).
+    /** Start the close handshake with code (a code valid on the wire: 1000..1003, 1007..1014 or
+     *  3000..4999) and reason (UTF-8, at most 123 bytes, copied); TRM_ERR_INVALID otherwise.
      *  on_close follows. Thread-safe. TRM_ERR_UNAVAILABLE when already closed or closing. */
     trm_status (*websocket_close)(trm_websocket* ws, int32_t code, trm_str reason);
 

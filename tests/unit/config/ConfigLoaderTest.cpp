@@ -61,7 +61,7 @@ const char* const FULL_FILE = R"json({
   "threads": 4,
   "queue_size": 1000,
   "limits": {"max_header_bytes": 1024, "max_body_bytes": 2048, "request_timeout_ms": 1500,
-             "keep_alive_timeout_ms": 2500},
+             "keep_alive_timeout_ms": 2500, "websocket_close_timeout_ms": 250},
   "shutdown_timeout_ms": 3500,
   "drain_timeout_ms": 4500,
   "watch": {"enabled": false, "interval_ms": 50},
@@ -98,6 +98,7 @@ TEST_CASE("Without a file the defaults apply", "[config]")
     CHECK(config.limits.maxBodyBytes == 8388608);
     CHECK(config.limits.requestTimeout == ms(30000));
     CHECK(config.limits.keepAliveTimeout == ms(15000));
+    CHECK(config.limits.webSocketCloseTimeout == ms(1000));
     CHECK(config.shutdownTimeout == ms(10000));
     CHECK(config.drainTimeout == ms(30000));
     CHECK(config.watchPlugins);
@@ -177,6 +178,7 @@ TEST_CASE("A full file sets every value", "[config]")
     CHECK(config.limits.maxBodyBytes == 2048);
     CHECK(config.limits.requestTimeout == ms(1500));
     CHECK(config.limits.keepAliveTimeout == ms(2500));
+    CHECK(config.limits.webSocketCloseTimeout == ms(250));
     CHECK(config.shutdownTimeout == ms(3500));
     CHECK(config.drainTimeout == ms(4500));
     CHECK_FALSE(config.watchPlugins);
@@ -259,6 +261,7 @@ TEST_CASE("Every environment variable overrides its setting", "[config][env]")
         {"TERRARIUM_MAX_BODY_BYTES", "200"},
         {"TERRARIUM_REQUEST_TIMEOUT_MS", "300"},
         {"TERRARIUM_KEEP_ALIVE_TIMEOUT_MS", "400"},
+        {"TERRARIUM_WEBSOCKET_CLOSE_TIMEOUT_MS", "450"},
         {"TERRARIUM_SHUTDOWN_TIMEOUT_MS", "500"},
         {"TERRARIUM_DRAIN_TIMEOUT_MS", "600"},
         {"TERRARIUM_WATCH", "false"},
@@ -279,6 +282,7 @@ TEST_CASE("Every environment variable overrides its setting", "[config][env]")
     CHECK(config.limits.maxBodyBytes == 200);
     CHECK(config.limits.requestTimeout == ms(300));
     CHECK(config.limits.keepAliveTimeout == ms(400));
+    CHECK(config.limits.webSocketCloseTimeout == ms(450));
     CHECK(config.shutdownTimeout == ms(500));
     CHECK(config.drainTimeout == ms(600));
     CHECK_FALSE(config.watchPlugins);
@@ -510,6 +514,7 @@ TEST_CASE("Out-of-range numbers are errors naming the key", "[config][errors]")
              Case{R"({"limits": {"max_header_bytes": 0}})", "limits.max_header_bytes", "positive"},
              Case{R"({"limits": {"request_timeout_ms": 0}})", "limits.request_timeout_ms", "milliseconds"},
              Case{R"({"limits": {"keep_alive_timeout_ms": -1}})", "limits.keep_alive_timeout_ms", "milliseconds"},
+             Case{R"({"limits": {"websocket_close_timeout_ms": 0}})", "limits.websocket_close_timeout_ms", "milliseconds"},
              Case{R"({"shutdown_timeout_ms": 0})", "shutdown_timeout_ms", "milliseconds"},
              Case{R"({"drain_timeout_ms": -100})", "drain_timeout_ms", "milliseconds"},
              Case{R"({"watch": {"interval_ms": 0}})", "watch.interval_ms", "milliseconds"},
@@ -707,6 +712,7 @@ TEST_CASE("Bad environment values are errors naming the variable", "[config][env
              Case{"TERRARIUM_MAX_HEADER_BYTES", "99999999999999999999999", "out of range"},
              Case{"TERRARIUM_REQUEST_TIMEOUT_MS", "1.5", "not an integer"},
              Case{"TERRARIUM_KEEP_ALIVE_TIMEOUT_MS", "0", "milliseconds"},
+             Case{"TERRARIUM_WEBSOCKET_CLOSE_TIMEOUT_MS", "-1", "milliseconds"},
              Case{"TERRARIUM_SHUTDOWN_TIMEOUT_MS", "", "not an integer"},
              Case{"TERRARIUM_DRAIN_TIMEOUT_MS", "-1", "milliseconds"},
              Case{"TERRARIUM_LOG_LEVEL", "loud", "invalid log level"},

@@ -1395,7 +1395,8 @@ private:
 
     static trm_status hostWebSocketClose(trm_websocket* ws, int32_t code, trm_str reason)
     {
-        if (ws == nullptr || code < 1000 || code > 4999 || reason.len > 123) return TRM_ERR_INVALID;
+        const bool validCode = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+        if (ws == nullptr || !validCode || reason.len > 123) return TRM_ERR_INVALID;
         auto* state = reinterpret_cast<detail::FakeWebSocketState*>(ws);
         std::lock_guard<std::mutex> lock(webSocketMutex());
         if (state->closed || state->closing) return TRM_ERR_UNAVAILABLE;
