@@ -14,11 +14,13 @@
 #include "http/RoutingSnapshot.h"
 #include "http/ServerState.h"
 #include "lifecycle/PluginLifecycle.h"
+#include "logging/AccessLog.h"
 #include "logging/LogLevels.h"
 #include "logging/LogMetrics.h"
 #include "logging/LogPipeline.h"
 #include "logging/LogPipelineFactory.h"
 #include "logging/PocoLogChannel.h"
+#include "metrics/ConfigReloadMetrics.h"
 #include "plugin/AbiNegotiation.h"
 #include "plugin/HostApi.h"
 #include "secrets/ClientHttpExchange.h"
@@ -286,6 +288,15 @@ private:
         metrics.add("client", [&](PrometheusWriter& w) { ClientMetrics::collect(client.stats(), w); });
         metrics.add("secrets", [&](PrometheusWriter& w) { SecretMetrics::collect(secrets->stats(), w); });
         metrics.add("log", [&](PrometheusWriter& w) { LogMetrics::collect(pipeline.stats(), w); });
+        metrics.add("config", [&](PrometheusWriter& w) { _configReloads.collect(w); });
+        for (const auto& l : config.listeners) requestMetrics.declareListener(l.name);
+        if (!config.log.accessPath.empty())
+        {
+            _accessLog = std::make_unique<AccessLog>(config.log.accessPath, config.log.accessMaxBytes, config.log.accessKeep, config.log.queueCapacity);
+            _accessLog->start();
+            metrics.add("access_log", [&](PrometheusWriter& w) { _accessLog->collect(w); });
+            log.information("access log: %s", config.log.accessPath);
+        }
         GatewayHandler gateway(routing, state, config.mainListener().name, requestMetrics, config.metricsOnMain ? &metrics : nullptr);
         AdminHandler admin(lifecycle, *token, state, metrics, &pipeline, &directory);
 
@@ -346,12 +357,14 @@ private:
             log.error("%Lu requests still running after the shutdown deadline; exiting without waiting for them",
                       static_cast<Poco::UInt64>(state.inflight()));
             ::unlink(listenersFile.c_str());
+            if (_accessLog) _accessLog->stop(Poco::Timespan(1, 0));
             pipeline.stop(Poco::Timespan(1, 0));   // the records above are still queued
             std::cout.flush();
             ::_exit(EXIT_OK);
         }
         for (auto& l : listeners) l->join();
         metrics.remove("connections");
+        if (_accessLog) _accessLog->stop();
         lifecycle.unloadAll(config.drainTimeout);
         directory.setLocalDispatcher(nullptr);
         HostApi::attach(HostServices());
@@ -395,6 +408,7 @@ private:
         catch (const ConfigError& e)
         {
             log.error("configuration not reloaded, the running one stays: %s", std::string(e.what()));
+            _configReloads.failed();
             return;
         }
         std::vector<std::string> restart = ConfigChanges::needingRestart(running, fresh);
@@ -418,14 +432,16 @@ private:
         running.log.level = fresh.log.level;
         running.log.pluginLevels = fresh.log.pluginLevels;
         watcher.rescan();
+        _configReloads.succeeded();
         log.information("SIGHUP: configuration reloaded");
     }
 
     /// How a listener's connections are served: limits, handler threads, polling threads, queue and
-    /// connection bounds of config.
-    static ConnectionEngine::Settings engineSettings(const Config& config, const std::string& name, HttpHandler& handler, ServerState& state)
+    /// connection bounds of config; the access log when there is one.
+    ConnectionEngine::Settings engineSettings(const Config& config, const std::string& name, HttpHandler& handler, ServerState& state)
     {
         ConnectionEngine::Settings settings;
+        settings.accessLog = _accessLog.get();
         settings.listener = name;
         settings.limits = config.limits;
         settings.handler = &handler;
@@ -537,6 +553,8 @@ private:
     bool _checkConfig = false;
     std::string _configFile;
     ConfigLoader::Overrides _flags;
+    ConfigReloadMetrics _configReloads;
+    std::unique_ptr<AccessLog> _accessLog;
 };
 
 } // namespace terrarium

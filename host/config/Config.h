@@ -116,6 +116,9 @@ struct LogConfig
     std::string filePath;                           /// rotating JSON-lines file; empty: none
     std::size_t fileMaxBytes = 10 * 1024 * 1024;    /// rotate above this size
     unsigned fileKeep = 5;                          /// rotated files kept
+    std::string accessPath;                         /// access log: one JSON line per answered request; empty: none
+    std::size_t accessMaxBytes = 100 * 1024 * 1024; /// rotate the access log above this size
+    unsigned accessKeep = 5;                        /// rotated access logs kept
     bool logthon = true;                            /// ship to the "logthon" service when the directory knows it
     std::string logthonPath = "/logs";              /// POST path on logthon
     std::size_t queueCapacity = 10000;              /// records waiting to be shipped; above: dropped and counted

@@ -45,8 +45,8 @@ bool sameSecrets(const SecretsConfig& a, const SecretsConfig& b)
 /// The log settings other than the levels (which are applied while serving).
 auto sinkFields(const LogConfig& l)
 {
-    return std::tie(l.format, l.console, l.filePath, l.fileMaxBytes, l.fileKeep, l.logthon, l.logthonPath, l.queueCapacity,
-                    l.batchSize, l.flushInterval, l.serviceName, l.containerName);
+    return std::tie(l.format, l.console, l.filePath, l.fileMaxBytes, l.fileKeep, l.accessPath, l.accessMaxBytes, l.accessKeep, l.logthon,
+                    l.logthonPath, l.queueCapacity, l.batchSize, l.flushInterval, l.serviceName, l.containerName);
 }
 
 } // namespace

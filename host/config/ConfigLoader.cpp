@@ -69,7 +69,7 @@ const Keys LOGTHON_KEYS = {"enabled", "path", "queue_capacity", "batch_size", "f
 const Keys LIMITS_KEYS = {"max_header_bytes", "max_body_bytes", "header_timeout_ms", "request_timeout_ms", "keep_alive_timeout_ms",
                           "max_buffered_body_bytes", "websocket_close_timeout_ms"};
 const Keys WATCH_KEYS = {"enabled", "interval_ms"};
-const Keys LOG_KEYS = {"level", "plugins", "format", "console", "file", "logthon", "service_name", "container_name"};
+const Keys LOG_KEYS = {"level", "plugins", "format", "console", "file", "access", "logthon", "service_name", "container_name"};
 const Keys PLUGIN_KEYS = {"config", "routes"};
 
 /// An accepted range of integers and how to describe it in messages.
@@ -823,6 +823,14 @@ void parseLog(const Var& value, Config& config)
         if (file->has("max_bytes"))
             out.fileMaxBytes = static_cast<std::size_t>(integerValue(file->get("max_bytes"), "log.file.max_bytes", BYTES_RANGE));
         if (file->has("keep")) out.fileKeep = static_cast<unsigned>(integerValue(file->get("keep"), "log.file.keep", COUNT_RANGE));
+    }
+    if (log->has("access")) {
+        Object::Ptr access = objectValue(log->get("access"), "log.access", "an object with \"path\"");
+        checkKeys(*access, "log.access", LOG_FILE_KEYS);
+        if (access->has("path")) out.accessPath = pathValue(*access, "log.access", "path");
+        if (access->has("max_bytes"))
+            out.accessMaxBytes = static_cast<std::size_t>(integerValue(access->get("max_bytes"), "log.access.max_bytes", BYTES_RANGE));
+        if (access->has("keep")) out.accessKeep = static_cast<unsigned>(integerValue(access->get("keep"), "log.access.keep", COUNT_RANGE));
     }
     if (log->has("logthon")) {
         Object::Ptr logthon = objectValue(log->get("logthon"), "log.logthon", "an object");

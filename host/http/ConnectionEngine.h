@@ -21,6 +21,7 @@
 
 namespace terrarium {
 
+class AccessLog;
 class HttpConnection;
 class HttpHandler;
 class ServerState;
@@ -61,6 +62,7 @@ public:
         unsigned queueSize = 256;           /// complete requests waiting for a handler thread
         unsigned maxConnections = 10000;    /// open connections; above: 503 and close
         Poco::Timespan busyAfter = Poco::Timespan(0, 5000);  /// a handler this slow has its thread replaced as a poller
+        AccessLog* accessLog = nullptr;     /// gets one entry per answered request (nullptr: no access log)
     };
 
     /// Serves connections accepted from socket (bound and listening), over TLS with tls when it

@@ -79,10 +79,12 @@ void GatewayHandler::dispatch(const IncomingRequest& request, HttpReply& reply)
     if (table) match = table->match(host ? std::string_view(*host) : std::string_view(), request.path);
     if (!match)
     {
+        _metrics.unmatched(request.listener);
         reply.error(404, "no_route", "no route for " + request.method + " " + request.path + " on listener '" + request.listener + "'");
         return;
     }
     const RouteTable::Entry& route = *match->entry;
+    reply.setPlugin(route.plugin);
     RouteMetrics& figures = _metrics.route(request.listener, route.prefix, route.plugin);
     figures.begin();
     const auto started = std::chrono::steady_clock::now();

@@ -7,6 +7,7 @@
 #include "http/ServerState.h"
 #include "http/WebSocketCodec.h"
 #include "http/WebSocketOutbox.h"
+#include "logging/AccessLog.h"
 #include "plugin/WebSocketHandle.h"
 #include "logging/RequestId.h"
 #include "logging/RequestIdScope.h"
@@ -172,6 +173,7 @@ void HttpConnection::serve()
             return;
         }
         _requestStarted = 0;
+        _requestReceived = ConnectionEngine::now();
         if (!runRequest()) return;
         if (!flush()) return;
         if (_closeAfterWrite) return close();
@@ -312,6 +314,26 @@ void HttpConnection::respond(bool keepAlive)
         _tail = ResponseEncoder::chunkSuffix(_body.size());
     }
     _closeAfterWrite = !keepAlive;
+    logAccess(_reply.status(), _body.size());
+}
+
+void HttpConnection::logAccess(int status, std::size_t bodyBytes)
+{
+    AccessLog* log = _engine.settings().accessLog;
+    if (!log) return;
+    AccessEntry entry;
+    entry.requestId = _request.requestId;
+    entry.listener = _engine.settings().listener;
+    entry.method = _request.method;
+    entry.target = _request.target;
+    entry.status = status;
+    entry.bytesIn = _request.body.size();
+    entry.bytesOut = bodyBytes;
+    entry.durationMicros = _requestReceived ? ConnectionEngine::now() - _requestReceived : 0;
+    entry.clientAddress = _transport->peer();
+    entry.plugin = _reply.plugin();
+    log->record(std::move(entry));
+    _requestReceived = 0;
 }
 
 bool HttpConnection::flush()
@@ -395,6 +417,7 @@ void HttpConnection::upgrade()
         head += h.first + ": " + h.second + "\r\n";
     }
     head += "\r\n";
+    logAccess(101, 0);
     _webSocket = _reply.releaseWebSocket();
     _webSocketOwner = _reply.takeKeepAlive();
     _reply.reset();

@@ -92,6 +92,7 @@ private:
     void releasePlugin(int code, const std::string& reason);
     void endWebSocket(int code, const std::string& reason);
     void respond(bool keepAlive);
+    void logAccess(int status, std::size_t bodyBytes);
     bool flush();
     void close();
     void expiredNow();
@@ -106,6 +107,7 @@ private:
     std::atomic<std::int64_t> _deadline{0};
     std::atomic<bool> _expired{false};
     std::int64_t _requestStarted = 0;
+    std::int64_t _requestReceived = 0;   /// when the current request was complete (0: not complete)
 
     std::string _in;                 /// received bytes; unconsumed ones start at _start
     std::size_t _start = 0;

@@ -76,6 +76,10 @@ public:
         _webSocketKey = std::move(key);
     }
 
+    /// The plugin the request was routed to (empty: the host answered); for the access log.
+    const std::string& plugin() const { return _plugin; }
+    void setPlugin(std::string plugin) { _plugin = std::move(plugin); }
+
     /// Sets status, Content-Type application/json and the body.
     void json(int status, std::string body)
     {
@@ -112,6 +116,7 @@ private:
     bool _upgradable = false;
     std::shared_ptr<WebSocketHandle> _webSocket;
     std::string _webSocketKey;
+    std::string _plugin;
 };
 
 } // namespace terrarium

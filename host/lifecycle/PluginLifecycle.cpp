@@ -295,6 +295,7 @@ bool PluginLifecycle::unload(const std::string& name)
         if (it == _plugins.end()) throw PluginError("not_found", 404, "no plugin named '" + name + "' is loaded");
         old = it->second.generation;
         it->second.slot->publish(nullptr);
+        it->second.slot->resetMetrics();
         _plugins.erase(it);
         _routing.publish(buildSnapshot({}, nullptr));
     }
@@ -599,15 +600,15 @@ namespace terrarium {
 void PluginLifecycle::collectMetrics(PrometheusWriter& writer) const
 {
     std::lock_guard lock(_stateMutex);
-    writer.family("terrarium_plugin_loaded", "gauge", "1 for every loaded plugin, labelled with its version and generation.");
+    writer.family("terrarium_plugin_loaded", "gauge", "1 for every loaded plugin, labelled with its version.");
     for (const auto& [name, loaded] : _plugins)
-        writer.sample("terrarium_plugin_loaded",
-                      {{"plugin", name}, {"version", loaded.generation->descriptor().version},
-                       {"generation", std::to_string(loaded.generation->number())}},
-                      std::uint64_t(1));
-    writer.family("terrarium_plugin_reloads_total", "counter", "Successful hot reloads per plugin.");
-    for (const auto& [name, slot] : _slots)
-        writer.sample("terrarium_plugin_reloads_total", {{"plugin", name}}, slot->reloads.load());
+        writer.sample("terrarium_plugin_loaded", {{"plugin", name}, {"version", loaded.generation->descriptor().version}}, std::uint64_t(1));
+    writer.family("terrarium_plugin_generation", "gauge", "Generation of every loaded plugin now serving (1 at the first load, +1 at every reload).");
+    for (const auto& [name, loaded] : _plugins)
+        writer.sample("terrarium_plugin_generation", {{"plugin", name}}, loaded.generation->number());
+    writer.family("terrarium_plugin_reloads_total", "counter", "Successful hot reloads per loaded plugin.");
+    for (const auto& [name, loaded] : _plugins)
+        writer.sample("terrarium_plugin_reloads_total", {{"plugin", name}}, loaded.slot->reloads.load());
     writer.family("terrarium_plugin_load_failures_total", "counter", "Loads and reloads refused (bad file, ABI, create failed, conflicts).");
     writer.sample("terrarium_plugin_load_failures_total", {{"operation", "load"}}, _loadFailures.load());
     writer.sample("terrarium_plugin_load_failures_total", {{"operation", "reload"}}, _reloadFailures.load());
@@ -615,7 +616,7 @@ void PluginLifecycle::collectMetrics(PrometheusWriter& writer) const
     writer.sample("terrarium_plugin_generations_retiring", {}, static_cast<std::uint64_t>(_retiring.size()));
     writer.family("terrarium_plugin_libraries_lingering", "gauge", "Libraries that stayed mapped after their plugin was unloaded.");
     writer.sample("terrarium_plugin_libraries_lingering", {}, static_cast<std::uint64_t>(_lingering.size()));
-    for (const auto& [name, slot] : _slots) slot->metrics()->collect(writer, name);
+    for (const auto& [name, loaded] : _plugins) loaded.slot->metrics()->collect(writer, name);
 }
 
 } // namespace terrarium

@@ -27,8 +27,10 @@ std::string rotatedName(const std::string& path, unsigned index)
 
 } // namespace
 
-RotatingFileSink::RotatingFileSink(std::string path, std::size_t maxBytes, unsigned keep, LogDiagnostics::Writer diagnostics)
-    : _path(std::move(path)), _maxBytes(maxBytes > 0 ? maxBytes : 1), _keep(keep), _diagnostics(std::move(diagnostics))
+RotatingFileSink::RotatingFileSink(std::string path, std::size_t maxBytes, unsigned keep, LogDiagnostics::Writer diagnostics,
+                                   LineFormat format)
+    : _path(std::move(path)), _maxBytes(maxBytes > 0 ? maxBytes : 1), _keep(keep), _diagnostics(std::move(diagnostics)),
+      _format(format ? std::move(format) : LineFormat(&LogRecordFormat::jsonLine))
 {
 }
 
@@ -42,7 +44,7 @@ void RotatingFileSink::write(const LogRecord& record)
     std::string line;
     try
     {
-        line = LogRecordFormat::jsonLine(record);
+        line = _format(record);
         line += '\n';
     }
     catch (...)

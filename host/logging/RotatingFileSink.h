@@ -5,6 +5,7 @@
 #include "logging/LogSink.h"
 
 #include <atomic>
+#include <functional>
 #include <string>
 
 namespace terrarium {
@@ -17,9 +18,13 @@ namespace terrarium {
 class RotatingFileSink : public LogSink
 {
 public:
-    /// Writes to path (its directory is created when missing); opened at the first write.
+    /// Renders one record as one line without the trailing newline.
+    using LineFormat = std::function<std::string(const LogRecord& record)>;
+
+    /// Writes to path (its directory is created when missing); opened at the first write. Lines
+    /// are LogRecordFormat::jsonLine() unless format is given.
     RotatingFileSink(std::string path, std::size_t maxBytes, unsigned keep,
-        LogDiagnostics::Writer diagnostics = LogDiagnostics::Writer());
+        LogDiagnostics::Writer diagnostics = LogDiagnostics::Writer(), LineFormat format = LineFormat());
 
     /// Closes the file.
     ~RotatingFileSink() override;
@@ -54,6 +59,7 @@ private:
     std::size_t _maxBytes;
     unsigned _keep;
     LogDiagnostics _diagnostics;
+    LineFormat _format;
     int _descriptor = -1;
     bool _openFailed = false;
     std::size_t _size = 0;

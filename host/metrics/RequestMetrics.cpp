@@ -18,6 +18,36 @@ RouteMetrics& RequestMetrics::route(std::string_view listener, std::string_view 
     return *slot;
 }
 
+std::atomic<std::uint64_t>& RequestMetrics::unmatchedCounter(std::string_view listener)
+{
+    {
+        std::shared_lock lock(_mutex);
+        auto found = _unmatched.find(listener);
+        if (found != _unmatched.end()) return *found->second;
+    }
+    std::unique_lock lock(_mutex);
+    auto& slot = _unmatched[std::string(listener)];
+    if (!slot) slot = std::make_unique<std::atomic<std::uint64_t>>(0);
+    return *slot;
+}
+
+void RequestMetrics::unmatched(std::string_view listener)
+{
+    unmatchedCounter(listener).fetch_add(1, std::memory_order_relaxed);
+}
+
+void RequestMetrics::declareListener(std::string_view listener)
+{
+    unmatchedCounter(listener);
+}
+
+std::uint64_t RequestMetrics::unmatchedCount(std::string_view listener) const
+{
+    std::shared_lock lock(_mutex);
+    auto found = _unmatched.find(listener);
+    return found == _unmatched.end() ? 0 : found->second->load(std::memory_order_relaxed);
+}
+
 void RequestMetrics::collect(PrometheusWriter& writer) const
 {
     static const char* const classes[] = {"other", "1xx", "2xx", "3xx", "4xx", "5xx"};
@@ -43,6 +73,9 @@ void RequestMetrics::collect(PrometheusWriter& writer) const
         writer.sample("terrarium_requests_in_flight",
                       {{"listener", std::get<0>(key)}, {"route", std::get<1>(key)}, {"plugin", std::get<2>(key)}},
                       static_cast<double>(route->inFlight()));
+    writer.family("terrarium_requests_unmatched_total", "counter", "Requests that matched no route (answered 404), by listener.");
+    for (const auto& [listener, count] : _unmatched)
+        writer.sample("terrarium_requests_unmatched_total", {{"listener", listener}}, count->load(std::memory_order_relaxed));
 }
 
 } // namespace terrarium

@@ -4,6 +4,8 @@
 #include "metrics/PrometheusWriter.h"
 #include "metrics/RouteMetrics.h"
 
+#include <atomic>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <shared_mutex>
@@ -13,15 +15,26 @@
 
 namespace terrarium {
 
-/// The request figures of every (listener, route, plugin) served so far; entries live as long as
-/// the process so that counters never go backwards across reloads.
+/// The request figures of every (listener, route, plugin) served so far, and of the requests of
+/// each listener that matched no route; entries live as long as the process so that counters
+/// never go backwards across reloads.
 class RequestMetrics
 {
 public:
     /// The figures of one route, created at first use; the reference stays valid.
     RouteMetrics& route(std::string_view listener, std::string_view prefix, std::string_view plugin);
 
-    /// Writes terrarium_requests_total, terrarium_request_duration_seconds and terrarium_requests_in_flight.
+    /// Counts a request on listener that matched no route.
+    void unmatched(std::string_view listener);
+
+    /// Shows listener's unmatched count (at 0) before its first unmatched request.
+    void declareListener(std::string_view listener);
+
+    /// Requests on listener that matched no route so far.
+    std::uint64_t unmatchedCount(std::string_view listener) const;
+
+    /// Writes terrarium_requests_total, terrarium_request_duration_seconds, terrarium_requests_in_flight
+    /// and terrarium_requests_unmatched_total.
     void collect(PrometheusWriter& writer) const;
 
 private:
@@ -38,8 +51,11 @@ private:
         bool operator()(const A& a, const B& b) const { return view(a) < view(b); }
     };
 
+    std::atomic<std::uint64_t>& unmatchedCounter(std::string_view listener);
+
     mutable std::shared_mutex _mutex;
     std::map<Key, std::unique_ptr<RouteMetrics>, KeyLess> _routes;
+    std::map<std::string, std::unique_ptr<std::atomic<std::uint64_t>>, std::less<>> _unmatched;
 };
 
 } // namespace terrarium

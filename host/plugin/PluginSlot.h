@@ -75,7 +75,12 @@ public:
     /// Requests answered with status class n (1..5); 0 counts anything else.
     std::uint64_t answered(std::size_t statusClass) const { return _byClass[statusClass].load(std::memory_order_relaxed); }
 
-    std::shared_ptr<PluginMetrics> metrics() const { return _metrics; }
+    /// The metrics the plugin records; generations created later record into the same object.
+    std::shared_ptr<PluginMetrics> metrics() const { return std::atomic_load(&_metrics); }
+
+    /// Starts afresh with empty metrics (the plugin was unloaded: its series leave /metrics; a
+    /// generation still draining records into the old object, which nobody shows any more).
+    void resetMetrics() { std::atomic_store(&_metrics, std::make_shared<PluginMetrics>()); }
 
     /// The number for the next generation (1, 2, ...).
     std::uint64_t nextGeneration() { return ++_generations; }

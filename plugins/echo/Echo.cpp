@@ -1,5 +1,7 @@
-// echo: answers every request with its own version and the request it saw, as JSON.
+// echo: answers every request with its own version and the request it saw, as JSON; GET
+// /echo/_static/<file> serves the files embedded from assets/ (terrarium/assets.hpp).
 // Config: "greeting" (string, optional) is included in the answer.
+#include <terrarium/assets.hpp>
 #include <terrarium/plugin.hpp>
 
 #include <atomic>
@@ -18,6 +20,12 @@ public:
 
     void handle(const terrarium::Request& request, terrarium::Response& response)
     {
+        static constexpr std::string_view staticPrefix = "/_static/";
+        if (request.path().substr(0, staticPrefix.size()) == staticPrefix && (request.method() == "GET" || request.method() == "HEAD")) {
+            if (!terrarium::serveAsset(request.path().substr(staticPrefix.size()), response))
+                response.json(404, "{\"error\":\"not_found\",\"message\":\"echo has no such static file\"}");
+            return;
+        }
         uint64_t served = ++_served;
         _host.count("requests");
         std::string out;

@@ -40,7 +40,8 @@ TEST_CASE("metrics: the admin listener serves Prometheus text with request, plug
     CHECK(contains(text, "terrarium_request_duration_seconds_count{listener=\"main\",route=\"/echo\",plugin=\"echo\"} 3"));
     CHECK(contains(text, "terrarium_request_duration_seconds_bucket{listener=\"main\",route=\"/echo\",plugin=\"echo\",le=\"+Inf\"} 3"));
     CHECK(contains(text, "terrarium_requests_in_flight{listener=\"main\",route=\"/echo\",plugin=\"echo\"} 0"));
-    CHECK(contains(text, "terrarium_plugin_loaded{plugin=\"echo\",version=\"1.0.0\",generation=\"1\"} 1"));
+    CHECK(contains(text, "terrarium_plugin_loaded{plugin=\"echo\",version=\"1.0.0\"} 1"));
+    CHECK(contains(text, "terrarium_plugin_generation{plugin=\"echo\"} 1"));
     CHECK(contains(text, "terrarium_plugin_reloads_total{plugin=\"echo\"} 0"));
     CHECK(contains(text, "terrarium_plugin_services_probe_queue_depth 7.5"));
     CHECK(contains(text, "terrarium_plugin_services_probe_upstream_seconds_count 1"));
@@ -57,7 +58,8 @@ TEST_CASE("metrics: the admin listener serves Prometheus text with request, plug
     std::string after = host.admin("GET", "/metrics", "", false).body;
     INFO(after);
     CHECK(contains(after, "terrarium_plugin_reloads_total{plugin=\"echo\"} 1"));
-    CHECK(contains(after, "terrarium_plugin_loaded{plugin=\"echo\",version=\"1.0.0\",generation=\"2\"} 1"));
+    CHECK(contains(after, "terrarium_plugin_loaded{plugin=\"echo\",version=\"1.0.0\"} 1"));
+    CHECK(contains(after, "terrarium_plugin_generation{plugin=\"echo\"} 2"));
     CHECK(!contains(after, "terrarium_plugin_load_failures_total{operation=\"load\"} 0"));
     CHECK(host.admin("POST", "/metrics", "", false).status == 405);
 }

@@ -41,3 +41,27 @@ TEST_CASE("sdk plugin: the out-of-tree hello.so built against the installed SDK 
     CHECK(unload.json()->getValue<bool>("library_closed"));
     CHECK(host.get("/hello/x").status == 404);
 }
+
+TEST_CASE("sdk plugin: hello.so reads JSON with terrarium/json.hpp and serves the page embedded in it", "[sdk][json][assets]")
+{
+    REQUIRE(Poco::File(SDK_HELLO_PATH).exists());
+    TerrariumProcess::Options options;
+    options.plugins = {{SDK_HELLO_PATH, "hello.so"}};
+    TerrariumProcess host(options);
+
+    HttpResult named = host.request("POST", "/hello/x", R"({"name":"Ada"})", {{"Content-Type", "application/json"}});
+    REQUIRE(named.status == 200);
+    CHECK(named.json()->getValue<std::string>("message") == "hello, Ada");
+
+    HttpResult broken = host.request("POST", "/hello/x", R"({"name":)", {{"Content-Type", "application/json"}});
+    CHECK(broken.status == 400);
+    CHECK(broken.json()->getValue<std::string>("error") == "invalid_json");
+    HttpResult nameless = host.request("POST", "/hello/x", R"({"name":7})");
+    CHECK(nameless.status == 400);
+    CHECK(nameless.json()->getValue<std::string>("message") == "field 'name' must be a string");
+
+    HttpResult page = host.get("/hello/about.html");
+    REQUIRE(page.status == 200);
+    CHECK(page.header("Content-Type") == "text/html; charset=utf-8");
+    CHECK(page.body.find("<h1>hello</h1>") != std::string::npos);
+}

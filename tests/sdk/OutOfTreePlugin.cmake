@@ -32,15 +32,19 @@ run("install the dev component into ${prefix}"
 set(expected
   ${INCLUDEDIR}/terrarium/plugin.h
   ${INCLUDEDIR}/terrarium/plugin.hpp
+  ${INCLUDEDIR}/terrarium/json.hpp
+  ${INCLUDEDIR}/terrarium/assets.hpp
   ${INCLUDEDIR}/terrarium/testing/fake_host.hpp
   ${LIBDIR}/cmake/Terrarium/TerrariumConfig.cmake
   ${LIBDIR}/cmake/Terrarium/TerrariumConfigVersion.cmake
   ${LIBDIR}/cmake/Terrarium/TerrariumTargets.cmake
   ${LIBDIR}/cmake/Terrarium/TerrariumPlugin.cmake
+  ${LIBDIR}/cmake/Terrarium/TerrariumEmbedAssets.cmake
   ${LIBDIR}/cmake/Terrarium/terrarium-plugin.map
   ${DATADIR}/terrarium/examples/hello-plugin/CMakeLists.txt
   ${DATADIR}/terrarium/examples/hello-plugin/Hello.cpp
-  ${DATADIR}/terrarium/examples/hello-plugin/README.md)
+  ${DATADIR}/terrarium/examples/hello-plugin/README.md
+  ${DATADIR}/terrarium/examples/hello-plugin/about.html)
 foreach(f ${expected})
   if(NOT EXISTS ${prefix}/${f})
     message(FATAL_ERROR "FAILED: the dev component did not install ${f} (into ${prefix})")

@@ -1,3 +1,4 @@
+#include "metrics/ConfigReloadMetrics.h"
 #include "metrics/Histogram.h"
 #include "metrics/MetricsRegistry.h"
 #include "metrics/PrometheusWriter.h"
@@ -10,6 +11,7 @@
 #include <vector>
 
 using Catch::Matchers::Contains;
+using terrarium::ConfigReloadMetrics;
 using terrarium::Histogram;
 using terrarium::MetricsRegistry;
 using terrarium::PrometheusWriter;
@@ -102,4 +104,52 @@ TEST_CASE("the registry renders every collector and survives one that throws", "
     CHECK_THAT(page, Contains("# collector broken failed: no figures"));
     registry.remove("a");
     CHECK(registry.render().find("a_up") == std::string::npos);
+}
+
+TEST_CASE("requests that match no route are counted per listener, declared listeners show 0", "[metrics][unmatched]")
+{
+    RequestMetrics metrics;
+    metrics.declareListener("main");
+    metrics.declareListener("side");
+    metrics.unmatched("main");
+    metrics.unmatched("main");
+    metrics.unmatched("late");
+    CHECK(metrics.unmatchedCount("main") == 2);
+    CHECK(metrics.unmatchedCount("side") == 0);
+    CHECK(metrics.unmatchedCount("never") == 0);
+
+    PrometheusWriter writer;
+    metrics.collect(writer);
+    CHECK_THAT(writer.text(), Contains("# TYPE terrarium_requests_unmatched_total counter\n"));
+    CHECK_THAT(writer.text(), Contains("terrarium_requests_unmatched_total{listener=\"main\"} 2\n"));
+    CHECK_THAT(writer.text(), Contains("terrarium_requests_unmatched_total{listener=\"side\"} 0\n"));
+    CHECK_THAT(writer.text(), Contains("terrarium_requests_unmatched_total{listener=\"late\"} 1\n"));
+}
+
+TEST_CASE("configuration reloads: failures are counted and keep the time of the last good load", "[metrics][config]")
+{
+    ConfigReloadMetrics reloads(Poco::Timestamp::fromEpochTime(1700000000));
+    CHECK(reloads.lastSuccess() == 1700000000LL * 1000000);
+    PrometheusWriter start;
+    reloads.collect(start);
+    CHECK_THAT(start.text(), Contains("terrarium_config_reloads_total{result=\"success\"} 0\n"));
+    CHECK_THAT(start.text(), Contains("terrarium_config_reloads_total{result=\"failure\"} 0\n"));
+    CHECK_THAT(start.text(), Contains("terrarium_config_last_reload_successful 1\n"));
+    CHECK_THAT(start.text(), Contains("terrarium_config_last_load_success_timestamp_seconds 1700000000\n"));
+
+    reloads.failed();
+    reloads.failed();
+    PrometheusWriter failed;
+    reloads.collect(failed);
+    CHECK(reloads.failures() == 2);
+    CHECK_THAT(failed.text(), Contains("terrarium_config_reloads_total{result=\"failure\"} 2\n"));
+    CHECK_THAT(failed.text(), Contains("terrarium_config_last_reload_successful 0\n"));
+    CHECK_THAT(failed.text(), Contains("terrarium_config_last_load_success_timestamp_seconds 1700000000\n"));
+
+    reloads.succeeded();
+    CHECK(reloads.successes() == 1);
+    CHECK(reloads.lastSuccess() > 1700000000LL * 1000000);
+    PrometheusWriter fixed;
+    reloads.collect(fixed);
+    CHECK_THAT(fixed.text(), Contains("terrarium_config_last_reload_successful 1\n"));
 }

@@ -111,3 +111,19 @@ TEST_CASE("echo reports a bad snapshot through the host log", "[echo][log]")
     CHECK(host.logged("stoull"));
     CHECK(host.healthy());   // no health() capability: healthy
 }
+
+TEST_CASE("echo serves the page embedded from its assets folder under /_static/", "[echo][assets]")
+{
+    FakeHost host(&terrarium_plugin_entry);
+    host.start();
+    auto page = host.call("GET", "/echo/_static/index.html");
+    CHECK(page.status == 200);
+    CHECK(page.header("Content-Type") == std::string("text/html; charset=utf-8"));
+    CHECK(contains(page.body, "<h1>echo</h1>"));
+    auto missing = host.call("GET", "/echo/_static/nothing.css");
+    CHECK(missing.status == 404);
+    CHECK(contains(missing.body, "\"error\":\"not_found\""));
+    // Other methods, and paths merely starting alike, are echoed as before.
+    CHECK(contains(host.call("POST", "/echo/_static/index.html").body, "\"plugin\":\"echo\""));
+    CHECK(contains(host.call("GET", "/echo/_staticx").body, "\"path\":\"/_staticx\""));
+}
