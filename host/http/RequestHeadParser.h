@@ -16,7 +16,7 @@ struct IncomingRequest;
 
 /// Parses the head of a request (request line and header fields, RFC 9112 2-5) strictly,
 /// directly over a connection's buffer and incrementally: each line is checked as soon as its LF
-/// arrives, so a bad line is refused at once, and no byte is looked at twice.
+/// arrives, so a bad line is refused at once, and no line is checked twice.
 ///
 /// Lines end in CRLF (a bare LF is 400). The request line is method (1*tchar, at most 32), one SP,
 /// a target of VCHAR and obs-text, one SP and "HTTP/" DIGIT "." DIGIT; another major version is
@@ -34,11 +34,12 @@ public:
         Failed     /// failure holds the error to answer
     };
 
-    static const std::size_t maxMethodLength = 32;
-    static const std::size_t maxFieldNameLength = 256;
-    static const std::size_t maxFieldValueLength = 8192;
-    static const std::size_t maxFieldCount = 100;
+    static const std::size_t maxMethodLength = 32;        /// longer: 400
+    static const std::size_t maxFieldNameLength = 256;    /// longer: 431
+    static const std::size_t maxFieldValueLength = 8192;  /// longer: 431
+    static const std::size_t maxFieldCount = 100;         /// more: 431
 
+    /// A parser held to limits.maxHeaderBytes (kept by reference).
     explicit RequestHeadParser(const LimitsConfig& limits);
 
     /// Goes on parsing the head that starts at buffer[start] (bytes before start may go away

@@ -202,7 +202,7 @@ TEST_CASE("framing: an absolute-form target's authority wins over Host for host-
     }
 }
 
-TEST_CASE("framing: a plugin receives the normalised path and the raw target; routes match the normalised path", "[framing][target]")
+TEST_CASE("framing: a plugin receives the normalised path and the raw target, and routes match the normalised path", "[framing][target]")
 {
     TerrariumProcess host(framingHost());
     SECTION("dot segments are resolved, percent-escapes and the query kept as sent")

@@ -280,7 +280,7 @@ TEST_CASE("parser: Transfer-Encoding chunked wins over a Content-Length", "[pars
     CHECK(outcome.requests[1].path == "/next");
 }
 
-TEST_CASE("parser: differing Content-Length values are 400; repeated equal ones are accepted", "[parser][errors]")
+TEST_CASE("parser: differing Content-Length values are 400, repeated equal ones are accepted", "[parser][errors]")
 {
     Outcome conflicting = parseAtOnce("POST / HTTP/1.1\r\nHost: test\r\nContent-Length: 3\r\nContent-Length: 30\r\n\r\nabc");
     CHECK(conflicting.failedStatus == 400);
@@ -700,7 +700,7 @@ TEST_CASE("parser: header values lose their surrounding whitespace and keep ever
     CHECK(r.headers[3] == std::make_pair(std::string("X-Obs"), std::string("caf\xc3\xa9")));
 }
 
-TEST_CASE("parser: an HTTP/1.1 request needs exactly one valid Host; HTTP/1.0 may have none", "[parser][host]")
+TEST_CASE("parser: an HTTP/1.1 request needs exactly one valid Host, HTTP/1.0 may have none", "[parser][host]")
 {
     expectRefused("GET / HTTP/1.1\r\n\r\n", 400);
     expectRefused("GET / HTTP/1.1\r\nHost: a.test\r\nHost: b.test\r\n\r\n", 400);
@@ -727,7 +727,7 @@ TEST_CASE("parser: another HTTP major version is 505, a later HTTP/1 minor is se
     CHECK(later.version == "HTTP/1.1");
 }
 
-TEST_CASE("parser: the path has its dot segments resolved, never above the root; the target stays as sent", "[parser][target]")
+TEST_CASE("parser: the path has its dot segments resolved, never above the root, and the target stays as sent", "[parser][target]")
 {
     const std::vector<std::pair<std::string, std::string>> cases = {
         {"/echo/a/../../etc/passwd", "/etc/passwd"},
@@ -805,7 +805,7 @@ TEST_CASE("parser: trailer lines follow the field grammar and the header size li
     expectFailure(head + many + "\r\n", 431, "header_too_large");
 }
 
-TEST_CASE("parser: Connection is a list; close anywhere in it closes", "[parser]")
+TEST_CASE("parser: Connection is a list, and close anywhere in it closes", "[parser]")
 {
     CHECK_FALSE(parseOne("GET / HTTP/1.1\r\nHost: test\r\nConnection: keep-alive, Close\r\n\r\n").keepAlive);
     CHECK_FALSE(parseOne("GET / HTTP/1.1\r\nHost: test\r\nConnection: upgrade\r\nConnection: close\r\n\r\n").keepAlive);
