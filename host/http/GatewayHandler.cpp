@@ -74,9 +74,8 @@ void GatewayHandler::dispatch(const IncomingRequest& request, HttpReply& reply)
 {
     std::shared_ptr<const RoutingSnapshot> snapshot = _routing.load();
     const RouteTable* table = snapshot->table(request.listener);
-    const std::string* host = request.header("Host");
     std::optional<RouteTable::Match> match;
-    if (table) match = table->match(host ? std::string_view(*host) : std::string_view(), request.path);
+    if (table) match = table->match(request.authority, request.path);
     if (!match)
     {
         _metrics.unmatched(request.listener);
@@ -103,6 +102,7 @@ void GatewayHandler::dispatch(const IncomingRequest& request, HttpReply& reply)
     call.path = match->routedPath;
     call.originalPath = request.path;
     call.query = request.query;
+    call.target = request.target;
     call.body = request.body;
     call.clientAddress = request.clientAddress;
     call.listener = request.listener;

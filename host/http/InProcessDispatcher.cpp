@@ -44,6 +44,7 @@ ClientResult InProcessDispatcher::dispatch(const std::string& service, const Cli
     call.method = request.method.empty() ? std::string_view("GET") : std::string_view(request.method);
     call.path = target.substr(0, mark);
     call.originalPath = call.path;
+    call.target = target;
     call.query = mark == std::string_view::npos ? std::string_view() : target.substr(mark + 1);
     call.body = request.body;
     call.clientAddress = "in-process";

@@ -12,11 +12,12 @@ namespace terrarium {
 struct IncomingRequest
 {
     std::string method;
-    std::string target;        /// request target as sent
-    std::string path;          /// target without the query
-    std::string query;         /// without '?'
-    std::string version;       /// "HTTP/1.1"
-    std::vector<std::pair<std::string, std::string>> headers;
+    std::string target;        /// request target exactly as sent
+    std::string path;          /// the target's path: dot segments resolved, percent-escapes as sent; "*" for asterisk-form
+    std::string query;         /// as sent, without '?'
+    std::string authority;     /// host[:port] the request is for: an absolute-form target's, else the Host header's
+    std::string version;       /// "HTTP/1.1" or "HTTP/1.0"
+    std::vector<std::pair<std::string, std::string>> headers;   /// in arrival order, names as sent
     std::string body;
     std::string clientAddress; /// "ip:port"
     std::string listener;      /// listener name

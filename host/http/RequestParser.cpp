@@ -2,46 +2,28 @@
 
 #include "http/HeaderName.h"
 #include "http/HttpReply.h"
+#include "http/HttpSyntax.h"
 #include "http/IncomingRequest.h"
+#include "http/RequestTarget.h"
 
-#include <Poco/MemoryStream.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/NumberParser.h>
+#include <Poco/Logger.h>
 #include <Poco/String.h>
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
 
 namespace terrarium {
 
 namespace {
 
-const std::size_t maxChunkLine = 4096;
+Poco::Logger& logger() { return Poco::Logger::get("http"); }
 
-/// Splits the request target into path and query (origin-form, asterisk-form, absolute-form).
-void splitTarget(IncomingRequest& request)
-{
-    const std::string& target = request.target;
-    std::string::size_type q = target.find('?');
-    if (target[0] == '/')
-    {
-        request.path = target.substr(0, q);
-        if (q != std::string::npos) request.query = target.substr(q + 1);
-    }
-    else if (target == "*")
-        request.path = "*";
-    else
-    {
-        std::string::size_type scheme = target.find("://");
-        std::string::size_type slash = scheme == std::string::npos ? std::string::npos : target.find('/', scheme + 3);
-        if (slash == std::string::npos || (q != std::string::npos && q < slash))
-            request.path = "/";
-        else
-            request.path = target.substr(slash, q == std::string::npos ? std::string::npos : q - slash);
-        if (q != std::string::npos) request.query = target.substr(q + 1);
-    }
-}
+const std::size_t maxChunkLine = 4096;
 
 } // namespace
 
-RequestParser::RequestParser(const LimitsConfig& limits) : _limits(limits)
+RequestParser::RequestParser(const LimitsConfig& limits) : _limits(limits), _head(limits)
 {
 }
 
@@ -54,7 +36,9 @@ void RequestParser::setOrigin(const std::string& peer, const std::string& listen
 void RequestParser::reset()
 {
     _state = State::Idle;
+    _head.reset();
     _remaining = 0;
+    _trailerBytes = 0;
     _expectContinue = false;
     _continueSent = false;
 }
@@ -65,14 +49,20 @@ RequestParser::Result RequestParser::complete()
     return Result::Complete;
 }
 
+RequestParser::Result RequestParser::fail(HttpReply& failure, int status, const char* code, const std::string& message)
+{
+    failure.error(status, code, message);
+    return Result::Failed;
+}
+
 RequestParser::Result RequestParser::parse(const std::string& buffer, std::size_t& start, IncomingRequest& request, HttpReply& failure)
 {
-    if (_state == State::Idle || _state == State::Headers)
-    {
-        Result result = parseHeaders(buffer, start, request, failure);
-        if (result != Result::Complete) return result;
-    }
-    return parseBody(buffer, start, request, failure);
+    Result result = Result::Complete;
+    if (_state == State::Idle || _state == State::Headers) result = parseHeaders(buffer, start, request, failure);
+    if (result == Result::Complete) result = parseBody(buffer, start, request, failure);
+    if (result == Result::Failed)
+        logger().information("refused a request from %s on listener '%s': %d %s", _peer, _listener, failure.status(), std::string(failure.body()));
+    return result;
 }
 
 RequestParser::Result RequestParser::parseHeaders(const std::string& buffer, std::size_t& start, IncomingRequest& request, HttpReply& failure)
@@ -84,99 +74,205 @@ RequestParser::Result RequestParser::parseHeaders(const std::string& buffer, std
         if (buffer.size() == start || (buffer.size() - start == 1 && buffer[start] == '\r')) return Result::NeedMore;
         _state = State::Headers;
     }
-    std::size_t headerEnd = buffer.find("\r\n\r\n", start);
-    std::size_t headerBytes = headerEnd == std::string::npos ? buffer.size() - start : headerEnd + 4 - start;
-    if (headerBytes > _limits.maxHeaderBytes)
+    std::size_t headBytes = 0;
+    switch (_head.parse(buffer, start, request, failure, headBytes))
     {
-        failure.error(431, "header_too_large", "request line and headers exceed " + std::to_string(_limits.maxHeaderBytes) + " bytes");
+    case RequestHeadParser::Result::NeedMore:
+        return Result::NeedMore;
+    case RequestHeadParser::Result::Failed:
         return Result::Failed;
+    case RequestHeadParser::Result::Complete:
+        break;
     }
-    if (headerEnd == std::string::npos) return Result::NeedMore;
-
-    Poco::Net::HTTPRequest parsed;
-    try
-    {
-        Poco::MemoryInputStream in(buffer.data() + start, headerBytes);
-        parsed.read(in);
-    }
-    catch (const Poco::Exception& e)
-    {
-        // Only header-field limits are 431; a malformed request line is 400 (the size of the
-        // whole header block is checked above, before parsing).
-        const std::string& m = e.message();
-        bool tooLong = m.find("Field name too long") != std::string::npos || m.find("Field value too long") != std::string::npos ||
-                       m.find("Too many header fields") != std::string::npos;
-        if (tooLong)
-            failure.error(431, "header_too_large", "request header rejected: " + e.message());
-        else
-            failure.error(400, "bad_request", "malformed request: " + e.displayText());
-        return Result::Failed;
-    }
-    start = headerEnd + 4;
-
-    request.method = parsed.getMethod();
-    request.target = parsed.getURI();
-    request.version = parsed.getVersion();
+    start += headBytes;
     request.clientAddress = _peer;
     request.listener = _listener;
-    if (request.method.empty() || request.target.empty() || request.version.compare(0, 5, "HTTP/") != 0)
-    {
-        failure.error(400, "bad_request", "malformed request line");
-        return Result::Failed;
-    }
-    splitTarget(request);
-    request.headers.reserve(parsed.size());
-    for (const auto& h : parsed) request.headers.emplace_back(h.first, h.second);
+    if (!takeTarget(request, failure) || !takeFraming(buffer, start, request, failure)) return Result::Failed;
+    return Result::Complete;
+}
 
-    const std::string* connection = request.header("Connection");
-    if (request.version == "HTTP/1.0")
-        request.keepAlive = connection && Poco::icompare(*connection, "keep-alive") == 0;
-    else
-        request.keepAlive = !(connection && Poco::icompare(*connection, "close") == 0);
-
-    const std::string* transfer = request.header("Transfer-Encoding");
-    const std::string* length = request.header("Content-Length");
-    bool chunked = transfer && Poco::icompare(Poco::trim(*transfer), "chunked") == 0;
-    if (transfer && !chunked)
+bool RequestParser::takeTarget(IncomingRequest& request, HttpReply& failure)
+{
+    if (const char* wrong = RequestTarget::split(request.target, request.authority, request.path, request.query))
     {
-        failure.error(501, "not_implemented", "unsupported Transfer-Encoding '" + *transfer + "'");
-        return Result::Failed;
+        fail(failure, 400, "bad_request", std::string(wrong) + ": '" + HttpSyntax::printable(request.target) + "'");
+        return false;
     }
-    // Conflicting lengths are how requests are smuggled past proxies (RFC 9112 6.3): refuse
-    // differing Content-Length values, and close after a request that has both framings.
+    if (request.path == "*" && request.method != "OPTIONS")
+    {
+        fail(failure, 400, "bad_request", "the target '*' is for OPTIONS only");
+        return false;
+    }
+    std::string* host = nullptr;
+    for (auto& h : request.headers)
+    {
+        if (!sameHeaderName(h.first, "Host")) continue;
+        if (host)
+        {
+            fail(failure, 400, "bad_request", "more than one Host header");
+            return false;
+        }
+        host = &h.second;
+    }
+    if (!host && request.version == "HTTP/1.1")
+    {
+        fail(failure, 400, "bad_request", "an HTTP/1.1 request without a Host header");
+        return false;
+    }
+    if (host && !RequestTarget::isAuthority(*host))
+    {
+        fail(failure, 400, "bad_request", "the Host header '" + HttpSyntax::printable(*host) + "' is not host[:port]");
+        return false;
+    }
+    // An absolute-form target's authority is the host the request is for (RFC 9112 3.2.2).
+    if (request.authority.empty() && host)
+        request.authority = *host;
+    else if (host)
+        *host = request.authority;
+    return true;
+}
+
+bool RequestParser::takeFraming(const std::string& buffer, std::size_t start, IncomingRequest& request, HttpReply& failure)
+{
+    const bool http10 = request.version == "HTTP/1.0";
+    bool transfer = false;
+    std::vector<std::string_view> codings;
+    const std::string* length = nullptr;
+    std::uint64_t lengthValue = 0;
+    const std::string* expect = nullptr;
+    bool close = false;
+    bool keepAlive = false;
     for (const auto& h : request.headers)
     {
-        if (sameHeaderName(h.first, "Content-Length") && Poco::trim(h.second) != Poco::trim(*length))
+        const std::string& name = h.first;
+        if (sameHeaderName(name, "Transfer-Encoding"))
         {
-            failure.error(400, "bad_request", "conflicting Content-Length values '" + *length + "' and '" + h.second + "'");
-            return Result::Failed;
+            // Several lines are one list (RFC 9110 5.3): "a" then "b" means "a, b".
+            transfer = true;
+            HttpSyntax::forEachElement(h.second, [&](std::string_view coding) {
+                codings.push_back(coding);
+                return true;
+            });
         }
+        else if (sameHeaderName(name, "Content-Length"))
+        {
+            std::uint64_t value = 0;
+            if (!HttpSyntax::parseDecimal(h.second, value))
+            {
+                fail(failure, 400, "bad_request", "invalid Content-Length '" + h.second + "': digits only, at most 18446744073709551615");
+                return false;
+            }
+            // Conflicting lengths are how requests are smuggled past proxies (RFC 9112 6.3).
+            if (length && value != lengthValue)
+            {
+                fail(failure, 400, "bad_request", "conflicting Content-Length values '" + *length + "' and '" + h.second + "'");
+                return false;
+            }
+            length = &h.second;
+            lengthValue = value;
+        }
+        else if (sameHeaderName(name, "Connection"))
+        {
+            close = close || HttpSyntax::listContains(h.second, "close");
+            keepAlive = keepAlive || HttpSyntax::listContains(h.second, "keep-alive");
+        }
+        else if (sameHeaderName(name, "Expect") && !expect)
+            expect = &h.second;
     }
-    if (chunked && length) request.keepAlive = false;
+    request.keepAlive = http10 ? keepAlive && !close : !close;
+
     _remaining = 0;
-    if (length && !chunked)
+    if (transfer)
     {
-        Poco::UInt64 value = 0;
-        if (!Poco::NumberParser::tryParseUnsigned64(Poco::trim(*length), value))
+        if (http10)
         {
-            failure.error(400, "bad_request", "invalid Content-Length '" + *length + "'");
-            return Result::Failed;
+            fail(failure, 400, "bad_request", "Transfer-Encoding in an HTTP/1.0 request");
+            return false;
         }
-        if (value > _limits.maxBodyBytes)
+        if (codings.empty() || !sameHeaderName(codings.back(), "chunked"))
         {
-            failure.error(413, "payload_too_large", "request body of " + std::to_string(value) + " bytes exceeds the limit of "
-                                                        + std::to_string(_limits.maxBodyBytes) + " bytes");
-            return Result::Failed;
+            fail(failure, 400, "bad_request", "the final transfer coding is not chunked, so the body has no length");
+            return false;
         }
-        _remaining = static_cast<std::size_t>(value);
+        for (std::size_t i = 0; i + 1 < codings.size(); ++i)
+        {
+            if (sameHeaderName(codings[i], "chunked"))
+            {
+                fail(failure, 400, "bad_request", "the chunked transfer coding is applied more than once");
+                return false;
+            }
+        }
+        if (codings.size() > 1)
+        {
+            fail(failure, 501, "not_implemented", "unsupported transfer coding '" + HttpSyntax::printable(codings.front()) + "' (only chunked is)");
+            return false;
+        }
+        // Both framings: chunked wins, and the connection closes after the answer (RFC 9112 6.3).
+        if (length) request.keepAlive = false;
     }
-    bool expectsBody = chunked || _remaining > 0;
-    const std::string* expect = request.header("Expect");
-    _expectContinue = expect && expectsBody && Poco::icompare(*expect, "100-continue") == 0 && request.version == "HTTP/1.1" &&
-                      buffer.size() == start;
+    else if (length)
+    {
+        if (lengthValue > _limits.maxBodyBytes)
+        {
+            fail(failure, 413, "payload_too_large", "request body of " + std::to_string(lengthValue) + " bytes exceeds the limit of "
+                                                        + std::to_string(_limits.maxBodyBytes) + " bytes");
+            return false;
+        }
+        _remaining = static_cast<std::size_t>(lengthValue);
+    }
+    bool expectsBody = transfer || _remaining > 0;
+    _expectContinue = expect && expectsBody && !http10 && Poco::icompare(*expect, "100-continue") == 0 && buffer.size() == start;
     _continueSent = false;
-    _state = chunked ? State::ChunkSize : State::Body;
-    return Result::Complete;
+    _state = transfer ? State::ChunkSize : State::Body;
+    return true;
+}
+
+RequestParser::Result RequestParser::parseChunkLine(const std::string& buffer, std::size_t& start, IncomingRequest& request, HttpReply& failure)
+{
+    const bool chunkSize = _state == State::ChunkSize;
+    const char* data = buffer.data() + start;
+    const std::size_t available = buffer.size() - start;
+    const char* lineFeed = static_cast<const char*>(std::memchr(data, '\n', std::min(available, maxChunkLine + 2)));
+    if (!lineFeed)
+    {
+        if (available > maxChunkLine + 1) return fail(failure, 400, "bad_request", chunkSize ? "chunk header line too long" : "trailer line too long");
+        return Result::NeedMore;
+    }
+    std::size_t lineEnd = static_cast<std::size_t>(lineFeed - data);
+    if (lineEnd == 0 || data[lineEnd - 1] != '\r')
+        return fail(failure, 400, "bad_request", chunkSize ? "a chunk header line ends in a bare LF" : "a trailer line ends in a bare LF");
+    std::string_view line(data, lineEnd - 1);
+    start += lineEnd + 1;
+    if (!chunkSize)
+    {
+        if (line.empty()) return complete();
+        std::string_view name;
+        std::string_view value;
+        if (const char* wrong = HttpSyntax::splitField(line, name, value))
+            return fail(failure, 400, "bad_request", "in the trailer section, " + std::string(wrong));
+        _trailerBytes += line.size() + 2;
+        if (_trailerBytes > _limits.maxHeaderBytes)
+            return fail(failure, 431, "header_too_large", "the trailer section exceeds " + std::to_string(_limits.maxHeaderBytes) + " bytes");
+        return Result::NeedMore;
+    }
+    std::size_t digits = 0;
+    while (digits < line.size() && HttpSyntax::isHexDigit(line[digits])) ++digits;
+    std::uint64_t chunk = 0;
+    if (digits == 0 || !HttpSyntax::isChunkExtensions(line.substr(digits)))
+        return fail(failure, 400, "bad_request", "invalid chunk header '" + HttpSyntax::printable(line) + "': a hex size and extensions expected");
+    if (!HttpSyntax::parseHex(line.substr(0, digits), chunk))
+        return fail(failure, 400, "bad_request", "chunk size '" + HttpSyntax::printable(line.substr(0, digits)) + "' exceeds 2^64 - 1");
+    if (chunk == 0)
+    {
+        _state = State::Trailers;
+        return Result::NeedMore;
+    }
+    // Subtracting, not adding: a chunk size near 2^64 must not wrap the total around.
+    if (chunk > _limits.maxBodyBytes - request.body.size())
+        return fail(failure, 413, "payload_too_large", "chunked request body exceeds the limit of " + std::to_string(_limits.maxBodyBytes) + " bytes");
+    _remaining = static_cast<std::size_t>(chunk);
+    _state = State::ChunkData;
+    return Result::NeedMore;
 }
 
 RequestParser::Result RequestParser::parseBody(const std::string& buffer, std::size_t& start, IncomingRequest& request, HttpReply& failure)
@@ -195,46 +291,11 @@ RequestParser::Result RequestParser::parseBody(const std::string& buffer, std::s
         case State::ChunkSize:
         case State::Trailers:
         {
-            std::size_t end = buffer.find("\r\n", start);
-            if (end == std::string::npos)
-            {
-                if (buffer.size() - start > maxChunkLine)
-                {
-                    failure.error(400, "bad_request", _state == State::ChunkSize ? "chunk header line too long" : "trailer line too long");
-                    return Result::Failed;
-                }
-                return Result::NeedMore;
-            }
-            if (_state == State::Trailers)
-            {
-                bool empty = end == start;
-                start = end + 2;
-                if (empty) return complete();
-                continue;
-            }
-            std::string sizeText = buffer.substr(start, end - start);
-            std::string::size_type semicolon = sizeText.find(';');
-            if (semicolon != std::string::npos) sizeText.resize(semicolon);
-            Poco::UInt64 chunk = 0;
-            if (!Poco::NumberParser::tryParseHex64(Poco::trim(sizeText), chunk))
-            {
-                failure.error(400, "bad_request", "invalid chunk size '" + sizeText + "'");
-                return Result::Failed;
-            }
-            start = end + 2;
-            if (chunk == 0)
-            {
-                _state = State::Trailers;
-                continue;
-            }
-            // Subtracting, not adding: a chunk size near 2^64 must not wrap the total around.
-            if (chunk > _limits.maxBodyBytes - request.body.size())
-            {
-                failure.error(413, "payload_too_large", "chunked request body exceeds the limit of " + std::to_string(_limits.maxBodyBytes) + " bytes");
-                return Result::Failed;
-            }
-            _remaining = static_cast<std::size_t>(chunk);
-            _state = State::ChunkData;
+            State before = _state;
+            std::size_t consumed = start;
+            Result result = parseChunkLine(buffer, start, request, failure);
+            if (result != Result::NeedMore) return result;
+            if (start == consumed && _state == before) return Result::NeedMore;
             continue;
         }
 
@@ -250,12 +311,12 @@ RequestParser::Result RequestParser::parseBody(const std::string& buffer, std::s
         }
 
         case State::ChunkEnd:
-            if (buffer.size() - start < 2) return Result::NeedMore;
-            if (buffer.compare(start, 2, "\r\n") != 0)
+            if (buffer.size() - start < 2)
             {
-                failure.error(400, "bad_request", "chunk not terminated by CRLF");
-                return Result::Failed;
+                if (buffer.size() > start && buffer[start] != '\r') return fail(failure, 400, "bad_request", "chunk not terminated by CRLF");
+                return Result::NeedMore;
             }
+            if (buffer.compare(start, 2, "\r\n") != 0) return fail(failure, 400, "bad_request", "chunk not terminated by CRLF");
             start += 2;
             _state = State::ChunkSize;
             continue;

@@ -2,6 +2,7 @@
 #define Terrarium_RequestParser_INCLUDED
 
 #include "config/Config.h"
+#include "http/RequestHeadParser.h"
 
 #include <cstddef>
 #include <string>
@@ -12,11 +13,16 @@ class HttpReply;
 struct IncomingRequest;
 
 /// Parses HTTP/1.1 requests incrementally from a connection's input buffer, as bytes arrive:
-/// the request line and headers (Poco's HTTPRequest), then a Content-Length or chunked body
-/// (extensions and trailers skipped). Enforces the limits: a header block over maxHeaderBytes is
-/// 431, a declared or decoded body over maxBodyBytes is 413 (refused as soon as it is known,
-/// without reading the rest), a malformed request is 400, an unsupported Transfer-Encoding 501.
-/// Empty lines between pipelined requests are skipped. One parser per connection; not thread-safe.
+/// the head (RequestHeadParser), then a Content-Length or chunked body (extensions and trailers
+/// checked and skipped), framed as RFC 9112 6 demands so that no body can pass for a request.
+/// Enforces the limits: a header block over maxHeaderBytes is 431, a declared or decoded body
+/// over maxBodyBytes is 413 (refused as soon as it is known, without reading the rest), a
+/// malformed request is 400 (a Content-Length that is not 1*DIGIT or beyond 2^64 - 1, a chunk
+/// size that is not 1*HEXDIG, a Transfer-Encoding whose final coding is not chunked, an HTTP/1.1
+/// request without exactly one Host), another coding before chunked is 501, another HTTP major
+/// version 505. The target is taken apart by RequestTarget (path normalised, absolute-form
+/// authority routing instead of Host). Empty lines (CRLF) between requests are skipped. Each
+/// refusal is logged. One parser per connection; not thread-safe.
 class RequestParser
 {
 public:
@@ -65,12 +71,18 @@ private:
     Result parseHeaders(const std::string& buffer, std::size_t& start, IncomingRequest& request, HttpReply& failure);
     Result parseBody(const std::string& buffer, std::size_t& start, IncomingRequest& request, HttpReply& failure);
     Result complete();
+    Result fail(HttpReply& failure, int status, const char* code, const std::string& message);
+    bool takeTarget(IncomingRequest& request, HttpReply& failure);
+    bool takeFraming(const std::string& buffer, std::size_t start, IncomingRequest& request, HttpReply& failure);
+    Result parseChunkLine(const std::string& buffer, std::size_t& start, IncomingRequest& request, HttpReply& failure);
 
     const LimitsConfig& _limits;
+    RequestHeadParser _head;
     std::string _peer;
     std::string _listener;
     State _state = State::Idle;
     std::size_t _remaining = 0;     /// Body: bytes still to come; ChunkData: bytes of the chunk still to come
+    std::size_t _trailerBytes = 0;  /// Trailers: bytes of the trailer section so far
     bool _expectContinue = false;
     bool _continueSent = false;
 };

@@ -178,6 +178,7 @@ void Generation::invoke(const PluginCall& call, HttpReply& reply)
     request.listener = str(call.listener);
     request.route_prefix = str(call.routePrefix);
     request.request_id = str(call.requestId);
+    request.target = str(call.target);
 
     trm_status status;
     try

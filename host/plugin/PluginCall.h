@@ -13,7 +13,8 @@ struct PluginCall
 {
     std::string_view method;
     std::string_view path;           /// as routed (prefix stripped when the route strips)
-    std::string_view originalPath;   /// as sent, without the query
+    std::string_view originalPath;   /// the whole path, dot segments resolved, without the query
+    std::string_view target;         /// the request target exactly as sent
     std::string_view query;          /// without '?'
     std::string_view body;
     std::string_view clientAddress;

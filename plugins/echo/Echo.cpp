@@ -44,6 +44,8 @@ public:
         terrarium::appendJsonString(out, request.originalPath());
         out += ",\"query\":";
         terrarium::appendJsonString(out, request.query());
+        out += ",\"target\":";
+        terrarium::appendJsonString(out, request.target());
         out += ",\"client\":";
         terrarium::appendJsonString(out, request.clientAddress());
         out += ",\"headers\":{";

@@ -198,7 +198,8 @@ TEST_CASE("http: malformed requests are answered 400 (or 501) with a JSON error"
         {"not HTTP", "GET /echo/ FTP/1.0\r\nHost: test\r\n\r\n", 400, "bad_request"},
         {"invalid Content-Length", "POST /echo/ HTTP/1.1\r\nHost: test\r\nContent-Length: ten\r\n\r\n", 400, "bad_request"},
         {"invalid chunk size", "POST /echo/ HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400, "bad_request"},
-        {"unsupported Transfer-Encoding", "POST /echo/ HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: gzip\r\n\r\n", 501, "not_implemented"},
+        {"unsupported Transfer-Encoding", "POST /echo/ HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501, "not_implemented"},
+        {"a final Transfer-Encoding other than chunked", "POST /echo/ HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: gzip\r\n\r\n", 400, "bad_request"},
     };
     for (const Case& c : cases)
     {

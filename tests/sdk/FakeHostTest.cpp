@@ -25,7 +25,7 @@ struct Probe {
     const trm_host_api* api = nullptr;
     trm_host_ctx* ctx = nullptr;
     trm_response* lastResponse = nullptr;
-    std::string lastPath, lastOriginalPath, lastQuery, lastPrefix, lastBody;
+    std::string lastPath, lastOriginalPath, lastQuery, lastPrefix, lastBody, lastTarget;
     trm_status (*onHandle)(trm_response*) = nullptr;
     int creates = 0;
     int destroys = 0;
@@ -54,6 +54,7 @@ trm_status probeHandle(void*, const trm_request* request, trm_response* response
     probe.lastQuery = copy(request->query);
     probe.lastPrefix = copy(request->route_prefix);
     probe.lastBody = copy(request->body);
+    probe.lastTarget = TRM_HAS_FIELD(request, trm_request, target) ? copy(request->target) : std::string("<absent>");
     return probe.onHandle ? probe.onHandle(response) : TRM_OK;
 }
 void freeSnapshot(void*, void* data)
@@ -348,6 +349,19 @@ TEST_CASE("routing: longest prefix on a segment boundary, host routes first, str
     CHECK(probe.lastQuery == "explicit=1");
 }
 
+TEST_CASE("the request's target (ABI 1.3) is the path as given, with a separate query appended", "[fakehost][routing]")
+{
+    std::optional<FakeHost> slot;
+    FakeHost& host = reset(slot);
+    host.start();
+    host.call("GET", "/api/a%2Fb?x=1");
+    CHECK(probe.lastTarget == "/api/a%2Fb?x=1");
+    host.call("GET", "/api/q", "", {}, "explicit=1");
+    CHECK(probe.lastTarget == "/api/q?explicit=1");
+    host.call("GET", "/api/q");
+    CHECK(probe.lastTarget == "/api/q");
+}
+
 TEST_CASE("log records and counters are captured and names validated", "[fakehost][log]")
 {
     std::optional<FakeHost> slot;
@@ -462,12 +476,12 @@ TEST_CASE("lifecycle: create once, destroy once, errors before start", "[fakehos
 
 // ---- ABI 1.1 host table ----
 
-TEST_CASE("the host table is 1.1; emulateAbi10() makes it a 1.0 table and refuses 1.1 plugins", "[fakehost][abi11]")
+TEST_CASE("the host table is the header's; emulateAbi10() makes it a 1.0 table and refuses newer plugins", "[fakehost][abi11]")
 {
     std::optional<FakeHost> slot;
     FakeHost& host = reset(slot);
     CHECK(host.api()->struct_size == sizeof(trm_host_api));
-    CHECK(host.api()->abi_minor == 1);
+    CHECK(host.api()->abi_minor == TERRARIUM_ABI_MINOR);
     CHECK(TRM_HOST_HAS(host.api(), gauge_set));
     host.start();
 
@@ -477,8 +491,8 @@ TEST_CASE("the host table is 1.1; emulateAbi10() makes it a 1.0 table and refuse
     CHECK_FALSE(TRM_HOST_HAS(old.api(), http_call));
     CHECK_FALSE(TRM_HOST_HAS(old.api(), log_enabled));
     CHECK(TRM_HOST_HAS(old.api(), counter_add));
-    CHECK(old.tryStart() == TRM_ERR_UNSUPPORTED);   // the probe declares minor 1
-    CHECK(old.lastError().find("plugin ABI 1.1, host ABI 1.0") != std::string::npos);
+    CHECK(old.tryStart() == TRM_ERR_UNSUPPORTED);   // the probe declares the header's minor
+    CHECK(old.lastError().find("plugin ABI 1." + std::to_string(TERRARIUM_ABI_MINOR) + ", host ABI 1.0") != std::string::npos);
 
     FakeHost& compatible = reset(slot);
     descriptor.abi_minor = 0;

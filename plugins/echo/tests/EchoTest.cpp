@@ -34,6 +34,7 @@ TEST_CASE("echo answers with its version and the request it saw", "[echo]")
     CHECK(contains(r.body, "\"path\":\"/some/path\""));             // the route strips "/echo"
     CHECK(contains(r.body, "\"original_path\":\"/echo/some/path\""));
     CHECK(contains(r.body, "\"query\":\"x=1&y=2\""));
+    CHECK(contains(r.body, "\"target\":\"/echo/some/path?x=1&y=2\""));
     CHECK(contains(r.body, "\"headers\":{\"X-Test\":\"one\",\"Accept\":\"*/*\"}"));
     CHECK(contains(r.body, "\"body\":\"hello \\\"body\\\"\""));
     CHECK_FALSE(contains(r.body, "greeting"));

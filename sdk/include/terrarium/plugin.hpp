@@ -407,6 +407,11 @@ public:
     std::string_view requestId() const noexcept {
         return TRM_HAS_FIELD(_r, trm_request, request_id) ? view(_r->request_id) : std::string_view();
     }
+    /// The request target exactly as the client sent it (dot segments, percent-escapes, query and
+    /// absolute-form as received); empty on a host older than ABI 1.3.
+    std::string_view target() const noexcept {
+        return TRM_HAS_FIELD(_r, trm_request, target) ? view(_r->target) : std::string_view();
+    }
     size_t headerCount() const noexcept { return _r->header_count; }
     std::pair<std::string_view, std::string_view> headerAt(size_t i) const noexcept {
         return {view(_r->headers[i].key), view(_r->headers[i].value)};

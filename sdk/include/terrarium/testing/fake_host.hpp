@@ -42,7 +42,9 @@
 //    is sent instead;
 //  - routing over the plugin's default routes: longest prefix on a segment boundary, routes bound
 //    to a Host header first, the routed path stripped (always starting with '/') when the route
-//    strips its prefix; a path no route matches reaches the plugin unchanged;
+//    strips its prefix; a path no route matches reaches the plugin unchanged; the request's target
+//    is the path argument as given (with "?query" appended when the query came separately), and
+//    unlike the real host the fake host does not resolve dot segments;
 //  - config_get: '.'-separated keys into the JSON config object ("" = the whole object), scalars
 //    as text, objects and arrays as JSON, array elements by index ("list.0"); null means absent;
 //  - http_call: struct_size must reach timeout_ms; an empty method is GET; a service path must be
@@ -692,7 +694,9 @@ public:
         requireStarted("call");
         std::string originalPath(path);
         std::string queryText(query);
+        std::string target(path);
         size_t mark = originalPath.find('?');
+        if (mark == std::string::npos && !queryText.empty()) target += "?" + queryText;
         if (mark != std::string::npos) {
             if (queryText.empty()) queryText = originalPath.substr(mark + 1);
             originalPath.erase(mark);
@@ -719,6 +723,7 @@ public:
         request.listener = str(_listener);
         request.route_prefix = str(routePrefix);
         if (TRM_HAS_FIELD(&request, trm_request, request_id)) request.request_id = str(requestId);
+        if (TRM_HAS_FIELD(&request, trm_request, target)) request.target = str(target);
 
         detail::ResponseState state;
         state.adoptedCounter = &_adoptedBodies;
