@@ -26,7 +26,9 @@ class WebSocketOutbox;
 /// Limits and deadlines are answered as JSON errors (400, 408, 413, 431, 501, 503) before the
 /// connection closes. A request a plugin accepted as a WebSocket turns the connection into a
 /// WebSocket (101, then frames: pings answered, fragments joined, messages delivered to the
-/// plugin, the close handshake, a bound on output waiting for a slow peer). Exactly one thread works on a connection at a time (one-shot events), so
+/// plugin, the close handshake, a bound on output waiting for a slow peer). A request the handler
+/// sets aside (HttpReply::setAside) waits without a thread and without its handler slot until it is
+/// resumed, then runs through the handler again ahead of the queue. Exactly one thread works on a connection at a time (one-shot events), so
 /// the connection needs no lock; the engine's monitor only reads its phase and deadline and may
 /// expire() it.
 class HttpConnection
@@ -40,6 +42,7 @@ public:
         Reading,    /// part of a request has arrived
         Queued,     /// a complete request waits for a handler thread
         Handling,   /// a handler runs the request
+        Held,       /// the handler set the request aside (no thread); it runs again when resumed
         Writing,    /// an answer waits for the socket to drain
         WebSocket,  /// upgraded
         Closing
@@ -76,6 +79,7 @@ private:
     void serve();
     bool runRequest();
     bool execute();
+    void retry();
     void upgrade();
     void onWebSocketEvent();
     void webSocketLoop();

@@ -36,6 +36,7 @@ void HttpReply::reset()
     if (_webSocket) _webSocket->deliverClose(WebSocketCodec::CloseAbnormal, "the upgrade was not answered");
     _webSocket.reset();
     _webSocketKey.clear();
+    _setAside = nullptr;
 }
 
 } // namespace terrarium

@@ -37,6 +37,7 @@ ClientResult InProcessDispatcher::dispatch(const std::string& service, const Cli
     PluginSlot* slot = snapshot->slot(service);
     PluginSlot::Ref generation = slot ? slot->acquire() : PluginSlot::Ref();
     if (!generation) return ClientResult::failure(ClientStatus::Unavailable, "plugin '" + service + "' is not loaded any more");
+    generation->waitUntilRestored();
 
     std::string_view target = request.path.empty() ? std::string_view("/") : std::string_view(request.path);
     std::size_t mark = target.find('?');

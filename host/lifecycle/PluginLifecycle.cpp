@@ -219,6 +219,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::J
         }
         Poco::JSON::Object::Ptr kept = settings ? settings : current.settings;
         generation->create(current.slot->nextGeneration(), kept ? kept : configuredSettings(name), current.slot->metrics());
+        if (generation->holdsRequestsAfter(*current.generation)) holdRequests(generation);
         {
             std::lock_guard lock(_stateMutex);
             Loaded& loaded = _plugins[name];
@@ -245,6 +246,8 @@ Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::J
                          static_cast<Poco::UInt64>(generation->number()), generation->descriptor().version, generation->sha256(),
                          static_cast<Poco::UInt64>(current.generation->number()));
     retire(current.generation, generation.get(), _config.drainTimeout);
+    current.slot->heldRequests += current.generation->restoreGate().heldTotal();
+    current.slot->heldPastBound += current.generation->restoreGate().pastBound();
     std::lock_guard lock(_stateMutex);
     return describeLocked(_plugins[name]);
 }
@@ -313,6 +316,7 @@ bool PluginLifecycle::retire(std::shared_ptr<Generation> old, Generation* succes
         logger().warning("plugin '%s' generation %Lu still serves %Lu requests after %d ms; it will be destroyed once idle", old->name(),
                          static_cast<Poco::UInt64>(old->number()), static_cast<Poco::UInt64>(old->inflight()),
                          static_cast<int>(timeout.totalMilliseconds()));
+        if (successor) successor->restoreGate().open();
         std::lock_guard lock(_stateMutex);
         _retiring.push_back(std::move(old));
         return false;
@@ -329,8 +333,27 @@ bool PluginLifecycle::retire(std::shared_ptr<Generation> old, Generation* succes
         {
             logger().error("plugin '%s': state hand-over failed: %s; the new generation starts without it", old->name(), std::string(e.what()));
         }
+        successor->restoreGate().open();
     }
     return finish(old);
+}
+
+void PluginLifecycle::holdRequests(const std::shared_ptr<Generation>& generation)
+{
+    if (_config.restoreHoldMaxRequests == 0) return;
+    generation->restoreGate().close(_config.restoreHoldMaxRequests, _config.restoreHold);
+    std::weak_ptr<Generation> held = generation;
+    const Poco::Timespan bound = _config.restoreHold;
+    _holdTimer.schedule(Poco::Util::Timer::func([held, bound] {
+                            std::shared_ptr<Generation> generation = held.lock();
+                            if (!generation || !generation->restoreGate().holding()) return;
+                            std::size_t waiting = generation->restoreGate().expire();
+                            logger().warning("plugin '%s' generation %Lu: its state has not arrived after restore_hold_ms (%d ms); %z held requests "
+                                             "and every later one until then are served before restore() returned",
+                                             generation->name(), static_cast<Poco::UInt64>(generation->number()),
+                                             static_cast<int>(bound.totalMilliseconds()), waiting);
+                        }),
+                        Poco::Clock() + bound.totalMicroseconds());
 }
 
 bool PluginLifecycle::finish(const std::shared_ptr<Generation>& generation)
@@ -460,6 +483,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::describeLocked(const Loaded& loaded) co
     caps->set("drain", d.hasDrain);
     caps->set("snapshot", d.hasSnapshot && d.hasRestore);
     caps->set("health", d.hasHealth);
+    caps->set("serve_during_restore", d.serveDuringRestore);
     out->set("capabilities", caps);
 
     const PluginSlot& slot = *loaded.slot;
@@ -474,6 +498,9 @@ Poco::JSON::Object::Ptr PluginLifecycle::describeLocked(const Loaded& loaded) co
     requests->set("total", total);
     requests->set("generation", g.requests());
     requests->set("in_flight", g.inflight());
+    requests->set("held", static_cast<Poco::UInt64>(g.restoreGate().waiting()));
+    requests->set("held_total", slot.heldRequests.load() + g.restoreGate().heldTotal());
+    requests->set("held_past_bound", slot.heldPastBound.load() + g.restoreGate().pastBound());
     requests->set("by_class", byClass);
     out->set("requests", requests);
     out->set("reloads", slot.reloads.load());

@@ -12,6 +12,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/Timestamp.h>
+#include <Poco/Util/Timer.h>
 
 #include <atomic>
 #include <map>
@@ -26,6 +27,9 @@ namespace terrarium {
 /// Loads, reloads and unloads plugins as one state machine per plugin and publishes the routing
 /// that results. A reload creates the new generation, switches routes to it atomically, drains the
 /// old one, hands state over (snapshot/restore), destroys the old instance and closes its library.
+/// While state is handed over, the new generation's requests are held (see RestoreGate) unless the
+/// plugin serves during restore; past restore_hold_ms, or beyond restore_hold_max_requests
+/// waiting, they are served by the new generation before its state arrived.
 /// Any failed step leaves the previous generation serving and reports why.
 class PluginLifecycle
 {
@@ -99,8 +103,11 @@ private:
     std::vector<RouteConfig> routesFor(const Generation& generation) const;
     std::shared_ptr<const RoutingSnapshot> buildSnapshot(const std::string& name, const std::vector<RouteConfig>* routes) const;
     std::shared_ptr<PluginSlot> slotFor(const std::string& name);
-    /// Drains, hands state to successor, destroys; true when the library left the process.
+    /// Drains, hands state to successor (whose requests are let through then), destroys; true
+    /// when the library left the process.
     bool retire(std::shared_ptr<Generation> old, Generation* successor, Poco::Timespan timeout);
+    /// Makes generation hold its requests until its state arrived, for at most the configured bound.
+    void holdRequests(const std::shared_ptr<Generation>& generation);
     /// Destroys and closes; true when the library left the process.
     bool finish(const std::shared_ptr<Generation>& generation);
     bool libraryInUse(const std::string& path) const;
@@ -121,6 +128,7 @@ private:
     std::map<std::string, PluginConfig> _pluginConfigs;   /// the "plugins" block; guarded by _operationMutex
     std::atomic<std::uint64_t> _loadFailures{0};
     std::atomic<std::uint64_t> _reloadFailures{0};
+    Poco::Util::Timer _holdTimer;                /// ends restore holds that outlast the bound
 };
 
 } // namespace terrarium

@@ -28,9 +28,11 @@
  *     exception escape a function called by the host (the C++ wrapper in plugin.hpp guarantees it).
  *
  * Threading: handle() and health() may be called concurrently from many host threads on one
- * instance, also while restore() runs. create(), destroy(), drain(), snapshot() and restore() are
- * never called concurrently with each other for one instance. Host functions are thread-safe and may be called from any thread
- * the plugin owns, for as long as the instance exists (until destroy() returns).
+ * instance; health() also while restore() runs, and handle() too when the descriptor sets
+ * TRM_PLUGIN_SERVE_DURING_RESTORE (otherwise the host holds the requests until restore() returns,
+ * see restore()). create(), destroy(), drain(), snapshot() and restore() are never called
+ * concurrently with each other for one instance. Host functions are thread-safe and may be called
+ * from any thread the plugin owns, for as long as the instance exists (until destroy() returns).
  *
  * Unloading: a plugin must join every thread it started before destroy() returns and must not rely
  * on static destructors or thread_local objects with destructors; the library is closed as soon as
@@ -405,16 +407,20 @@ typedef struct trm_plugin_descriptor {
     trm_status (*snapshot)(void* instance, trm_buffer* out);
 
     /** Take over state produced by snapshot() of an earlier generation of the same plugin.
-     *  data is borrowed for the call. Routes switch to the new generation first (so no request
-     *  waits), then the old one drains and is snapshotted: restore() therefore runs while this
-     *  instance already serves requests and must merge the state thread-safely. */
+     *  data is borrowed for the call. Routes switch to the new generation first, then the old one
+     *  drains and is snapshotted, then restore() runs. Meanwhile the host holds the new
+     *  generation's requests (without a thread, bounded in number and time: restore_hold_ms and
+     *  restore_hold_max_requests of the host configuration) and runs them once restore() returned,
+     *  failed or was skipped; past a bound they are served before it returned. With
+     *  TRM_PLUGIN_SERVE_DURING_RESTORE in flags (ABI 1.3) nothing is held: restore() then runs
+     *  while this instance already serves requests and must merge the state thread-safely. */
     trm_status (*restore)(void* instance, const void* data, size_t len);
 
     /** Report health: TRM_OK healthy, anything else not ready. May be called concurrently. */
     trm_status (*health)(void* instance);
 
     /* ---- ABI 1.3 ---- */
-    uint32_t flags;            /**< TRM_PLUGIN_*; 0 when absent */
+    uint32_t flags;            /**< TRM_PLUGIN_*; 0 when absent (a 1.2 descriptor ends before it) */
     uint32_t reserved;         /**< zero */
 } trm_plugin_descriptor;
 

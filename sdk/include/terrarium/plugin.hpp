@@ -7,7 +7,7 @@
 //         explicit Echo(terrarium::Host& host);
 //         void handle(const terrarium::Request& request, terrarium::Response& response);
 //         // optional: void drain(); std::string snapshot(); void restore(std::string_view);
-//         //           bool healthy();
+//         //           bool healthy(); static constexpr bool serveDuringRestore = true;
 //     };
 //     TERRARIUM_PLUGIN(Echo, "echo", "1.0.0", terrarium::route("/echo"))
 //
@@ -16,11 +16,17 @@
 // Route helpers: route(prefix) strips the prefix, route(prefix, terrarium::KeepPrefix) keeps it,
 // routeForHost(host, prefix, ...) binds a route to one Host header.
 //
+// A plugin with snapshot() and restore() has its
+// requests held during a hot reload until restore() returned; `static constexpr bool
+// serveDuringRestore = true;` (TRM_PLUGIN_SERVE_DURING_RESTORE, ABI 1.3) has it served meanwhile,
+// with restore() merging the old state thread-safely into what the new instance has counted since.
+//
 // Functions newer than 1.0 check the host's table before use: the 1.1 host services
 // (Host::call/fetch, secret/findSecret, logEnabled, observe/gauge, Request::requestId) and the 1.2
 // WebSockets (Host::acceptWebSocket, terrarium::WebSocket). By default a plugin declares that it
-// needs a host of this header's minor (1.2); to load on older hosts too, define
-// TERRARIUM_PLUGIN_MIN_ABI_MINOR (0 or 1) before including this header and test
+// needs a host of this header's minor (1.3); to load on older hosts too, define
+// TERRARIUM_PLUGIN_MIN_ABI_MINOR (0, 1 or 2) before including this header (a host older than 1.3
+// does not read serveDuringRestore and serves during restore()) and test
 // Host::hasServices() before call()/fetch() (they throw TRM_ERR_UNSUPPORTED on a 1.0 host;
 // secret() too; logEnabled() is then always true, observe()/gauge() do nothing) and
 // Host::hasWebSockets() before acceptWebSocket().
@@ -556,6 +562,9 @@ template <class T> struct HasRestore<T, std::void_t<decltype(std::declval<T&>().
 template <class T, class = void> struct HasHealth : std::false_type {};
 template <class T> struct HasHealth<T, std::void_t<decltype(bool(std::declval<T&>().healthy()))>> : std::true_type {};
 
+template <class T, class = void> struct ServesDuringRestore : std::false_type {};
+template <class T> struct ServesDuringRestore<T, std::void_t<decltype(T::serveDuringRestore)>> : std::bool_constant<T::serveDuringRestore> {};
+
 /// An instance: the host handle plus the author's object.
 template <class T>
 struct Box {
@@ -687,6 +696,7 @@ struct Trampolines {
             d.restore = &restore;
         }
         if constexpr (HasHealth<T>::value) d.health = &health;
+        if constexpr (ServesDuringRestore<T>::value) d.flags |= TRM_PLUGIN_SERVE_DURING_RESTORE;
         return d;
     }
 };
