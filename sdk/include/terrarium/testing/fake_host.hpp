@@ -1,6 +1,6 @@
 // Terrarium plugin SDK: an in-process fake host for unit-testing a plugin without terrariumd.
 //
-// Header-only and dependency-free (C++17 standard library only). It implements the whole ABI 1.1
+// Header-only and dependency-free (C++17 standard library only). It implements the whole ABI 1.3
 // host function table, loads a plugin through its entry function and serves requests directly:
 //
 //     #include <terrarium/testing/fake_host.hpp>    // the plugin's .cpp is compiled into the test
@@ -29,7 +29,7 @@
 // A plugin loaded with dlopen() works the same way: pass the dlsym()'d entry function.
 //
 // What it mirrors from the ABI contract (plugin.h) and the host:
-//  - the descriptor is checked like the host checks it (ABI major equal, minor not newer than 1.1,
+//  - the descriptor is checked like the host checks it (ABI major equal, minor not newer than 1.3,
 //    name [a-z0-9][a-z0-9_-]*, create/destroy/handle present, routes starting with '/');
 //  - response_set_status accepts 100..599, response_add_header refuses an empty name and CR/LF in
 //    name or value (TRM_ERR_INVALID), adopted bodies are freed with their free function exactly
@@ -504,7 +504,7 @@ private:
     trm_status _status;
 };
 
-/// An in-process host for one plugin instance: implements the ABI 1.1 host table, records logs,
+/// An in-process host for one plugin instance: implements the ABI 1.3 host table, records logs,
 /// metrics and service calls, and serves requests synchronously. call(), the host functions and
 /// every accessor and setter of recorded or scripted state are thread-safe.
 class FakeHost {
@@ -512,7 +512,7 @@ public:
     /// The ABI version this fake host implements.
     static constexpr uint16_t abiMajor = 1;
     /// The ABI minor this fake host implements (a plugin needing a newer minor is refused).
-    static constexpr uint16_t abiMinor = 2;
+    static constexpr uint16_t abiMinor = 3;
     static_assert(TERRARIUM_ABI_MAJOR == 1, "FakeHost implements ABI 1.x; update it with plugin.h");
 
     /// A host for the plugin behind entry, with an empty configuration.
@@ -719,6 +719,9 @@ public:
         request.listener = str(_listener);
         request.route_prefix = str(routePrefix);
         if (TRM_HAS_FIELD(&request, trm_request, request_id)) request.request_id = str(requestId);
+        std::string target(path);
+        if (!query.empty() && target.find('?') == std::string::npos) target += "?" + std::string(query);
+        if (TRM_HAS_FIELD(&request, trm_request, target)) request.target = str(target);
 
         detail::ResponseState state;
         state.adoptedCounter = &_adoptedBodies;
