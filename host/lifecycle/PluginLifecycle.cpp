@@ -134,7 +134,7 @@ std::shared_ptr<const RoutingSnapshot> PluginLifecycle::buildSnapshot(const std:
     return snapshot;
 }
 
-Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSON::Object::Ptr settings)
+Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSON::Object::Ptr overrides)
 {
     reap();
     std::lock_guard operation(_operationMutex);
@@ -158,7 +158,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSO
             slot = slotFor(name);
             snapshot = buildSnapshot(name, &routes);
         }
-        Poco::JSON::Object::Ptr effective = settings ? settings : configuredSettings(name);
+        Poco::JSON::Object::Ptr effective = effectiveSettings(configuredSettings(name), overrides);
         generation->create(slot->nextGeneration(), effective, slot->metrics());
         {
             std::lock_guard lock(_stateMutex);
@@ -166,7 +166,8 @@ Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSO
             loaded.slot = slot;
             loaded.generation = generation;
             loaded.file = file;
-            loaded.settings = settings;
+            loaded.settings = effective;
+            loaded.overrides = overrides;
             loaded.routes = routes;
             _plugins[name] = loaded;
             slot->publish(generation);
@@ -190,7 +191,8 @@ Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSO
     }
 }
 
-Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::JSON::Object::Ptr settings, bool onlyIfChanged)
+Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::JSON::Object::Ptr overrides, bool onlyIfChanged,
+                                                bool dropOverrides)
 {
     reap();
     std::lock_guard operation(_operationMutex);
@@ -201,7 +203,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::J
         if (it == _plugins.end()) throw PluginError("not_found", 404, "no plugin named '" + name + "' is loaded");
         current = it->second;
     }
-    if (onlyIfChanged && !settings && PluginCache::sha256(resolveFile(current.file)) == current.generation->sha256())
+    if (onlyIfChanged && !overrides && !dropOverrides && PluginCache::sha256(resolveFile(current.file)) == current.generation->sha256())
     {
         std::lock_guard lock(_stateMutex);
         return describeLocked(current);
@@ -217,14 +219,16 @@ Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::J
             std::lock_guard lock(_stateMutex);
             buildSnapshot(name, &routes);   // throws on a route conflict
         }
-        Poco::JSON::Object::Ptr kept = settings ? settings : current.settings;
-        generation->create(current.slot->nextGeneration(), kept ? kept : configuredSettings(name), current.slot->metrics());
+        Poco::JSON::Object::Ptr kept = dropOverrides ? nullptr : overrides ? overrides : current.overrides;
+        Poco::JSON::Object::Ptr effective = effectiveSettings(configuredSettings(name), kept);
+        generation->create(current.slot->nextGeneration(), effective, current.slot->metrics());
         if (generation->holdsRequestsAfter(*current.generation)) holdRequests(generation);
         {
             std::lock_guard lock(_stateMutex);
             Loaded& loaded = _plugins[name];
             loaded.generation = generation;
-            loaded.settings = kept;
+            loaded.settings = effective;
+            loaded.overrides = kept;
             loaded.routes = routes;
             loaded.loadedAt.update();
             current.slot->publish(generation);
@@ -452,6 +456,8 @@ Poco::JSON::Object::Ptr PluginLifecycle::describeLocked(const Loaded& loaded) co
     out->set("sha256", g.sha256());
     out->set("library", g.libraryPath());
     out->set("loaded_at", isoTime(loaded.loadedAt));
+    out->set("config", loaded.settings);
+    out->set("config_overrides", loaded.overrides ? Poco::Dynamic::Var(loaded.overrides) : Poco::Dynamic::Var());
 
     Poco::JSON::Array::Ptr routes = new Poco::JSON::Array;
     for (const auto& r : loaded.routes)
@@ -606,6 +612,22 @@ void PluginLifecycle::collectMetrics(PrometheusWriter& writer) const
 } // namespace terrarium
 
 namespace terrarium {
+
+Poco::JSON::Object::Ptr PluginLifecycle::effectiveSettings(const Poco::JSON::Object::Ptr& configured, const Poco::JSON::Object::Ptr& overrides)
+{
+    Poco::JSON::Object::Ptr merged = configured ? new Poco::JSON::Object(*configured) : new Poco::JSON::Object;
+    if (!overrides) return merged;
+    for (const auto& [key, value] : *overrides)
+    {
+        Poco::JSON::Object::Ptr inner = value.type() == typeid(Poco::JSON::Object::Ptr) ? value.extract<Poco::JSON::Object::Ptr>() : nullptr;
+        Poco::JSON::Object::Ptr base = merged->getObject(key);
+        if (inner && base)
+            merged->set(key, effectiveSettings(base, inner));
+        else
+            merged->set(key, value);
+    }
+    return merged;
+}
 
 Poco::JSON::Object::Ptr PluginLifecycle::configuredSettings(const std::string& name) const
 {

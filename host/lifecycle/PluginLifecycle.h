@@ -37,13 +37,17 @@ public:
     PluginLifecycle(const Config& config, RoutingState& routing);
     ~PluginLifecycle();
 
-    /// Loads file (a name inside the plugins directory). settings replaces the configured plugin
-    /// settings when not null. Returns the plugin's description; throws PluginError.
-    Poco::JSON::Object::Ptr load(const std::string& file, Poco::JSON::Object::Ptr settings = nullptr);
+    /// Loads file (a name inside the plugins directory). overrides (admin settings, may be null)
+    /// are merged over the configured plugin settings (see effectiveSettings()) and kept for later
+    /// reloads until the plugin is unloaded. Returns the plugin's description; throws PluginError.
+    Poco::JSON::Object::Ptr load(const std::string& file, Poco::JSON::Object::Ptr overrides = nullptr);
 
-    /// Reloads a plugin from its file. With onlyIfChanged, does nothing when the file's content is
-    /// the one already serving. settings replaces the plugin's settings when not null.
-    Poco::JSON::Object::Ptr reload(const std::string& name, Poco::JSON::Object::Ptr settings = nullptr, bool onlyIfChanged = false);
+    /// Reloads a plugin from its file, with the configured settings of now and its overrides:
+    /// overrides replaces the kept ones when not null, dropOverrides forgets them. With
+    /// onlyIfChanged (and no change of overrides), does nothing when the file's content is the one
+    /// already serving.
+    Poco::JSON::Object::Ptr reload(const std::string& name, Poco::JSON::Object::Ptr overrides = nullptr, bool onlyIfChanged = false,
+                                   bool dropOverrides = false);
 
     /// Unloads a plugin; returns whether its library left the process.
     bool unload(const std::string& name);
@@ -81,13 +85,18 @@ public:
     /// Path of file inside the plugins directory; throws PluginError for names that leave it.
     std::string resolveFile(const std::string& file) const;
 
+    /// The settings a plugin runs with: configured (the file's "plugins.<name>.config"), then
+    /// overrides merged over them by key (objects merged key by key, any other value replaced).
+    static Poco::JSON::Object::Ptr effectiveSettings(const Poco::JSON::Object::Ptr& configured, const Poco::JSON::Object::Ptr& overrides);
+
 private:
     struct Loaded
     {
         std::shared_ptr<PluginSlot> slot;
         std::shared_ptr<Generation> generation;
         std::string file;
-        Poco::JSON::Object::Ptr settings;          /// set through the admin API (overrides config)
+        Poco::JSON::Object::Ptr settings;          /// what the current generation was created with
+        Poco::JSON::Object::Ptr overrides;         /// set through the admin API (merged over the configured settings); may be null
         std::vector<RouteConfig> routes;           /// effective default routes on the main listener
         Poco::Timestamp loadedAt;
     };
