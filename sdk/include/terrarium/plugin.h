@@ -215,7 +215,11 @@ typedef struct trm_websocket trm_websocket;
 typedef struct trm_websocket_handlers {
     uint32_t struct_size;      /**< sizeof(trm_websocket_handlers) of the plugin's build */
     uint32_t reserved;         /**< zero */
-    void* user;                /**< handed back to every callback */
+    void* user;                /**< handed back to every callback. Owned by the plugin: the host never
+                                    reads through it nor frees it. It must stay valid until on_close
+                                    has returned (the last callback; free it there), or, when
+                                    websocket_accept() fails, until that call returns (no callback
+                                    comes then). */
     /** A complete message (fragments joined; text as sent, the host checks nothing more).
      *  data is borrowed for the call. May be NULL (messages are then discarded). */
     void (*on_message)(void* user, trm_websocket* ws, int32_t opcode, const void* data, size_t len);
@@ -392,8 +396,13 @@ typedef struct trm_plugin_descriptor {
     void (*destroy)(void* instance);
 
     /** Serve one request. Build the answer through the host table's response_* functions.
-     *  TRM_OK sends the response built (200 by default); TRM_ERR_BAD_REQUEST answers 400;
-     *  TRM_ERR_UNAVAILABLE 503; any other error or unknown status answers 500 with a JSON error. */
+     *  TRM_OK sends the response built (200 by default). Any other status drops the response built
+     *  and answers with a JSON body {"error":<code>,"message":"plugin '<name>' failed: <status>"}:
+     *  TRM_ERR_BAD_REQUEST 400 "bad_request", TRM_ERR_FORBIDDEN 403 "forbidden",
+     *  TRM_ERR_NOT_FOUND 404 "not_found", TRM_ERR_TOO_LARGE 413 "payload_too_large",
+     *  TRM_ERR_UNAVAILABLE 503 "unavailable", TRM_ERR_TIMEOUT 504 "timeout", TRM_AGAIN 503
+     *  "try_again" with Retry-After: 1 (message "plugin '<name>' asks to try again later"), any
+     *  other error 500 "plugin_error", and a status the ABI does not define 500 "unknown_status". */
     trm_status (*handle)(void* instance, const trm_request* request, trm_response* response);
 
     /* ---- optional capabilities: NULL when absent ---- */
