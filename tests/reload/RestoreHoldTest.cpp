@@ -204,3 +204,18 @@ TEST_CASE("restore hold: a plugin declaring serveDuringRestore is served while r
     CHECK(after.json()->getValue<bool>("restored"));
     CHECK(after.json()->getValue<std::int64_t>("count") >= 2);   // the merge keeps what was counted during restore
 }
+
+TEST_CASE("restore hold: a 1.2 plugin with state (its descriptor ends before flags) is held and keeps its count", "[reload][restore][abi]")
+{
+    TerrariumProcess::Options options;
+    options.plugins = {{fixturePath("abi12.so"), "abi12.so"}};
+    options.configJson = R"({"watch": {"enabled": false}})";
+    TerrariumProcess host(options);
+    for (int i = 1; i <= 3; ++i) REQUIRE(host.get("/abi12/x").json()->getValue<int>("count") == i);
+
+    Poco::JSON::Object::Ptr reloaded = host.admin("POST", "/admin/plugins/abi12/reload").json();
+    CHECK(reloaded->getValue<std::string>("abi") == "1.2");
+    CHECK(reloaded->getValue<std::int64_t>("generation") == 2);
+    CHECK_FALSE(reloaded->getObject("capabilities")->getValue<bool>("serve_during_restore"));
+    CHECK(host.get("/abi12/x").json()->getValue<int>("count") == 4);
+}
