@@ -599,6 +599,15 @@ void PluginLifecycle::collectMetrics(PrometheusWriter& writer) const
     writer.family("terrarium_plugin_reloads_total", "counter", "Successful hot reloads per plugin.");
     for (const auto& [name, slot] : _slots)
         writer.sample("terrarium_plugin_reloads_total", {{"plugin", name}}, slot->reloads.load());
+    writer.family("terrarium_plugin_requests_held_total", "counter", "Requests held during a hot reload until restore() returned.");
+    for (const auto& [name, loaded] : _plugins)
+        writer.sample("terrarium_plugin_requests_held_total", {{"plugin", name}},
+                      loaded.slot->heldRequests.load() + loaded.generation->restoreGate().heldTotal());
+    writer.family("terrarium_plugin_requests_unrestored_total", "counter",
+                  "Requests served before restore() returned because a hold bound (restore_hold_ms, restore_hold_max_requests) passed.");
+    for (const auto& [name, loaded] : _plugins)
+        writer.sample("terrarium_plugin_requests_unrestored_total", {{"plugin", name}},
+                      loaded.slot->heldPastBound.load() + loaded.generation->restoreGate().pastBound());
     writer.family("terrarium_plugin_load_failures_total", "counter", "Loads and reloads refused (bad file, ABI, create failed, conflicts).");
     writer.sample("terrarium_plugin_load_failures_total", {{"operation", "load"}}, _loadFailures.load());
     writer.sample("terrarium_plugin_load_failures_total", {{"operation", "reload"}}, _reloadFailures.load());
