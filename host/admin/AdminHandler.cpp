@@ -82,6 +82,21 @@ bool addressLiteral(const std::string& host)
     if (host.size() > 2 && host.front() == '[' && host.back() == ']')
         return ::inet_pton(AF_INET6, host.substr(1, host.size() - 2).c_str(), address) == 1;
     return ::inet_pton(AF_INET, host.c_str(), address) == 1;
+/// The "config" of a load or reload body: settings merged over the configuration file's (an
+/// object), null (drop = true: forget earlier ones) or absent (nullptr: keep earlier ones).
+Poco::JSON::Object::Ptr configOverrides(const Poco::JSON::Object& body, bool& drop)
+{
+    drop = false;
+    if (!body.has("config")) return nullptr;
+    if (body.isNull("config"))
+    {
+        drop = true;
+        return nullptr;
+    }
+    Poco::JSON::Object::Ptr overrides = body.getObject("config");
+    if (!overrides)
+        throw PluginError("invalid_request", 400, "\"config\" must be a JSON object (settings merged over the configuration file's) or null (drop them)");
+    return overrides;
 }
 
 } // namespace
@@ -342,15 +357,11 @@ void AdminHandler::route(const IncomingRequest& request, HttpReply& reply)
         Poco::JSON::Object::Ptr body = parseBody(request, true);
         if (!body->has("file") || !body->get("file").isString())
             throw PluginError("invalid_request", 400, "\"file\" (a file name inside the plugins directory) is required and must be a string");
-        Poco::JSON::Object::Ptr settings;
-        if (body->has("config"))
-        {
-            settings = body->getObject("config");
-            if (!settings) throw PluginError("invalid_request", 400, "\"config\" must be a JSON object");
-        }
+        bool drop = false;
+        Poco::JSON::Object::Ptr overrides = configOverrides(*body, drop);
         std::string file = body->getValue<std::string>("file");
         logger().information("load %s requested by %s", file, request.clientAddress);
-        reply.json(201, JsonText::stringify(_lifecycle.load(file, settings)));
+        reply.json(201, JsonText::stringify(_lifecycle.load(file, overrides)));
         return;
     }
     const std::string& name = segments[2];
@@ -374,14 +385,11 @@ void AdminHandler::route(const IncomingRequest& request, HttpReply& reply)
     {
         if (method != "POST") return methodNotAllowed(reply, method, request.path, "POST");
         Poco::JSON::Object::Ptr body = parseBody(request, false);
-        Poco::JSON::Object::Ptr settings;
-        if (body->has("config"))
-        {
-            settings = body->getObject("config");
-            if (!settings) throw PluginError("invalid_request", 400, "\"config\" must be a JSON object");
-        }
-        logger().information("reload '%s' requested by %s", name, request.clientAddress);
-        reply.json(200, JsonText::stringify(_lifecycle.reload(name, settings)));
+        bool drop = false;
+        Poco::JSON::Object::Ptr overrides = configOverrides(*body, drop);
+        logger().information("reload '%s' requested by %s%s", name, request.clientAddress,
+                             std::string(drop ? " (dropping its config overrides)" : overrides ? " (with config overrides)" : ""));
+        reply.json(200, JsonText::stringify(_lifecycle.reload(name, overrides, false, drop)));
         return;
     }
     reply.error(404, "not_found", "no admin resource " + request.path);

@@ -147,6 +147,8 @@ struct Config
     LimitsConfig limits;
     Poco::Timespan shutdownTimeout = Poco::Timespan(10, 0); /// in-flight requests at shutdown
     Poco::Timespan drainTimeout = Poco::Timespan(30, 0);    /// old generation at reload/unload
+    Poco::Timespan restoreHold = Poco::Timespan(5, 0);      /// a reload holds a stateful plugin's requests at most this long
+    unsigned restoreHoldMaxRequests = 1024;    /// requests held at once per reloading plugin; beyond: served unrestored
     bool watchPlugins = true;                  /// watch pluginsDir for new/replaced/removed files
     Poco::Timespan watchInterval = Poco::Timespan(0, 200 * 1000);
     std::string logLevel = "information";      /// Poco level name (same as log.level)

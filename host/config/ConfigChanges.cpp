@@ -79,6 +79,7 @@ std::vector<std::string> ConfigChanges::needingRestart(const Config& running, co
     note(fields(fresh.limits) == fields(running.limits), "limits");
     note(fresh.shutdownTimeout == running.shutdownTimeout, "shutdown_timeout_ms");
     note(fresh.drainTimeout == running.drainTimeout, "drain_timeout_ms");
+    note(fresh.restoreHold == running.restoreHold && fresh.restoreHoldMaxRequests == running.restoreHoldMaxRequests, "restore_hold");
     note(fresh.watchPlugins == running.watchPlugins && fresh.watchInterval == running.watchInterval, "watch");
     note(sinkFields(fresh.log) == sinkFields(running.log), "log (sinks; levels are applied)");
     note(fresh.metricsOnMain == running.metricsOnMain, "metrics");

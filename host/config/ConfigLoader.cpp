@@ -45,7 +45,8 @@ const char* const LOG_LEVELS[] = {"none", "fatal", "critical", "error", "warning
                                   "information", "debug", "trace"};
 
 const Keys ROOT_KEYS = {"listen", "routes", "listeners", "admin", "plugins_dir", "state_dir", "threads",
-                        "io_threads", "max_connections", "queue_size", "limits", "shutdown_timeout_ms", "drain_timeout_ms", "watch", "log",
+                        "io_threads", "max_connections", "queue_size", "limits", "shutdown_timeout_ms", "drain_timeout_ms",
+                        "restore_hold_ms", "restore_hold_max_requests", "watch", "log",
                         "plugins", "tls", "client", "secrets", "services", "metrics", "reuse_port",
                         "plugins_link_dirs"};
 const Keys LISTENER_KEYS = {"name", "listen", "routes", "plugin", "tls", "reuse_port"};
@@ -86,6 +87,7 @@ const Range MILLIS_OR_ZERO_RANGE = {0, static_cast<std::uint64_t>(std::numeric_l
                                     "an integer >= 0 (milliseconds)"};
 const Range THREADS_RANGE = {1, 1024, "an integer from 1 to 1024"};
 const Range QUEUE_RANGE = {1, 100000, "an integer from 1 to 100000"};
+const Range HOLD_RANGE = {0, 100000, "an integer from 0 to 100000"};
 const Range IO_THREADS_RANGE = {1, 64, "an integer from 1 to 64"};
 const Range CONNECTIONS_RANGE = {1, 1000000, "an integer from 1 to 1000000"};
 const Range BYTES_RANGE = {1, std::numeric_limits<std::size_t>::max(), "a positive integer (bytes)"};
@@ -945,6 +947,11 @@ void applyFile(const Object& root, Config& config, Sources& sources)
         config.shutdownTimeout = millis(integerValue(root.get("shutdown_timeout_ms"), "shutdown_timeout_ms", MILLIS_RANGE));
     if (root.has("drain_timeout_ms"))
         config.drainTimeout = millis(integerValue(root.get("drain_timeout_ms"), "drain_timeout_ms", MILLIS_RANGE));
+    if (root.has("restore_hold_ms"))
+        config.restoreHold = millis(integerValue(root.get("restore_hold_ms"), "restore_hold_ms", MILLIS_RANGE));
+    if (root.has("restore_hold_max_requests"))
+        config.restoreHoldMaxRequests = static_cast<unsigned>(
+            integerValue(root.get("restore_hold_max_requests"), "restore_hold_max_requests", HOLD_RANGE));
     if (root.has("watch")) {
         Object::Ptr watch = objectValue(root.get("watch"), "watch", "an object with \"enabled\" and \"interval_ms\"");
         checkKeys(*watch, "watch", WATCH_KEYS);

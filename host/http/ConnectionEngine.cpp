@@ -408,13 +408,18 @@ void ConnectionEngine::remove(HttpConnection& connection)
     }
 }
 
-ConnectionEngine::Admission ConnectionEngine::admit(HttpConnection& connection)
+ConnectionEngine::Admission ConnectionEngine::admit(HttpConnection& connection, bool resumed)
 {
     std::lock_guard<std::mutex> lock(_queueMutex);
     if (_slotsUsed < _settings.handlerThreads)
     {
         ++_slotsUsed;
         return Admission::Run;
+    }
+    if (resumed)
+    {
+        _queue.push_front(&connection);
+        return Admission::Queued;
     }
     if (_queue.size() < _settings.queueSize)
     {

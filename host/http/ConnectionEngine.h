@@ -101,8 +101,9 @@ public:
         Rejected   /// the queue is full: answer 503
     };
 
-    /// Asks for a handler slot for connection's complete request.
-    Admission admit(HttpConnection& connection);
+    /// Asks for a handler slot for connection's complete request. A resumed request (one that
+    /// was set aside) is never rejected and waits ahead of the queue.
+    Admission admit(HttpConnection& connection, bool resumed = false);
 
     /// Gives the handler slot back after a request ran: to the first queued connection (run by
     /// this thread once it is done with its current connection), or free.

@@ -84,11 +84,12 @@ void GatewayHandler::dispatch(const IncomingRequest& request, HttpReply& reply)
     }
     const RouteTable::Entry& route = *match->entry;
     reply.setPlugin(route.plugin);
+    PluginSlot* slot = snapshot->slot(route.plugin);
+    PluginSlot::Ref generation = slot ? slot->acquire() : PluginSlot::Ref();
+    if (generation && reply.upgradable() && generation->holdUntilRestored(reply)) return;   // runs again once restored
     RouteMetrics& figures = _metrics.route(request.listener, route.prefix, route.plugin);
     figures.begin();
     const auto started = std::chrono::steady_clock::now();
-    PluginSlot* slot = snapshot->slot(route.plugin);
-    PluginSlot::Ref generation = slot ? slot->acquire() : PluginSlot::Ref();
     if (!generation)
     {
         reply.error(503, "plugin_unavailable", "plugin '" + route.plugin + "' serving " + route.prefix + " is not loaded");

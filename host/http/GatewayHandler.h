@@ -11,7 +11,8 @@ namespace terrarium {
 
 /// Serves the main and extra listeners: /health, /ready (and /metrics when enabled) on the main
 /// listener, everything else routed to the plugin generation current at the time the request
-/// arrives, with its figures counted per listener, route and plugin.
+/// arrives, with its figures counted per listener, route and plugin. A request for a generation
+/// whose state is being restored is set aside until restore() returned (see RestoreGate).
 class GatewayHandler : public HttpHandler
 {
 public:

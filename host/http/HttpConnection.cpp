@@ -87,7 +87,7 @@ void HttpConnection::checkDeadline(std::int64_t now, bool stopping)
 void HttpConnection::expire(bool force)
 {
     Phase phase = _phase.load(std::memory_order_acquire);
-    if (!force && (phase == Phase::Handling || phase == Phase::Queued)) return;
+    if (!force && (phase == Phase::Handling || phase == Phase::Queued || phase == Phase::Held)) return;
     if (_expired.exchange(true)) return;
     _transport->shutdownReceive();
 }
@@ -97,6 +97,7 @@ void HttpConnection::onEvent(std::uint32_t events)
     try
     {
         if (_phase.load(std::memory_order_relaxed) == Phase::WebSocket) return onWebSocketEvent();
+        if (_phase.load(std::memory_order_relaxed) == Phase::Held) return retry();
         if (_phase.load(std::memory_order_relaxed) == Phase::Handshake)
         {
             if (_expired) return close();
@@ -270,6 +271,13 @@ bool HttpConnection::execute(bool holdsSlot)
     state.leave();
     if (holdsSlot) _engine.release();
 
+    if (HttpReply::SetAside park = _reply.takeSetAside())
+    {
+        // Nothing touches the connection after park(): resuming may start on another thread at once.
+        setPhase(Phase::Held, 0);
+        park([this] { _engine.arm(*this, true, true); });
+        return true;
+    }
     if (_reply.webSocket())
     {
         upgrade();
@@ -297,6 +305,17 @@ void HttpConnection::resume()
         logger().debug("connection %s closed: %s", _transport->peer(), std::string(e.what()));
         close();
     }
+}
+
+void HttpConnection::retry()
+{
+    _reply.reset();
+    if (_engine.admit(*this, true) == ConnectionEngine::Admission::Queued)
+    {
+        setPhase(Phase::Queued, 0);
+        return;
+    }
+    resume();
 }
 
 void HttpConnection::respond(bool keepAlive)

@@ -29,7 +29,9 @@ class WebSocketOutbox;
 /// as RFC 6455 asks, messages delivered to the plugin, the close handshake bounded by
 /// websocket_close_timeout_ms, one bound on output waiting for a slow peer that covers the
 /// plugin's messages and the host's pongs alike; a retired generation's plugin is let go at once
-/// while the socket finishes closing). Exactly one thread works on a connection at a time (one-shot events), so
+/// while the socket finishes closing). A request the handler sets aside (HttpReply::setAside)
+/// waits without a thread and without its handler slot until it is resumed, then runs through
+/// the handler again ahead of the queue. Exactly one thread works on a connection at a time (one-shot events), so
 /// the connection needs no lock; the engine's monitor only reads its phase and deadline and may
 /// expire() it.
 class HttpConnection
@@ -43,6 +45,7 @@ public:
         Reading,    /// part of a request has arrived
         Queued,     /// a complete request waits for a handler thread
         Handling,   /// a handler runs the request
+        Held,       /// the handler set the request aside (no thread); it runs again when resumed
         Writing,    /// an answer waits for the socket to drain
         WebSocket,  /// upgraded
         Closing
@@ -83,6 +86,7 @@ private:
     void refuseBody();
     void releaseBody();
     void nextRequest();
+    void retry();
     void upgrade();
     void onWebSocketEvent();
     void webSocketLoop();

@@ -37,6 +37,7 @@ void HttpReply::reset()
     _webSocket.reset();
     _webSocketKey.clear();
     _plugin.clear();
+    _setAside = nullptr;
 }
 
 } // namespace terrarium

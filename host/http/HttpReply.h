@@ -2,6 +2,7 @@
 #define Terrarium_HttpReply_INCLUDED
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -20,6 +21,10 @@ class HttpReply
 {
 public:
     using FreeFunction = void (*)(void* ctx, void* data);
+    /// Runs a request that was set aside through the handler again; call it exactly once, from any thread.
+    using Resume = std::function<void()>;
+    /// Receives the Resume of a request set aside, once the handler returned.
+    using SetAside = std::function<void(Resume)>;
 
     HttpReply() = default;
     HttpReply(const HttpReply&) = delete;
@@ -79,6 +84,13 @@ public:
     /// The plugin the request was routed to (empty: the host answered); for the access log.
     const std::string& plugin() const { return _plugin; }
     void setPlugin(std::string plugin) { _plugin = std::move(plugin); }
+    /// The handler cannot answer yet (e.g. the plugin's state is being restored): instead of an
+    /// answer, the connection keeps the request without a thread and, once the handler returned,
+    /// hands park the Resume that runs the request through the handler again. Only for a reply
+    /// of a listener's connection (upgradable()).
+    void setAside(SetAside park) { _setAside = std::move(park); }
+    /// Takes what setAside() left: empty when the reply is an answer.
+    SetAside takeSetAside() { return std::move(_setAside); }
 
     /// Sets status, Content-Type application/json and the body.
     void json(int status, std::string body)
@@ -117,6 +129,7 @@ private:
     std::shared_ptr<WebSocketHandle> _webSocket;
     std::string _webSocketKey;
     std::string _plugin;
+    SetAside _setAside;
 };
 
 } // namespace terrarium

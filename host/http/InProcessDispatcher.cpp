@@ -1,5 +1,6 @@
 #include "http/InProcessDispatcher.h"
 
+#include "http/HeaderName.h"
 #include "http/HttpReply.h"
 #include "plugin/PluginCall.h"
 
@@ -14,6 +15,18 @@ struct DepthGuard
     DepthGuard() { ++callDepth; }
     ~DepthGuard() { --callDepth; }
 };
+
+/// headers with X-Request-Id set to requestId, as the HTTP client sends a network call.
+std::vector<std::pair<std::string, std::string>> withRequestId(const std::vector<std::pair<std::string, std::string>>& headers,
+                                                               const std::string& requestId)
+{
+    std::vector<std::pair<std::string, std::string>> out;
+    out.reserve(headers.size() + 1);
+    for (const auto& header : headers)
+        if (!sameHeaderName(header.first, "X-Request-Id")) out.push_back(header);
+    out.emplace_back("X-Request-Id", requestId);
+    return out;
+}
 
 } // namespace
 
@@ -37,6 +50,7 @@ ClientResult InProcessDispatcher::dispatch(const std::string& service, const Cli
     PluginSlot* slot = snapshot->slot(service);
     PluginSlot::Ref generation = slot ? slot->acquire() : PluginSlot::Ref();
     if (!generation) return ClientResult::failure(ClientStatus::Unavailable, "plugin '" + service + "' is not loaded any more");
+    generation->waitUntilRestored();
 
     std::string_view target = request.path.empty() ? std::string_view("/") : std::string_view(request.path);
     std::size_t mark = target.find('?');
@@ -52,6 +66,12 @@ ClientResult InProcessDispatcher::dispatch(const std::string& service, const Cli
     call.routePrefix = "";
     call.requestId = request.requestId;
     call.headers = &request.headers;
+    std::vector<std::pair<std::string, std::string>> headers;
+    if (!request.requestId.empty())
+    {
+        headers = withRequestId(request.headers, request.requestId);
+        call.headers = &headers;
+    }
 
     HttpReply reply;
     reply.setStatus(200);

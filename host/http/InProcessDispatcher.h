@@ -8,7 +8,10 @@ namespace terrarium {
 
 /// Serves service-directory calls whose service is a plugin loaded in this process: the plugin's
 /// current generation handles the request directly (no socket, no serialisation beyond the
-/// request view), with the path as the plugin's own routed path. Calls nested deeper than
+/// request view), with the path as the plugin's own routed path and X-Request-Id set to the
+/// caller's request id, as a network call carries it. A call to a generation whose state is
+/// being restored waits (on the caller's thread) until restore() returned or the hold bound
+/// passed. Calls nested deeper than
 /// maxDepth on one thread (a plugin calling itself in a loop) fail as Unavailable.
 class InProcessDispatcher : public LocalDispatcher
 {

@@ -169,7 +169,7 @@ std::shared_ptr<const RoutingSnapshot> PluginLifecycle::buildSnapshot(const std:
     return snapshot;
 }
 
-Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSON::Object::Ptr settings)
+Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSON::Object::Ptr overrides)
 {
     reap();
     std::lock_guard operation(_operationMutex);
@@ -193,7 +193,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSO
             slot = slotFor(name);
             snapshot = buildSnapshot(name, &routes);
         }
-        Poco::JSON::Object::Ptr effective = settings ? settings : configuredSettings(name);
+        Poco::JSON::Object::Ptr effective = effectiveSettings(configuredSettings(name), overrides);
         generation->create(slot->nextGeneration(), effective, slot->metrics());
         {
             std::lock_guard lock(_stateMutex);
@@ -201,7 +201,8 @@ Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSO
             loaded.slot = slot;
             loaded.generation = generation;
             loaded.file = file;
-            loaded.settings = settings;
+            loaded.settings = effective;
+            loaded.overrides = overrides;
             loaded.routes = routes;
             _plugins[name] = loaded;
             slot->publish(generation);
@@ -225,7 +226,8 @@ Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSO
     }
 }
 
-Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::JSON::Object::Ptr settings, bool onlyIfChanged)
+Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::JSON::Object::Ptr overrides, bool onlyIfChanged,
+                                                bool dropOverrides)
 {
     reap();
     std::lock_guard operation(_operationMutex);
@@ -236,7 +238,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::J
         if (it == _plugins.end()) throw PluginError("not_found", 404, "no plugin named '" + name + "' is loaded");
         current = it->second;
     }
-    if (onlyIfChanged && !settings && PluginCache::sha256(resolveFile(current.file)) == current.generation->sha256())
+    if (onlyIfChanged && !overrides && !dropOverrides && PluginCache::sha256(resolveFile(current.file)) == current.generation->sha256())
     {
         std::lock_guard lock(_stateMutex);
         return describeLocked(current);
@@ -252,13 +254,16 @@ Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::J
             std::lock_guard lock(_stateMutex);
             buildSnapshot(name, &routes);   // throws on a route conflict
         }
-        Poco::JSON::Object::Ptr kept = settings ? settings : current.settings;
-        generation->create(current.slot->nextGeneration(), kept ? kept : configuredSettings(name), current.slot->metrics());
+        Poco::JSON::Object::Ptr kept = dropOverrides ? nullptr : overrides ? overrides : current.overrides;
+        Poco::JSON::Object::Ptr effective = effectiveSettings(configuredSettings(name), kept);
+        generation->create(current.slot->nextGeneration(), effective, current.slot->metrics());
+        if (generation->holdsRequestsAfter(*current.generation)) holdRequests(generation);
         {
             std::lock_guard lock(_stateMutex);
             Loaded& loaded = _plugins[name];
             loaded.generation = generation;
-            loaded.settings = kept;
+            loaded.settings = effective;
+            loaded.overrides = kept;
             loaded.routes = routes;
             loaded.loadedAt.update();
             current.slot->publish(generation);
@@ -280,6 +285,8 @@ Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::J
                          static_cast<Poco::UInt64>(generation->number()), generation->descriptor().version, generation->sha256(),
                          static_cast<Poco::UInt64>(current.generation->number()));
     retire(current.generation, generation.get(), _config.drainTimeout);
+    current.slot->heldRequests += current.generation->restoreGate().heldTotal();
+    current.slot->heldPastBound += current.generation->restoreGate().pastBound();
     std::lock_guard lock(_stateMutex);
     return describeLocked(_plugins[name]);
 }
@@ -349,6 +356,7 @@ bool PluginLifecycle::retire(std::shared_ptr<Generation> old, Generation* succes
         logger().warning("plugin '%s' generation %Lu still serves %Lu requests after %d ms; it will be destroyed once idle", old->name(),
                          static_cast<Poco::UInt64>(old->number()), static_cast<Poco::UInt64>(old->inflight()),
                          static_cast<int>(timeout.totalMilliseconds()));
+        if (successor) successor->restoreGate().open();
         std::lock_guard lock(_stateMutex);
         _retiring.push_back(std::move(old));
         return false;
@@ -365,8 +373,27 @@ bool PluginLifecycle::retire(std::shared_ptr<Generation> old, Generation* succes
         {
             logger().error("plugin '%s': state hand-over failed: %s; the new generation starts without it", old->name(), std::string(e.what()));
         }
+        successor->restoreGate().open();
     }
     return finish(old);
+}
+
+void PluginLifecycle::holdRequests(const std::shared_ptr<Generation>& generation)
+{
+    if (_config.restoreHoldMaxRequests == 0) return;
+    generation->restoreGate().close(_config.restoreHoldMaxRequests, _config.restoreHold);
+    std::weak_ptr<Generation> held = generation;
+    const Poco::Timespan bound = _config.restoreHold;
+    _holdTimer.schedule(Poco::Util::Timer::func([held, bound] {
+                            std::shared_ptr<Generation> generation = held.lock();
+                            if (!generation || !generation->restoreGate().holding()) return;
+                            std::size_t waiting = generation->restoreGate().expire();
+                            logger().warning("plugin '%s' generation %Lu: its state has not arrived after restore_hold_ms (%d ms); %z held requests "
+                                             "and every later one until then are served before restore() returned",
+                                             generation->name(), static_cast<Poco::UInt64>(generation->number()),
+                                             static_cast<int>(bound.totalMilliseconds()), waiting);
+                        }),
+                        Poco::Clock() + bound.totalMicroseconds());
 }
 
 bool PluginLifecycle::finish(const std::shared_ptr<Generation>& generation)
@@ -472,6 +499,8 @@ Poco::JSON::Object::Ptr PluginLifecycle::describeLocked(const Loaded& loaded) co
     out->set("sha256", g.sha256());
     out->set("library", g.libraryPath());
     out->set("loaded_at", isoTime(loaded.loadedAt));
+    out->set("config", loaded.settings);
+    out->set("config_overrides", loaded.overrides ? Poco::Dynamic::Var(loaded.overrides) : Poco::Dynamic::Var());
 
     Poco::JSON::Array::Ptr routes = new Poco::JSON::Array;
     for (const auto& r : loaded.routes)
@@ -503,6 +532,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::describeLocked(const Loaded& loaded) co
     caps->set("drain", d.hasDrain);
     caps->set("snapshot", d.hasSnapshot && d.hasRestore);
     caps->set("health", d.hasHealth);
+    caps->set("serve_during_restore", d.serveDuringRestore);
     out->set("capabilities", caps);
 
     const PluginSlot& slot = *loaded.slot;
@@ -517,6 +547,9 @@ Poco::JSON::Object::Ptr PluginLifecycle::describeLocked(const Loaded& loaded) co
     requests->set("total", total);
     requests->set("generation", g.requests());
     requests->set("in_flight", g.inflight());
+    requests->set("held", static_cast<Poco::UInt64>(g.restoreGate().waiting()));
+    requests->set("held_total", slot.heldRequests.load() + g.restoreGate().heldTotal());
+    requests->set("held_past_bound", slot.heldPastBound.load() + g.restoreGate().pastBound());
     requests->set("by_class", byClass);
     out->set("requests", requests);
     out->set("reloads", slot.reloads.load());
@@ -609,6 +642,15 @@ void PluginLifecycle::collectMetrics(PrometheusWriter& writer) const
     writer.family("terrarium_plugin_reloads_total", "counter", "Successful hot reloads per loaded plugin.");
     for (const auto& [name, loaded] : _plugins)
         writer.sample("terrarium_plugin_reloads_total", {{"plugin", name}}, loaded.slot->reloads.load());
+    writer.family("terrarium_plugin_requests_held_total", "counter", "Requests held during a hot reload until restore() returned.");
+    for (const auto& [name, loaded] : _plugins)
+        writer.sample("terrarium_plugin_requests_held_total", {{"plugin", name}},
+                      loaded.slot->heldRequests.load() + loaded.generation->restoreGate().heldTotal());
+    writer.family("terrarium_plugin_requests_unrestored_total", "counter",
+                  "Requests served before restore() returned because a hold bound (restore_hold_ms, restore_hold_max_requests) passed.");
+    for (const auto& [name, loaded] : _plugins)
+        writer.sample("terrarium_plugin_requests_unrestored_total", {{"plugin", name}},
+                      loaded.slot->heldPastBound.load() + loaded.generation->restoreGate().pastBound());
     writer.family("terrarium_plugin_load_failures_total", "counter", "Loads and reloads refused (bad file, ABI, create failed, conflicts).");
     writer.sample("terrarium_plugin_load_failures_total", {{"operation", "load"}}, _loadFailures.load());
     writer.sample("terrarium_plugin_load_failures_total", {{"operation", "reload"}}, _reloadFailures.load());
@@ -622,6 +664,22 @@ void PluginLifecycle::collectMetrics(PrometheusWriter& writer) const
 } // namespace terrarium
 
 namespace terrarium {
+
+Poco::JSON::Object::Ptr PluginLifecycle::effectiveSettings(const Poco::JSON::Object::Ptr& configured, const Poco::JSON::Object::Ptr& overrides)
+{
+    Poco::JSON::Object::Ptr merged = configured ? new Poco::JSON::Object(*configured) : new Poco::JSON::Object;
+    if (!overrides) return merged;
+    for (const auto& [key, value] : *overrides)
+    {
+        Poco::JSON::Object::Ptr inner = value.type() == typeid(Poco::JSON::Object::Ptr) ? value.extract<Poco::JSON::Object::Ptr>() : nullptr;
+        Poco::JSON::Object::Ptr base = merged->getObject(key);
+        if (inner && base)
+            merged->set(key, effectiveSettings(base, inner));
+        else
+            merged->set(key, value);
+    }
+    return merged;
+}
 
 Poco::JSON::Object::Ptr PluginLifecycle::configuredSettings(const std::string& name) const
 {

@@ -12,6 +12,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/Timestamp.h>
+#include <Poco/Util/Timer.h>
 
 #include <atomic>
 #include <map>
@@ -26,6 +27,9 @@ namespace terrarium {
 /// Loads, reloads and unloads plugins as one state machine per plugin and publishes the routing
 /// that results. A reload creates the new generation, switches routes to it atomically, drains the
 /// old one, hands state over (snapshot/restore), destroys the old instance and closes its library.
+/// While state is handed over, the new generation's requests are held (see RestoreGate) unless the
+/// plugin serves during restore; past restore_hold_ms, or beyond restore_hold_max_requests
+/// waiting, they are served by the new generation before its state arrived.
 /// Any failed step leaves the previous generation serving and reports why.
 class PluginLifecycle
 {
@@ -33,13 +37,17 @@ public:
     PluginLifecycle(const Config& config, RoutingState& routing);
     ~PluginLifecycle();
 
-    /// Loads file (a name inside the plugins directory). settings replaces the configured plugin
-    /// settings when not null. Returns the plugin's description; throws PluginError.
-    Poco::JSON::Object::Ptr load(const std::string& file, Poco::JSON::Object::Ptr settings = nullptr);
+    /// Loads file (a name inside the plugins directory). overrides (admin settings, may be null)
+    /// are merged over the configured plugin settings (see effectiveSettings()) and kept for later
+    /// reloads until the plugin is unloaded. Returns the plugin's description; throws PluginError.
+    Poco::JSON::Object::Ptr load(const std::string& file, Poco::JSON::Object::Ptr overrides = nullptr);
 
-    /// Reloads a plugin from its file. With onlyIfChanged, does nothing when the file's content is
-    /// the one already serving. settings replaces the plugin's settings when not null.
-    Poco::JSON::Object::Ptr reload(const std::string& name, Poco::JSON::Object::Ptr settings = nullptr, bool onlyIfChanged = false);
+    /// Reloads a plugin from its file, with the configured settings of now and its overrides:
+    /// overrides replaces the kept ones when not null, dropOverrides forgets them. With
+    /// onlyIfChanged (and no change of overrides), does nothing when the file's content is the one
+    /// already serving.
+    Poco::JSON::Object::Ptr reload(const std::string& name, Poco::JSON::Object::Ptr overrides = nullptr, bool onlyIfChanged = false,
+                                   bool dropOverrides = false);
 
     /// Unloads a plugin; returns whether its library left the process.
     bool unload(const std::string& name);
@@ -80,13 +88,18 @@ public:
     /// the directory (link_outside_plugins_dir).
     std::string resolveFile(const std::string& file) const;
 
+    /// The settings a plugin runs with: configured (the file's "plugins.<name>.config"), then
+    /// overrides merged over them by key (objects merged key by key, any other value replaced).
+    static Poco::JSON::Object::Ptr effectiveSettings(const Poco::JSON::Object::Ptr& configured, const Poco::JSON::Object::Ptr& overrides);
+
 private:
     struct Loaded
     {
         std::shared_ptr<PluginSlot> slot;
         std::shared_ptr<Generation> generation;
         std::string file;
-        Poco::JSON::Object::Ptr settings;          /// set through the admin API (overrides config)
+        Poco::JSON::Object::Ptr settings;          /// what the current generation was created with
+        Poco::JSON::Object::Ptr overrides;         /// set through the admin API (merged over the configured settings); may be null
         std::vector<RouteConfig> routes;           /// effective default routes on the main listener
         Poco::Timestamp loadedAt;
     };
@@ -102,8 +115,11 @@ private:
     std::vector<RouteConfig> routesFor(const Generation& generation) const;
     std::shared_ptr<const RoutingSnapshot> buildSnapshot(const std::string& name, const std::vector<RouteConfig>* routes) const;
     std::shared_ptr<PluginSlot> slotFor(const std::string& name);
-    /// Drains, hands state to successor, destroys; true when the library left the process.
+    /// Drains, hands state to successor (whose requests are let through then), destroys; true
+    /// when the library left the process.
     bool retire(std::shared_ptr<Generation> old, Generation* successor, Poco::Timespan timeout);
+    /// Makes generation hold its requests until its state arrived, for at most the configured bound.
+    void holdRequests(const std::shared_ptr<Generation>& generation);
     /// Destroys and closes; true when the library left the process.
     bool finish(const std::shared_ptr<Generation>& generation);
     bool libraryInUse(const std::string& path) const;
@@ -124,6 +140,7 @@ private:
     std::map<std::string, PluginConfig> _pluginConfigs;   /// the "plugins" block; guarded by _operationMutex
     std::atomic<std::uint64_t> _loadFailures{0};
     std::atomic<std::uint64_t> _reloadFailures{0};
+    Poco::Util::Timer _holdTimer;                /// ends restore holds that outlast the bound
 };
 
 } // namespace terrarium

@@ -62,6 +62,7 @@ Generation::Generation(const std::string& libraryPath, std::string sourceFile, s
 
 Generation::~Generation()
 {
+    _restoreGate->open();
     destroyAndClose();
 }
 
@@ -96,6 +97,7 @@ void Generation::readDescriptor()
     _descriptor.hasSnapshot = d->snapshot != nullptr;
     _descriptor.hasRestore = d->restore != nullptr;
     _descriptor.hasHealth = d->health != nullptr;
+    _descriptor.serveDuringRestore = TRM_HAS_FIELD(d, trm_plugin_descriptor, flags) && (d->flags & TRM_PLUGIN_SERVE_DURING_RESTORE) != 0;
 
     if (d->route_count > 0)
     {
@@ -118,9 +120,27 @@ void Generation::readDescriptor()
     }
 }
 
+bool Generation::holdsRequestsAfter(const Generation& older) const
+{
+    return _descriptor.hasRestore && older._descriptor.hasSnapshot && !_descriptor.serveDuringRestore;
+}
+
+bool Generation::holdUntilRestored(HttpReply& reply)
+{
+    if (!_restoreGate->holding() || !_restoreGate->enter()) return false;
+    reply.setAside([gate = _restoreGate](HttpReply::Resume resume) { gate->onOpen(std::move(resume)); });
+    return true;
+}
+
+void Generation::waitUntilRestored()
+{
+    if (_restoreGate->holding() && _restoreGate->enter()) _restoreGate->wait();
+}
+
 void Generation::retire()
 {
     _retired.store(true, std::memory_order_seq_cst);
+    _restoreGate->open();
     if (_context) _context->closeWebSockets();
 }
 

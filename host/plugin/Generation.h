@@ -4,6 +4,7 @@
 #include "config/Config.h"
 #include "plugin/PluginCall.h"
 #include "plugin/PluginMetrics.h"
+#include "plugin/RestoreGate.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/Timespan.h>
@@ -44,6 +45,7 @@ public:
         bool hasSnapshot = false;
         bool hasRestore = false;
         bool hasHealth = false;
+        bool serveDuringRestore = false;   /// TRM_PLUGIN_SERVE_DURING_RESTORE (ABI 1.3 flags)
     };
 
     /// Opens the cached copy at libraryPath, calls the entry function and validates the
@@ -82,7 +84,24 @@ public:
         }
     }
 
-    /// No new request may enter from now on; the plugin's open WebSockets are closed (going away).
+    /// True when this generation, replacing older, must hold its requests until restoreFrom(older)
+    /// is done: older can snapshot, this one can restore, and it did not ask to serve meanwhile.
+    bool holdsRequestsAfter(const Generation& older) const;
+
+    /// The gate that holds this generation's requests while its state is restored.
+    RestoreGate& restoreGate() { return *_restoreGate; }
+    const RestoreGate& restoreGate() const { return *_restoreGate; }
+
+    /// When the restore gate holds requests and has room: sets reply aside until it lets them
+    /// through (the request then runs again) and returns true. False: serve now.
+    bool holdUntilRestored(HttpReply& reply);
+
+    /// When the restore gate holds requests and has room: blocks until it lets them through or
+    /// its bound passed. For callers that cannot be set aside (in-process calls).
+    void waitUntilRestored();
+
+    /// No new request may enter from now on; held requests go on (to the current generation);
+    /// the plugin's open WebSockets are closed (going away).
     void retire();
     bool retired() const { return _retired.load(); }
 
@@ -129,6 +148,7 @@ private:
     std::atomic<std::uint64_t> _inflight{0};
     std::atomic<bool> _retired{false};
     std::atomic<std::uint64_t> _requests{0};
+    std::shared_ptr<RestoreGate> _restoreGate = std::make_shared<RestoreGate>();
     std::mutex _idleMutex;
     std::condition_variable _idle;
 };

@@ -88,6 +88,11 @@ public:
     /// Successful hot reloads so far.
     std::atomic<std::uint64_t> reloads{0};
 
+    /// Requests held until restore() returned, of generations that are no longer current.
+    std::atomic<std::uint64_t> heldRequests{0};
+    /// Requests served before restore() returned because a hold bound passed, likewise.
+    std::atomic<std::uint64_t> heldPastBound{0};
+
 private:
     std::string _name;
     std::shared_ptr<Generation> _current;

@@ -143,7 +143,7 @@ TEST_CASE("every fixture has been built", "[abi][fixtures]")
 {
     for (const char* name : {"not-elf.so", "truncated.so", "no-entry.so", "unresolved.so", "abi-major.so", "abi-minor.so", "create-fails.so",
                              "handle-throws.so", "bad-status.so", "route-conflict.so", "duplicate-name.so", "good.so", "null-descriptor.so",
-                             "slow.so", "abi10.so"}) {
+                             "slow.so", "abi10.so", "abi12.so"}) {
         INFO(fixturePath(name));
         CHECK(std::ifstream(fixturePath(name)).good());
     }
@@ -371,4 +371,45 @@ TEST_CASE("abi10.so: a plugin of ABI 1.0 exactly", "[abi][fixtures]")
     CHECK(r.status == 200);
     CHECK(r.body == "{\"plugin\":\"abi10\"}");
     CHECK(host.counter("served") == 1);
+}
+
+TEST_CASE("abi12.so: a plugin of ABI 1.2 exactly keeps working on this host", "[abi][fixtures]")
+{
+    Library lib("abi12.so");
+    const trm_plugin_descriptor* d = describe(lib);
+    REQUIRE(d != nullptr);
+    CHECK(d->abi_major == 1);
+    CHECK(d->abi_minor == 2);
+    CHECK(d->struct_size == offsetof(trm_plugin_descriptor, health) + sizeof(d->health));   // the 1.2 descriptor: no flags
+    CHECK_FALSE(TRM_HAS_FIELD(d, trm_plugin_descriptor, flags));
+    REQUIRE(d->snapshot != nullptr);
+    REQUIRE(d->restore != nullptr);
+
+    FakeHost host(lib.entry());
+    host.setRequestId("from-a-1.2-plugin");
+    host.start();
+    auto r = host.call("GET", "/abi12/x");
+    CHECK(r.status == 200);
+    CHECK(r.body == "{\"plugin\":\"abi12\",\"count\":1,\"request_id\":\"from-a-1.2-plugin\"}");
+
+    // 1.2 functions: a WebSocket greets and echoes.
+    r = host.call("GET", "/abi12/ws", "", {{"Upgrade", "websocket"}, {"Connection", "Upgrade"}, {"Sec-WebSocket-Version", "13"},
+                                          {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}});
+    CHECK(r.status == 101);
+    REQUIRE(host.webSocketCount() == 1);
+    host.webSocketReceive(0, "hello");
+    auto sent = host.webSocketSent(0);
+    REQUIRE(sent.size() == 2);
+    CHECK(sent[0].second == "abi12");
+    CHECK(sent[1] == std::make_pair(int32_t(TRM_WS_TEXT), std::string("hello")));
+    host.webSocketPeerClose(0, TRM_WS_CLOSE_NORMAL);
+    CHECK(host.webSocketReleased(0));
+
+    // State across reloads, as the host hands it over.
+    std::string state = host.snapshot();
+    CHECK(state == "1");
+    FakeHost next(lib.entry());
+    next.start();
+    CHECK(next.restore(state) == TRM_OK);
+    CHECK(next.call("GET", "/abi12/x").body.find("\"count\":2") != std::string::npos);
 }

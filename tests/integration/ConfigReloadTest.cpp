@@ -92,3 +92,50 @@ TEST_CASE("config reload: SIGHUP applies log levels and moves services in the di
     CHECK(host.waitForLog("SIGHUP: watch changed in the configuration; it takes effect at the next restart"));
     CHECK(host.waitForLog("SIGHUP: limits changed in the configuration; it takes effect at the next restart"));
 }
+
+TEST_CASE("config reload: admin config overrides merge over the file's plugin config and can be dropped", "[reload][sighup][admin]")
+{
+    TerrariumProcess::Options options;
+    options.plugins = {{ECHO_PLUGIN_PATH, "echo.so"}};
+    options.configJson = R"({"watch": {"enabled": false}, "plugins": {"echo": {"config": {"greeting": "file one", "color": "blue"}}}})";
+    TerrariumProcess host(options);
+    auto described = [&] { return host.admin("GET", "/admin/plugins/echo").json(); };
+    auto effective = [&](const std::string& key) {
+        Poco::JSON::Object::Ptr config = described()->getObject("config");
+        return config && config->has(key) ? config->getValue<std::string>(key) : std::string("(absent)");
+    };
+    REQUIRE(greeting(host) == "file one");
+    CHECK(effective("color") == "blue");
+    CHECK(described()->isNull("config_overrides"));
+
+    // An admin reload's config overrides the keys it names; the file's other keys stay.
+    REQUIRE(host.admin("POST", "/admin/plugins/echo/reload", R"({"config": {"greeting": "from admin"}})").status == 200);
+    CHECK(greeting(host) == "from admin");
+    CHECK(effective("color") == "blue");
+    CHECK(described()->getObject("config_overrides")->getValue<std::string>("greeting") == "from admin");
+
+    // The file changes: SIGHUP reloads the plugin with the new file config under the same overrides.
+    writeConfig(host, R"({"watch": {"enabled": false}, "plugins": {"echo": {"config": {"greeting": "file two", "color": "green"}}}})");
+    REQUIRE(::kill(host.pid(), SIGHUP) == 0);
+    REQUIRE(host.waitForLog("settings of plugin 'echo' changed: reloading it"));
+    CHECK(waitUntil([&] { return effective("color") == "green"; }));
+    CHECK(greeting(host) == "from admin");
+
+    // "config": null drops the overrides: the file's config applies alone, now and after later edits.
+    REQUIRE(host.admin("POST", "/admin/plugins/echo/reload", R"({"config": null})").status == 200);
+    CHECK(greeting(host) == "file two");
+    CHECK(described()->isNull("config_overrides"));
+    writeConfig(host, R"({"watch": {"enabled": false}, "plugins": {"echo": {"config": {"greeting": "file three", "color": "green"}}}})");
+    REQUIRE(::kill(host.pid(), SIGHUP) == 0);
+    CHECK(waitUntil([&] { return greeting(host) == "file three"; }));
+
+    // A load's config merges the same way; anything else than an object or null is refused.
+    REQUIRE(host.admin("DELETE", "/admin/plugins/echo").status == 200);
+    REQUIRE(host.admin("POST", "/admin/plugins", R"({"file": "echo.so", "config": {"greeting": "loaded"}})").status == 201);
+    CHECK(greeting(host) == "loaded");
+    CHECK(effective("color") == "green");
+    HttpResult refused = host.admin("POST", "/admin/plugins/echo/reload", R"({"config": 5})");
+    CHECK(refused.status == 400);
+    CHECK(refused.json()->getValue<std::string>("error") == "invalid_request");
+    CHECK(greeting(host) == "loaded");
+}

@@ -156,6 +156,7 @@ TEST_CASE("host services: a plugin calls a remote service through the directory:
         CHECK(inner->getValue<std::string>("path") == "/echo");
         CHECK(inner->getValue<std::string>("query") == "x=1");
         CHECK(inner->getValue<std::string>("request_id") == "nested-7");
+        CHECK(inner->getValue<std::string>("header_x_request_id") == "nested-7");   // as a network call carries it
         CHECK(inner->getValue<std::string>("header_x_probe") == "from-probe");
         CHECK(upstream.requests() == before);
     }

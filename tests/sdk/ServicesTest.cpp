@@ -46,6 +46,7 @@ TEST_CASE("call(): method, path, headers, body and options reach the host; the r
     host.onServiceCall(&echo);
     host.start();
 
+    host.setRequestId("call-rid");
     FakeResponse r = host.call("POST", "/svc/call", "hello body");
     CHECK(r.status == 201);
     CHECK(r.body == "got:hello body");
@@ -63,6 +64,7 @@ TEST_CASE("call(): method, path, headers, body and options reach the host; the r
     CHECK(calls[0].headers == Headers{{"X-One", "1"}, {"X-Two", "2"}});
     CHECK(calls[0].timeoutMs == 1500);
     CHECK(calls[0].maxAttempts == 2);
+    CHECK(calls[0].requestId == "call-rid");   // what the host sends as X-Request-Id
     CHECK(host.liveServiceResponses() == 0);
 }
 

@@ -28,9 +28,11 @@
  *     exception escape a function called by the host (the C++ wrapper in plugin.hpp guarantees it).
  *
  * Threading: handle() and health() may be called concurrently from many host threads on one
- * instance, also while restore() runs. create(), destroy(), drain(), snapshot() and restore() are
- * never called concurrently with each other for one instance. Host functions are thread-safe and may be called from any thread
- * the plugin owns, for as long as the instance exists (until destroy() returns).
+ * instance; health() also while restore() runs, and handle() too when the descriptor sets
+ * TRM_PLUGIN_SERVE_DURING_RESTORE (otherwise the host holds the requests until restore() returns,
+ * see restore()). create(), destroy(), drain(), snapshot() and restore() are never called
+ * concurrently with each other for one instance. Host functions are thread-safe and may be called
+ * from any thread the plugin owns, for as long as the instance exists (until destroy() returns).
  *
  * Unloading: a plugin must join every thread it started before destroy() returns and must not rely
  * on static destructors or thread_local objects with destructors; the library is closed as soon as
@@ -213,7 +215,11 @@ typedef struct trm_websocket trm_websocket;
 typedef struct trm_websocket_handlers {
     uint32_t struct_size;      /**< sizeof(trm_websocket_handlers) of the plugin's build */
     uint32_t reserved;         /**< zero */
-    void* user;                /**< handed back to every callback */
+    void* user;                /**< handed back to every callback. Owned by the plugin: the host never
+                                    reads through it nor frees it. It must stay valid until on_close
+                                    has returned (the last callback; free it there), or, when
+                                    websocket_accept() fails, until that call returns (no callback
+                                    comes then). */
     /** A complete message (fragments joined; text as sent, the host checks nothing more).
      *  data is borrowed for the call. May be NULL (messages are then discarded). */
     void (*on_message)(void* user, trm_websocket* ws, int32_t opcode, const void* data, size_t len);
@@ -391,8 +397,13 @@ typedef struct trm_plugin_descriptor {
     void (*destroy)(void* instance);
 
     /** Serve one request. Build the answer through the host table's response_* functions.
-     *  TRM_OK sends the response built (200 by default); TRM_ERR_BAD_REQUEST answers 400;
-     *  TRM_ERR_UNAVAILABLE 503; any other error or unknown status answers 500 with a JSON error. */
+     *  TRM_OK sends the response built (200 by default). Any other status drops the response built
+     *  and answers with a JSON body {"error":<code>,"message":"plugin '<name>' failed: <status>"}:
+     *  TRM_ERR_BAD_REQUEST 400 "bad_request", TRM_ERR_FORBIDDEN 403 "forbidden",
+     *  TRM_ERR_NOT_FOUND 404 "not_found", TRM_ERR_TOO_LARGE 413 "payload_too_large",
+     *  TRM_ERR_UNAVAILABLE 503 "unavailable", TRM_ERR_TIMEOUT 504 "timeout", TRM_AGAIN 503
+     *  "try_again" with Retry-After: 1 (message "plugin '<name>' asks to try again later"), any
+     *  other error 500 "plugin_error", and a status the ABI does not define 500 "unknown_status". */
     trm_status (*handle)(void* instance, const trm_request* request, trm_response* response);
 
     /* ---- optional capabilities: NULL when absent ---- */
@@ -406,16 +417,20 @@ typedef struct trm_plugin_descriptor {
     trm_status (*snapshot)(void* instance, trm_buffer* out);
 
     /** Take over state produced by snapshot() of an earlier generation of the same plugin.
-     *  data is borrowed for the call. Routes switch to the new generation first (so no request
-     *  waits), then the old one drains and is snapshotted: restore() therefore runs while this
-     *  instance already serves requests and must merge the state thread-safely. */
+     *  data is borrowed for the call. Routes switch to the new generation first, then the old one
+     *  drains and is snapshotted, then restore() runs. Meanwhile the host holds the new
+     *  generation's requests (without a thread, bounded in number and time: restore_hold_ms and
+     *  restore_hold_max_requests of the host configuration) and runs them once restore() returned,
+     *  failed or was skipped; past a bound they are served before it returned. With
+     *  TRM_PLUGIN_SERVE_DURING_RESTORE in flags (ABI 1.3) nothing is held: restore() then runs
+     *  while this instance already serves requests and must merge the state thread-safely. */
     trm_status (*restore)(void* instance, const void* data, size_t len);
 
     /** Report health: TRM_OK healthy, anything else not ready. May be called concurrently. */
     trm_status (*health)(void* instance);
 
     /* ---- ABI 1.3 ---- */
-    uint32_t flags;            /**< TRM_PLUGIN_*; 0 when absent */
+    uint32_t flags;            /**< TRM_PLUGIN_*; 0 when absent (a 1.2 descriptor ends before it) */
     uint32_t reserved;         /**< zero */
 } trm_plugin_descriptor;
 

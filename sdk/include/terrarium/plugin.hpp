@@ -7,7 +7,7 @@
 //         explicit Echo(terrarium::Host& host);
 //         void handle(const terrarium::Request& request, terrarium::Response& response);
 //         // optional: void drain(); std::string snapshot(); void restore(std::string_view);
-//         //           bool healthy();
+//         //           bool healthy(); static constexpr bool serveDuringRestore = true;
 //     };
 //     TERRARIUM_PLUGIN(Echo, "echo", "1.0.0", terrarium::route("/echo"))
 //
@@ -16,11 +16,20 @@
 // Route helpers: route(prefix) strips the prefix, route(prefix, terrarium::KeepPrefix) keeps it,
 // routeForHost(host, prefix, ...) binds a route to one Host header.
 //
+// Capabilities are found by their exact use: a member named handle, drain, snapshot, restore or
+// healthy that cannot be called as shown above is refused at compile time with a message naming
+// the signature expected (restore(const std::string&) would otherwise never be called), and so
+// are snapshot() without restore() and the reverse. A plugin with snapshot() and restore() has its
+// requests held during a hot reload until restore() returned; `static constexpr bool
+// serveDuringRestore = true;` (TRM_PLUGIN_SERVE_DURING_RESTORE, ABI 1.3) has it served meanwhile,
+// with restore() merging the old state thread-safely into what the new instance has counted since.
+//
 // Functions newer than 1.0 check the host's table before use: the 1.1 host services
 // (Host::call/fetch, secret/findSecret, logEnabled, observe/gauge, Request::requestId) and the 1.2
 // WebSockets (Host::acceptWebSocket, terrarium::WebSocket). By default a plugin declares that it
-// needs a host of this header's minor (1.2); to load on older hosts too, define
-// TERRARIUM_PLUGIN_MIN_ABI_MINOR (0 or 1) before including this header and test
+// needs a host of this header's minor (1.3); to load on older hosts too, define
+// TERRARIUM_PLUGIN_MIN_ABI_MINOR (0, 1 or 2) before including this header (a host older than 1.3
+// does not read serveDuringRestore and serves during restore()) and test
 // Host::hasServices() before call()/fetch() (they throw TRM_ERR_UNSUPPORTED on a 1.0 host;
 // secret() too; logEnabled() is then always true, observe()/gauge() do nothing) and
 // Host::hasWebSockets() before acceptWebSocket().
@@ -552,6 +561,10 @@ constexpr trm_route routeForHost(const char* host, const char* prefix, uint32_t 
 
 namespace detail {
 
+template <class T, class = void> struct HasHandle : std::false_type {};
+template <class T>
+struct HasHandle<T, std::void_t<decltype(std::declval<T&>().handle(std::declval<const Request&>(), std::declval<Response&>()))>>
+    : std::true_type {};
 template <class T, class = void> struct HasDrain : std::false_type {};
 template <class T> struct HasDrain<T, std::void_t<decltype(std::declval<T&>().drain())>> : std::true_type {};
 template <class T, class = void> struct HasSnapshot : std::false_type {};
@@ -560,6 +573,47 @@ template <class T, class = void> struct HasRestore : std::false_type {};
 template <class T> struct HasRestore<T, std::void_t<decltype(std::declval<T&>().restore(std::string_view()))>> : std::true_type {};
 template <class T, class = void> struct HasHealth : std::false_type {};
 template <class T> struct HasHealth<T, std::void_t<decltype(bool(std::declval<T&>().healthy()))>> : std::true_type {};
+
+/// Declares<Probe...>: true when T declares a member of that name, whatever its signature or
+/// access (the probe's own member of that name becomes ambiguous). Final classes are not probed.
+struct NoBase {};
+template <class T> using ProbeBase = std::conditional_t<std::is_class_v<T> && !std::is_final_v<T>, T, NoBase>;
+#define TERRARIUM_DETAIL_DECLARES(MEMBER)                                                                              \
+    struct Fallback_##MEMBER { int MEMBER; };                                                                       \
+    template <class T> struct Probe_##MEMBER : ProbeBase<T>, Fallback_##MEMBER {};                                   \
+    template <class T, class = void> struct Declares_##MEMBER : std::true_type {};                                   \
+    template <class T> struct Declares_##MEMBER<T, std::void_t<decltype(&Probe_##MEMBER<T>::MEMBER)>> : std::false_type {};
+TERRARIUM_DETAIL_DECLARES(handle)
+TERRARIUM_DETAIL_DECLARES(drain)
+TERRARIUM_DETAIL_DECLARES(snapshot)
+TERRARIUM_DETAIL_DECLARES(restore)
+TERRARIUM_DETAIL_DECLARES(healthy)
+#undef TERRARIUM_DETAIL_DECLARES
+
+/// Refuses at compile time a plugin class whose capabilities would otherwise be left out silently
+/// (a near-miss signature is not a capability), naming the signature expected.
+template <class T>
+struct PluginClassCheck {
+    static_assert(std::is_constructible_v<T, Host&>,
+                  "terrarium: a plugin class needs a public constructor taking the host: explicit T(terrarium::Host& host)");
+    static_assert(HasHandle<T>::value,
+                  "terrarium: a plugin class needs a public `void handle(const terrarium::Request& request, terrarium::Response& response)`");
+    static_assert(!Declares_snapshot<T>::value || HasSnapshot<T>::value,
+                  "terrarium: snapshot() is not usable: declare it public as `std::string snapshot()`");
+    static_assert(!Declares_restore<T>::value || HasRestore<T>::value,
+                  "terrarium: restore() is not usable: declare it public as `void restore(std::string_view state)` "
+                  "(restore(const std::string&) or restore(std::string) would never be called)");
+    static_assert(HasSnapshot<T>::value == HasRestore<T>::value || (Declares_snapshot<T>::value && !HasSnapshot<T>::value) ||
+                      (Declares_restore<T>::value && !HasRestore<T>::value),
+                  "terrarium: snapshot() and restore() go together: declare both `std::string snapshot()` and "
+                  "`void restore(std::string_view state)`, or neither (one alone would lose the state at every reload)");
+    static_assert(!Declares_drain<T>::value || HasDrain<T>::value, "terrarium: drain() is not usable: declare it public as `void drain()`");
+    static_assert(!Declares_healthy<T>::value || HasHealth<T>::value, "terrarium: healthy() is not usable: declare it public as `bool healthy()`");
+    static constexpr bool passed = true;
+};
+
+template <class T, class = void> struct ServesDuringRestore : std::false_type {};
+template <class T> struct ServesDuringRestore<T, std::void_t<decltype(T::serveDuringRestore)>> : std::bool_constant<T::serveDuringRestore> {};
 
 /// An instance: the host handle plus the author's object.
 template <class T>
@@ -578,8 +632,10 @@ struct Trampolines {
     static trm_status create(const trm_host_api* api, trm_host_ctx* ctx, void** instance) noexcept {
         Host host(api, ctx);
         try {
-            *instance = new Box<T>(api, ctx);
-            return TRM_OK;
+            if constexpr (std::is_constructible_v<T, Host&>) {
+                *instance = new Box<T>(api, ctx);
+                return TRM_OK;
+            }
         } catch (const Error& e) {
             logException(host, "plugin constructor failed", e.what());
             return e.status() < 0 ? e.status() : TRM_ERR_INTERNAL;
@@ -603,7 +659,7 @@ struct Trampolines {
         try {
             Request req(request);
             Response resp(box->host.api(), response);
-            box->object.handle(req, resp);
+            if constexpr (HasHandle<T>::value) box->object.handle(req, resp);
             return TRM_OK;
         } catch (const Error& e) {
             if (e.status() != TRM_ERR_BAD_REQUEST) logException(box->host, "handle failed", e.what());
@@ -669,6 +725,7 @@ struct Trampolines {
 
     static trm_plugin_descriptor describe(const char* name, const char* version, const char* description,
                                           const trm_route* routes, size_t routeCount) noexcept {
+        static_assert(PluginClassCheck<T>::passed);
         trm_plugin_descriptor d;
         std::memset(&d, 0, sizeof d);
         d.struct_size = static_cast<uint32_t>(sizeof d);
@@ -692,6 +749,7 @@ struct Trampolines {
             d.restore = &restore;
         }
         if constexpr (HasHealth<T>::value) d.health = &health;
+        if constexpr (ServesDuringRestore<T>::value) d.flags |= TRM_PLUGIN_SERVE_DURING_RESTORE;
         return d;
     }
 };

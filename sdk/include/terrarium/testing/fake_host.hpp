@@ -1,6 +1,6 @@
 // Terrarium plugin SDK: an in-process fake host for unit-testing a plugin without terrariumd.
 //
-// Header-only and dependency-free (C++17 standard library only). It implements the whole ABI 1.1
+// Header-only and dependency-free (C++17 standard library only). It implements the whole ABI 1.3
 // host function table, loads a plugin through its entry function and serves requests directly:
 //
 //     #include <terrarium/testing/fake_host.hpp>    // the plugin's .cpp is compiled into the test
@@ -29,7 +29,7 @@
 // A plugin loaded with dlopen() works the same way: pass the dlsym()'d entry function.
 //
 // What it mirrors from the ABI contract (plugin.h) and the host:
-//  - the descriptor is checked like the host checks it (ABI major equal, minor not newer than 1.1,
+//  - the descriptor is checked like the host checks it (ABI major equal, minor not newer than 1.3,
 //    name [a-z0-9][a-z0-9_-]*, create/destroy/handle present, routes starting with '/');
 //  - response_set_status accepts 100..599, response_add_header refuses an empty name and CR/LF in
 //    name or value (TRM_ERR_INVALID), adopted bodies are freed with their free function exactly
@@ -38,8 +38,8 @@
 //    TRM_ERR_BAD_REQUEST -> 400, TRM_ERR_FORBIDDEN -> 403, TRM_ERR_NOT_FOUND -> 404,
 //    TRM_ERR_TOO_LARGE -> 413, TRM_ERR_UNAVAILABLE -> 503, TRM_ERR_TIMEOUT -> 504, TRM_AGAIN ->
 //    503 with Retry-After: 1, anything else -> 500; on an error the response the plugin built is
-//    dropped and a JSON error body {"error":<code>,"message":...,"plugin":...,"status":<trm_status>}
-//    is sent instead;
+//    dropped and the host's JSON error body {"error":<code>,"message":"plugin '<name>' failed:
+//    <status name>"} is sent instead, with the host's codes (see handle() in plugin.h);
 //  - routing over the plugin's default routes: longest prefix on a segment boundary, routes bound
 //    to a Host header first, the routed path stripped (always starting with '/') when the route
 //    strips its prefix; a path no route matches reaches the plugin unchanged; the request's target
@@ -417,6 +417,24 @@ struct LiveResponses {
 };
 
 /// Registers a response as live for its lifetime (also when handle() throws).
+/// Marks the request call() serves on this thread, for the request id of service calls made meanwhile.
+class ServingRequest {
+public:
+    explicit ServingRequest(const std::string& requestId) : _previous(current()) { current() = &requestId; }
+    ServingRequest(const ServingRequest&) = delete;
+    ServingRequest& operator=(const ServingRequest&) = delete;
+    ~ServingRequest() { current() = _previous; }
+    /// The id of the request being served on this thread (nullptr outside call()).
+    static const std::string*& current()
+    {
+        static thread_local const std::string* requestId = nullptr;
+        return requestId;
+    }
+
+private:
+    const std::string* _previous;
+};
+
 class LiveScope {
 public:
     explicit LiveScope(trm_response* response) : _response(response)
@@ -470,6 +488,8 @@ struct FakeServiceCall {
     Headers headers;           ///< request headers in order
     uint32_t timeoutMs = 0;    ///< as given (0 = host default)
     uint32_t maxAttempts = 0;  ///< as given (0 = host default)
+    std::string requestId;     ///< the id of the request being served on the calling thread, which the
+                               ///< host sends as X-Request-Id (also in-process); empty from other threads
 };
 
 /// What the fake host answers to one http_call().
@@ -506,7 +526,7 @@ private:
     trm_status _status;
 };
 
-/// An in-process host for one plugin instance: implements the ABI 1.1 host table, records logs,
+/// An in-process host for one plugin instance: implements the ABI 1.3 host table, records logs,
 /// metrics and service calls, and serves requests synchronously. call(), the host functions and
 /// every accessor and setter of recorded or scripted state are thread-safe.
 class FakeHost {
@@ -732,6 +752,7 @@ public:
         trm_status result;
         {
             detail::LiveScope live(response);   // the response is usable only during handle()
+            detail::ServingRequest serving(requestId);
             result = _descriptor->handle(_instance, &request, response);
         }
         ++_calls;
@@ -760,15 +781,18 @@ public:
                 if (result > TRM_AGAIN || result < TRM_ERR_BAD_REQUEST) code = "unknown_status";
                 break;
             }
+            // The host's words exactly (host/plugin/Generation.cpp, StatusMapping.cpp).
+            const std::string plugin = std::string("plugin '") + (_descriptor->name ? _descriptor->name : "") + "'";
+            std::string message = plugin + " failed: " + statusName(result);
+            if (result == TRM_AGAIN) message = plugin + " asks to try again later";
+            else if (std::string_view(statusName(result)) == "unknown status") message += " " + std::to_string(result);
             out.headers = {{"Content-Type", "application/json"}};
             if (result == TRM_AGAIN) out.headers.emplace_back("Retry-After", "1");
             out.body = "{\"error\":";
             ::terrarium::appendJsonString(out.body, code);
             out.body += ",\"message\":";
-            ::terrarium::appendJsonString(out.body, std::string("plugin '") + (_descriptor->name ? _descriptor->name : "") + "' failed: " + statusName(result));
-            out.body += ",\"plugin\":";
-            ::terrarium::appendJsonString(out.body, _descriptor->name ? _descriptor->name : "");
-            out.body += ",\"status\":" + std::to_string(result) + "}";
+            ::terrarium::appendJsonString(out.body, message);
+            out.body += "}";
         }
         state.releaseAdopted();
         return out;
@@ -1231,6 +1255,7 @@ private:
             call.body = std::string(*body);
             call.timeoutMs = request->timeout_ms;
             call.maxAttempts = request->max_attempts;
+            if (const std::string* requestId = detail::ServingRequest::current()) call.requestId = *requestId;
 
             std::function<FakeServiceReply(const FakeServiceCall&)> handler;
             {

@@ -1,0 +1,18 @@
+// expect: restore() is not usable: declare it public as `void restore(std::string_view state)`
+#include <terrarium/plugin.hpp>
+
+#include <string>
+#include <string_view>
+
+class Keeper {
+public:
+    explicit Keeper(terrarium::Host&) {}
+    void handle(const terrarium::Request&, terrarium::Response& response) { response.body(_state); }
+    std::string snapshot() { return _state; }
+
+private:
+    void restore(std::string_view state) { _state = std::string(state); }
+    std::string _state;
+};
+
+TERRARIUM_PLUGIN(Keeper, "keeper", "1.0.0", terrarium::route("/keeper"))

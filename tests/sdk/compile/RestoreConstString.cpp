@@ -1,0 +1,19 @@
+// expect: restore() is not usable: declare it public as `void restore(std::string_view state)`
+// restore(const std::string&) is no restore capability: without the check, snapshot and restore
+// would both be left out silently and the state lost at every reload.
+#include <terrarium/plugin.hpp>
+
+#include <string>
+
+class Keeper {
+public:
+    explicit Keeper(terrarium::Host&) {}
+    void handle(const terrarium::Request&, terrarium::Response& response) { response.body(_state); }
+    std::string snapshot() { return _state; }
+    void restore(const std::string& state) { _state = state; }
+
+private:
+    std::string _state;
+};
+
+TERRARIUM_PLUGIN(Keeper, "keeper", "1.0.0", terrarium::route("/keeper"))
