@@ -82,6 +82,8 @@ bool addressLiteral(const std::string& host)
     if (host.size() > 2 && host.front() == '[' && host.back() == ']')
         return ::inet_pton(AF_INET6, host.substr(1, host.size() - 2).c_str(), address) == 1;
     return ::inet_pton(AF_INET, host.c_str(), address) == 1;
+}
+
 /// The "config" of a load or reload body: settings merged over the configuration file's (an
 /// object), null (drop = true: forget earlier ones) or absent (nullptr: keep earlier ones).
 Poco::JSON::Object::Ptr configOverrides(const Poco::JSON::Object& body, bool& drop)
