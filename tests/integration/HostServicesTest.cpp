@@ -229,7 +229,7 @@ TEST_CASE("host services: the Edge-Terrarium environment names fill the director
     CHECK(health->getValue<int>("status") == 200);
 }
 
-TEST_CASE("host services: plugin records reach logthon with service, level and request id; levels change at run time", "[services][logging]")
+TEST_CASE("host services: plugin records reach logthon with service, level and request id, levels change at run time", "[services][logging]")
 {
     LogthonFixture logthon;
     TerrariumProcess::Options options;

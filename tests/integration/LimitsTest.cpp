@@ -255,7 +255,7 @@ std::string upload(std::size_t length, const std::string& firstBytes)
 
 } // namespace
 
-TEST_CASE("limits: request bodies held at once are bounded by max_buffered_body_bytes; beyond it 503 with Retry-After", "[limits][http]")
+TEST_CASE("limits: request bodies held at once are bounded by max_buffered_body_bytes, beyond it 503 with Retry-After", "[limits][http]")
 {
     const std::size_t mebibyte = 1024 * 1024;
     TerrariumProcess::Options options;

@@ -20,7 +20,7 @@ TerrariumProcess::Options hostOn(const std::string& address, bool reusePort, boo
 
 } // namespace
 
-TEST_CASE("listeners: a second host on an address in use exits 71 naming the address; the first keeps serving", "[listen][cli]")
+TEST_CASE("listeners: a second host on an address in use exits 71 naming the address, the first keeps serving", "[listen][cli]")
 {
     SECTION("neither asks for reuse_port")
     {

@@ -114,7 +114,7 @@ TEST_CASE("observability: a SIGHUP with a configuration that does not load is co
     CHECK(metricSample(fixed, "terrarium_config_reloads_total{result=\"failure\"}") == 1);
 }
 
-TEST_CASE("observability: per-plugin series stay one series across a hot reload; the generation is a gauge", "[metrics][reload]")
+TEST_CASE("observability: per-plugin series stay one series across a hot reload, the generation is a gauge", "[metrics][reload]")
 {
     TerrariumProcess::Options options;
     options.plugins = {{ECHO_PLUGIN_PATH, "echo.so"}};
@@ -143,7 +143,7 @@ TEST_CASE("observability: per-plugin series stay one series across a hot reload;
     CHECK(page.find("generation=") == std::string::npos);
 }
 
-TEST_CASE("observability: an unloaded plugin's series leave /metrics; a new load starts afresh", "[metrics][unload]")
+TEST_CASE("observability: an unloaded plugin's series leave /metrics, a new load starts afresh", "[metrics][unload]")
 {
     TerrariumProcess::Options options;
     options.plugins = {{fixturePath("services-probe.so"), "services-probe.so"}};

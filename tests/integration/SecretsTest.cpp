@@ -127,7 +127,7 @@ TEST_CASE("secrets: Vault down: the last value is served stale up to the bound, 
     checkNoValueLogged(host);
 }
 
-TEST_CASE("secrets: Kubernetes auth logs in with the service account JWT; a token file is read", "[secrets][vault][kubernetes]")
+TEST_CASE("secrets: Kubernetes auth logs in with the service account JWT, a token file is read", "[secrets][vault][kubernetes]")
 {
     VaultFixture vault;
     vault.seedDemoData();
@@ -191,7 +191,7 @@ TEST_CASE("secrets: without Vault, files under <state>/secrets are the provider 
     CHECK(host.log().find("from-a-file") == std::string::npos);
 }
 
-TEST_CASE("secrets: an unreachable Vault at start-up does not stop the host; lookups say the provider is unavailable", "[secrets][vault]")
+TEST_CASE("secrets: an unreachable Vault at start-up does not stop the host, lookups say the provider is unavailable", "[secrets][vault]")
 {
     VaultFixture vault;
     vault.setDown(true);

@@ -62,7 +62,7 @@ std::pair<int, std::string> httpsGet(const std::string& address, const std::stri
 
 } // namespace
 
-TEST_CASE("tls: the main listener serves HTTPS, refuses TLS 1.1 and plain HTTP; the admin listener requires a client certificate", "[tls]")
+TEST_CASE("tls: the main listener serves HTTPS, refuses TLS 1.1 and plain HTTP, the admin listener requires a client certificate", "[tls]")
 {
     SslLibrary ssl;
     TestCertificate server;

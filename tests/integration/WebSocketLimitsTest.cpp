@@ -97,7 +97,7 @@ void requireClosedWith(RawHttpConnection& raw, int code, const std::string& reas
 
 } // namespace
 
-TEST_CASE("websocket limits: a ping flood that never reads is closed with 1008 and counted; memory stays bounded", "[websocket][limits]")
+TEST_CASE("websocket limits: a ping flood that never reads is closed with 1008 and counted, memory stays bounded", "[websocket][limits]")
 {
     std::signal(SIGPIPE, SIG_IGN);   // the flood writes on after the host closed
     TerrariumProcess host(options());

@@ -224,7 +224,7 @@ TEST_CASE("websocket: a peer that does not read gets TRM_ERR_TOO_LARGE, others a
     CHECK(host.get("/health").status == 200);
 }
 
-TEST_CASE("websocket: a hot reload closes the old generation's sockets with 1001; new ones reach the new generation", "[websocket][reload]")
+TEST_CASE("websocket: a hot reload closes the old generation's sockets with 1001, new ones reach the new generation", "[websocket][reload]")
 {
     TerrariumProcess host(options());
     Client old(host);

@@ -477,7 +477,7 @@ TEST_CASE("lifecycle: create once, destroy once, errors before start", "[fakehos
 
 // ---- ABI 1.1 host table ----
 
-TEST_CASE("the host table is the header's; emulateAbi10() makes it a 1.0 table and refuses newer plugins", "[fakehost][abi11]")
+TEST_CASE("the host table is the header's, emulateAbi10() makes it a 1.0 table and refuses newer plugins", "[fakehost][abi11]")
 {
     std::optional<FakeHost> slot;
     FakeHost& host = reset(slot);

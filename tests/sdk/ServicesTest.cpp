@@ -40,7 +40,7 @@ FakeServiceReply failWith(trm_status status)
 
 } // namespace
 
-TEST_CASE("call(): method, path, headers, body and options reach the host; the response comes back", "[sdk][services]")
+TEST_CASE("call(): method, path, headers, body and options reach the host, the response comes back", "[sdk][services]")
 {
     FakeHost host(&terrarium_plugin_entry);
     host.onServiceCall(&echo);
@@ -224,7 +224,7 @@ TEST_CASE("secret() and findSecret(): found, absent, refused, and values beyond 
     CHECK(host.call("GET", "/svc/secret?path=locked&key=key").body == "never-shown");
 }
 
-TEST_CASE("logEnabled() follows the host's level; records below it are not kept", "[sdk][services][log]")
+TEST_CASE("logEnabled() follows the host's level, records below it are not kept", "[sdk][services][log]")
 {
     FakeHost host(&terrarium_plugin_entry);
     host.start();

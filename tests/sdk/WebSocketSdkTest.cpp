@@ -45,7 +45,7 @@ TEST_CASE("an upgrade is accepted: 101, the greeting queued, messages echoed, cl
     CHECK(host.webSocketReleased(0));   // the plugin dropped its last copy after onClose
 }
 
-TEST_CASE("a request that is not an upgrade is answered 400; stop() closes open sockets with 1001", "[sdk][websocket]")
+TEST_CASE("a request that is not an upgrade is answered 400, stop() closes open sockets with 1001", "[sdk][websocket]")
 {
     FakeHost host(&terrarium_plugin_entry);
     host.start();

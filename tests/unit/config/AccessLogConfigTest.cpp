@@ -12,7 +12,7 @@ using terrarium::ConfigChanges;
 using terrarium::ConfigLoader;
 using terrarium::test::failureOf;
 
-TEST_CASE("log.access configures the access log; it is off by default", "[config][access-log]")
+TEST_CASE("log.access configures the access log, it is off by default", "[config][access-log]")
 {
     Config defaults = ConfigLoader::parse("{}", {}, {});
     CHECK(defaults.log.accessPath.empty());

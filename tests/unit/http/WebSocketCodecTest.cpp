@@ -62,7 +62,7 @@ Parsed parse(const std::string& bytes, std::size_t maxPayload = 1 << 20)
 
 } // namespace
 
-TEST_CASE("WebSocketCodec: masked frames are unmasked; partial input needs more", "[websocket]")
+TEST_CASE("WebSocketCodec: masked frames are unmasked, partial input needs more", "[websocket]")
 {
     Parsed text = parse(clientFrame(0x81, "hello"));
     REQUIRE(text.result == Result::Complete);

@@ -91,7 +91,7 @@ TEST_CASE("a Kubernetes secret mount reads one key per file through the ..data l
     CHECK(provider.read("custom-client/config").values["api_key"] == "rotated");
 }
 
-TEST_CASE("a JSON file is read as an object of keys; a directory wins over it", "[secrets][files]")
+TEST_CASE("a JSON file is read as an object of keys, a directory wins over it", "[secrets][files]")
 {
     ScratchDir dir;
     dir.write("app/db.json", R"({"user": "app", "port": 5432, "tls": true, "extra": {"a": [1, 2]}})");
@@ -121,7 +121,7 @@ TEST_CASE("missing paths are NotFound, also below a directory that does not exis
     CHECK(nowhere.read("app/db").outcome == SecretOutcome::NotFound);
 }
 
-TEST_CASE("unreadable files are Forbidden; broken ones are Unavailable", "[secrets][files]")
+TEST_CASE("unreadable files are Forbidden, broken ones are Unavailable", "[secrets][files]")
 {
     ScratchDir dir;
     FileSecretProvider provider(dir.path());

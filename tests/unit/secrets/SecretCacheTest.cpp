@@ -57,7 +57,7 @@ Poco::Timespan seconds(int s)
 
 } // namespace
 
-TEST_CASE("a miss reads the provider once per path; the other keys of the path are hits", "[secrets][cache]")
+TEST_CASE("a miss reads the provider once per path, the other keys of the path are hits", "[secrets][cache]")
 {
     Rig rig;
     rig.state->set("app/db", DB);
@@ -156,7 +156,7 @@ TEST_CASE("misses for different paths do not wait for one another", "[secrets][c
     CHECK(slow.value == "app");
 }
 
-TEST_CASE("refresh ahead reads used paths before they expire; unused paths just expire", "[secrets][cache][refresh]")
+TEST_CASE("refresh ahead reads used paths before they expire, unused paths just expire", "[secrets][cache][refresh]")
 {
     Rig rig;
     rig.state->set("app/hot", DB);

@@ -65,7 +65,7 @@ TEST_CASE("auto picks vault when an address is set, else files below the state d
           == "http://127.0.0.1:8200/v1/secret/data/custom-client/config");
 }
 
-TEST_CASE("files uses files.dir when set; env uses the prefix", "[secrets][factory]")
+TEST_CASE("files uses files.dir when set, env uses the prefix", "[secrets][factory]")
 {
     SecretsConfig config;
     config.provider = "files";
