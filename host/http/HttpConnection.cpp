@@ -8,7 +8,7 @@
 #include "http/WebSocketCodec.h"
 #include "http/WebSocketOutbox.h"
 #include "logging/AccessLog.h"
-#include "plugin/WebSocketHandle.h"
+#include "http/WebSocketEndpoint.h"
 #include "logging/RequestId.h"
 #include "logging/RequestIdScope.h"
 

@@ -15,7 +15,7 @@
 namespace terrarium {
 
 class ConnectionEngine;
-class WebSocketHandle;
+class WebSocketEndpoint;
 class WebSocketOutbox;
 
 /// One HTTP/1.1 connection of a ConnectionEngine, driven by readiness events: reads what has
@@ -130,7 +130,7 @@ private:
     bool _closeAfterWrite = false;
 
     std::shared_ptr<WebSocketOutbox> _outbox;       /// set once when upgraded (before the phase says so)
-    std::shared_ptr<WebSocketHandle> _webSocket;    /// until the plugin has had the close (a retired generation's at once)
+    std::shared_ptr<WebSocketEndpoint> _webSocket;    /// until the plugin has had the close (a retired generation's at once)
     std::shared_ptr<void> _webSocketOwner;          /// the plugin generation serving the WebSocket, as long as _webSocket
     int _fragmentOpcode = 0;                        /// opcode of a fragmented message being joined
     std::string _message;

@@ -3,7 +3,7 @@
 #include "http/HeaderName.h"
 #include "http/JsonText.h"
 #include "http/WebSocketCodec.h"
-#include "plugin/WebSocketHandle.h"
+#include "http/WebSocketEndpoint.h"
 
 namespace terrarium {
 

@@ -11,7 +11,7 @@
 
 namespace terrarium {
 
-class WebSocketHandle;
+class WebSocketEndpoint;
 
 /// A response being built, by the host or by a plugin through the host function table.
 /// The body is either an owned string or memory adopted from a plugin together with its free
@@ -71,11 +71,11 @@ public:
 
     /// The WebSocket the plugin accepted while building this reply (the connection answers 101
     /// with key's Sec-WebSocket-Accept instead of the reply), or null.
-    const std::shared_ptr<WebSocketHandle>& webSocket() const { return _webSocket; }
+    const std::shared_ptr<WebSocketEndpoint>& webSocket() const { return _webSocket; }
     const std::string& webSocketKey() const { return _webSocketKey; }
     /// Takes the accepted WebSocket out (the connection serves it from now on).
-    std::shared_ptr<WebSocketHandle> releaseWebSocket() { return std::move(_webSocket); }
-    void acceptWebSocket(std::shared_ptr<WebSocketHandle> handle, std::string key)
+    std::shared_ptr<WebSocketEndpoint> releaseWebSocket() { return std::move(_webSocket); }
+    void acceptWebSocket(std::shared_ptr<WebSocketEndpoint> handle, std::string key)
     {
         _webSocket = std::move(handle);
         _webSocketKey = std::move(key);
@@ -126,7 +126,7 @@ private:
     void* _freeCtx = nullptr;
     std::shared_ptr<void> _owner;
     bool _upgradable = false;
-    std::shared_ptr<WebSocketHandle> _webSocket;
+    std::shared_ptr<WebSocketEndpoint> _webSocket;
     std::string _webSocketKey;
     std::string _plugin;
     SetAside _setAside;

@@ -1,7 +1,7 @@
 #ifndef Terrarium_WebSocketOutbox_INCLUDED
 #define Terrarium_WebSocketOutbox_INCLUDED
 
-#include "plugin/WebSocketChannel.h"
+#include "http/WebSocketChannel.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -2,7 +2,7 @@
 #define Terrarium_PluginLifecycle_INCLUDED
 
 #include "config/Config.h"
-#include "http/RoutingSnapshot.h"
+#include "router/RoutingSnapshot.h"
 #include "metrics/PrometheusWriter.h"
 #include "plugin/Generation.h"
 #include "plugin/PluginCache.h"

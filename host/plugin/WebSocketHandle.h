@@ -1,7 +1,7 @@
 #ifndef Terrarium_WebSocketHandle_INCLUDED
 #define Terrarium_WebSocketHandle_INCLUDED
 
-#include "plugin/WebSocketChannel.h"
+#include "http/WebSocketEndpoint.h"
 
 #include <memory>
 #include <mutex>
@@ -21,12 +21,12 @@ namespace terrarium {
 /// before the connection is attached (still inside handle()) wait here and go out right after
 /// the 101 answer. The connection delivers messages and, exactly once, the close to the plugin's
 /// handlers from its owning thread.
-class WebSocketHandle : public std::enable_shared_from_this<WebSocketHandle>
+class WebSocketHandle : public WebSocketEndpoint, public std::enable_shared_from_this<WebSocketHandle>
 {
 public:
     /// Copies handlers (as far as their struct_size says).
     explicit WebSocketHandle(const trm_websocket_handlers& handlers);
-    ~WebSocketHandle();
+    ~WebSocketHandle() override;
 
     /// The handle behind a trm_websocket* handed to a plugin.
     static WebSocketHandle* fromAbi(trm_websocket* ws) { return reinterpret_cast<WebSocketHandle*>(ws); }
@@ -43,18 +43,18 @@ public:
     std::int32_t close(std::int32_t code, std::string_view reason);
 
     /// The connection takes over: what was sent (or a close asked) so far goes to channel.
-    void attach(std::shared_ptr<WebSocketChannel> channel);
+    void attach(std::shared_ptr<WebSocketChannel> channel) override;
 
     /// The plugin generation is retired: close with TRM_WS_CLOSE_GOING_AWAY (now or at attach);
     /// the connection delivers the close to the plugin without waiting for the peer's answer.
     void goAway();
 
     /// Calls the plugin's on_message (on the connection's owning thread).
-    void deliverMessage(std::int32_t opcode, std::string_view payload);
+    void deliverMessage(std::int32_t opcode, std::string_view payload) override;
 
     /// Calls the plugin's on_close once (on the connection's owning thread); later sends answer
     /// TRM_ERR_UNAVAILABLE.
-    void deliverClose(std::int32_t code, std::string_view reason);
+    void deliverClose(std::int32_t code, std::string_view reason) override;
 
     /// True once deliverClose() ran.
     bool closed() const;

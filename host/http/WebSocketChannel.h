@@ -6,7 +6,7 @@
 
 namespace terrarium {
 
-/// The connection side of an accepted WebSocket, as the plugin side (WebSocketHandle) sees it.
+/// The connection side of an accepted WebSocket, as the application side (WebSocketEndpoint) sees it.
 /// Implemented by the HTTP layer; every method is thread-safe and never blocks.
 class WebSocketChannel
 {

@@ -1,4 +1,4 @@
-#include "http/GatewayHandler.h"
+#include "router/GatewayHandler.h"
 
 #include "http/HttpReply.h"
 #include "http/IncomingRequest.h"

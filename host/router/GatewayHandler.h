@@ -2,7 +2,7 @@
 #define Terrarium_GatewayHandler_INCLUDED
 
 #include "http/HttpHandler.h"
-#include "http/RoutingSnapshot.h"
+#include "router/RoutingSnapshot.h"
 #include "http/ServerState.h"
 #include "metrics/MetricsRegistry.h"
 #include "metrics/RequestMetrics.h"

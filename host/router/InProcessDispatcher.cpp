@@ -1,4 +1,4 @@
-#include "http/InProcessDispatcher.h"
+#include "router/InProcessDispatcher.h"
 
 #include "http/HeaderName.h"
 #include "http/HttpReply.h"

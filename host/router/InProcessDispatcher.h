@@ -2,7 +2,7 @@
 #define Terrarium_InProcessDispatcher_INCLUDED
 
 #include "client/LocalDispatcher.h"
-#include "http/RoutingSnapshot.h"
+#include "router/RoutingSnapshot.h"
 
 namespace terrarium {
 
