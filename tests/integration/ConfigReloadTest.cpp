@@ -14,17 +14,6 @@ using namespace terrarium::test;
 
 namespace {
 
-void writeConfig(const TerrariumProcess& host, const std::string& json)
-{
-    std::string path = host.dir() + "/config.json";
-    std::string temp = path + ".tmp";
-    {
-        std::ofstream out(temp, std::ios::trunc);
-        out << json;
-    }
-    REQUIRE(::rename(temp.c_str(), path.c_str()) == 0);
-}
-
 std::string greeting(const TerrariumProcess& host)
 {
     HttpResult answer = host.get("/echo/x");
@@ -43,14 +32,14 @@ TEST_CASE("config reload: SIGHUP applies new plugin settings and loads plugins d
     TerrariumProcess host(options);
     REQUIRE(greeting(host) == "one");
 
-    writeConfig(host, R"({"watch": {"enabled": false}, "plugins": {"echo": {"config": {"greeting": "two"}}}})");
+    host.replaceConfig(R"({"watch": {"enabled": false}, "plugins": {"echo": {"config": {"greeting": "two"}}}})");
     host.dropPlugin(fixturePath("good.so"), "good.so");
     REQUIRE(::kill(host.pid(), SIGHUP) == 0);
     CHECK(waitUntil([&] { return greeting(host) == "two"; }));
     CHECK(waitUntil([&] { return host.get("/good/").status == 200; }));
 
     // A broken file is refused and named; the running configuration stays.
-    writeConfig(host, R"({"watch": {"enabled": false}, "plugins": {"echo": {"config": {"greeting": "three"}})");
+    host.replaceConfig(R"({"watch": {"enabled": false}, "plugins": {"echo": {"config": {"greeting": "three"}})");
     REQUIRE(::kill(host.pid(), SIGHUP) == 0);
     CHECK(host.waitForLog("configuration not reloaded, the running one stays"));
     CHECK(greeting(host) == "two");
@@ -58,7 +47,7 @@ TEST_CASE("config reload: SIGHUP applies new plugin settings and loads plugins d
 
     // A removed file unloads its plugin at the next SIGHUP.
     host.removePlugin("good.so");
-    writeConfig(host, R"({"watch": {"enabled": false}, "plugins": {"echo": {"config": {"greeting": "two"}}}})");
+    host.replaceConfig(R"({"watch": {"enabled": false}, "plugins": {"echo": {"config": {"greeting": "two"}}}})");
     REQUIRE(::kill(host.pid(), SIGHUP) == 0);
     CHECK(waitUntil([&] { return host.get("/good/").status == 404; }));
 }
@@ -74,7 +63,7 @@ TEST_CASE("config reload: SIGHUP applies log levels and moves services in the di
     REQUIRE_FALSE(debugEnabled());
     REQUIRE(host.admin("POST", "/admin/services/by-hand", R"({"url":"http://127.0.0.1:2"})").status == 200);
 
-    writeConfig(host, R"({"watch": {"enabled": false}, "log": {"plugins": {"services-probe": "debug"}},
+    host.replaceConfig(R"({"watch": {"enabled": false}, "log": {"plugins": {"services-probe": "debug"}},
                           "services": {"file-storage": "http://127.0.0.1:3/b"}})");
     REQUIRE(::kill(host.pid(), SIGHUP) == 0);
     REQUIRE(host.waitForLog("SIGHUP: configuration reloaded"));
@@ -86,7 +75,7 @@ TEST_CASE("config reload: SIGHUP applies log levels and moves services in the di
     CHECK(host.log().find("takes effect at the next restart") == std::string::npos);
 
     // Settings a running host cannot apply are named, not silently ignored.
-    writeConfig(host, R"({"watch": {"enabled": true, "interval_ms": 50}, "limits": {"max_body_bytes": 1000}, "log": {"plugins": {"services-probe": "debug"}},
+    host.replaceConfig(R"({"watch": {"enabled": true, "interval_ms": 50}, "limits": {"max_body_bytes": 1000}, "log": {"plugins": {"services-probe": "debug"}},
                           "services": {"file-storage": "http://127.0.0.1:3/b"}})");
     REQUIRE(::kill(host.pid(), SIGHUP) == 0);
     CHECK(host.waitForLog("SIGHUP: watch changed in the configuration; it takes effect at the next restart"));
@@ -115,7 +104,7 @@ TEST_CASE("config reload: admin config overrides merge over the file's plugin co
     CHECK(described()->getObject("config_overrides")->getValue<std::string>("greeting") == "from admin");
 
     // The file changes: SIGHUP reloads the plugin with the new file config under the same overrides.
-    writeConfig(host, R"({"watch": {"enabled": false}, "plugins": {"echo": {"config": {"greeting": "file two", "color": "green"}}}})");
+    host.replaceConfig(R"({"watch": {"enabled": false}, "plugins": {"echo": {"config": {"greeting": "file two", "color": "green"}}}})");
     REQUIRE(::kill(host.pid(), SIGHUP) == 0);
     REQUIRE(host.waitForLog("settings of plugin 'echo' changed: reloading it"));
     CHECK(waitUntil([&] { return effective("color") == "green"; }));
@@ -125,7 +114,7 @@ TEST_CASE("config reload: admin config overrides merge over the file's plugin co
     REQUIRE(host.admin("POST", "/admin/plugins/echo/reload", R"({"config": null})").status == 200);
     CHECK(greeting(host) == "file two");
     CHECK(described()->isNull("config_overrides"));
-    writeConfig(host, R"({"watch": {"enabled": false}, "plugins": {"echo": {"config": {"greeting": "file three", "color": "green"}}}})");
+    host.replaceConfig(R"({"watch": {"enabled": false}, "plugins": {"echo": {"config": {"greeting": "file three", "color": "green"}}}})");
     REQUIRE(::kill(host.pid(), SIGHUP) == 0);
     CHECK(waitUntil([&] { return greeting(host) == "file three"; }));
 

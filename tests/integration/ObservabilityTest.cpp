@@ -41,17 +41,6 @@ std::vector<std::string> series(const std::string& page, const std::string& pref
     return lines;
 }
 
-void writeConfig(const TerrariumProcess& host, const std::string& json)
-{
-    std::string path = host.dir() + "/config.json";
-    std::string temp = path + ".tmp";
-    {
-        std::ofstream out(temp, std::ios::trunc);
-        out << json;
-    }
-    REQUIRE(::rename(temp.c_str(), path.c_str()) == 0);
-}
-
 } // namespace
 
 TEST_CASE("observability: requests that match no route are counted per listener", "[metrics][unmatched]")
@@ -94,7 +83,7 @@ TEST_CASE("observability: a SIGHUP with a configuration that does not load is co
     const double loadedAt = metricSample(start, "terrarium_config_last_load_success_timestamp_seconds");
     CHECK(loadedAt > 1.5e9);
 
-    writeConfig(host, R"({"watch": {"enabled": false)");
+    host.replaceConfig(R"({"watch": {"enabled": false)");
     REQUIRE(::kill(host.pid(), SIGHUP) == 0);
     REQUIRE(waitUntil([&] { return sample(host, "terrarium_config_reloads_total{result=\"failure\"}") == 1; }));
     std::string failed = metricsPage(host);
@@ -104,7 +93,7 @@ TEST_CASE("observability: a SIGHUP with a configuration that does not load is co
     CHECK(metricSample(failed, "terrarium_config_reloads_total{result=\"success\"}") == 0);
     CHECK(host.running());
 
-    writeConfig(host, R"({"watch": {"enabled": false}})");
+    host.replaceConfig(R"({"watch": {"enabled": false}})");
     REQUIRE(::kill(host.pid(), SIGHUP) == 0);
     REQUIRE(waitUntil([&] { return sample(host, "terrarium_config_reloads_total{result=\"success\"}") == 1; }));
     std::string fixed = metricsPage(host);

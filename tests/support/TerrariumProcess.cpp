@@ -420,6 +420,18 @@ const std::string& TerrariumProcess::dir() const
     return _dir;
 }
 
+void TerrariumProcess::replaceConfig(const std::string& json) const
+{
+    std::string path = _dir + "/config.json";
+    std::string temp = path + ".tmp";
+    {
+        std::ofstream out(temp, std::ios::trunc);
+        out << json;
+        REQUIRE(out.good());
+    }
+    REQUIRE(::rename(temp.c_str(), path.c_str()) == 0);
+}
+
 int TerrariumProcess::pid() const
 {
     return _pid;

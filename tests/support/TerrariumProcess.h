@@ -57,6 +57,10 @@ public:
     const std::string& dir() const;
     int pid() const;
 
+    /// Replaces <dir>/config.json with json atomically (a temporary file, then a rename), as an
+    /// operator's editor would before SIGHUP. FAILs the test when the file cannot be written.
+    void replaceConfig(const std::string& json) const;
+
     /// A request on the main listener.
     HttpResult get(const std::string& pathAndQuery, const std::map<std::string, std::string>& headers = {}) const;
     HttpResult request(const std::string& method, const std::string& pathAndQuery, const std::string& body = "",
