@@ -1,0 +1,43 @@
+#ifndef Terrarium_RouteConfigParser_INCLUDED
+#define Terrarium_RouteConfigParser_INCLUDED
+
+#include "config/Config.h"
+#include "config/ConfigSources.h"
+
+#include <Poco/Dynamic/Var.h>
+
+#include <string>
+#include <vector>
+
+namespace terrarium {
+
+/// Parses where requests go: route arrays, the extra listeners ("listeners") and the plugin
+/// blocks ("plugins") with their settings and routes.
+class RouteConfigParser
+{
+public:
+    /// The routes of the array value at key; fixedPlugin is the plugin of a plugins.<name>.routes
+    /// array (whose entries have no "plugin" key), null elsewhere. keys receives each route's key.
+    static std::vector<RouteConfig> parseRoutes(const Poco::Dynamic::Var& value, const std::string& key,
+                                                const std::string* fixedPlugin, std::vector<std::string>& keys);
+
+    /// Appends route (declared at key) to routes and key to keys; throws ConfigError when a route
+    /// with the same host and prefix is already there.
+    static void addRoute(std::vector<RouteConfig>& routes, std::vector<std::string>& keys, RouteConfig route,
+                         const std::string& key);
+
+    /// Appends the listeners of the "listeners" array to config.listeners and their address keys
+    /// to sources.extraListen.
+    static void parseListeners(const Poco::Dynamic::Var& value, Config& config, ConfigSources& sources);
+
+    /// Sets config.plugins from the "plugins" object.
+    static void parsePlugins(const Poco::Dynamic::Var& value, Config& config);
+
+private:
+    static RouteConfig parseRoute(const Poco::Dynamic::Var& value, const std::string& key, const std::string* fixedPlugin);
+    static std::string parsePrefix(const Poco::Dynamic::Var& value, const std::string& key);
+};
+
+} // namespace terrarium
+
+#endif
