@@ -3,6 +3,7 @@
 #  2. configure the installed examples/hello-plugin with -DCMAKE_PREFIX_PATH=<prefix> -G Ninja
 #  3. build it
 #  4. check hello.so exports only terrarium_plugin_entry; copy it to <OUTPUT>
+#  5. build and run a test of the installed fake host (terrarium/testing/fake_host.hpp and its parts)
 foreach(var BUILD_DIR WORK_DIR OUTPUT INCLUDEDIR LIBDIR DATADIR NM)
   if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
     message(FATAL_ERROR "OutOfTreePlugin.cmake: -D${var}=... is required")
@@ -45,6 +46,12 @@ set(expected
   ${DATADIR}/terrarium/examples/hello-plugin/Hello.cpp
   ${DATADIR}/terrarium/examples/hello-plugin/README.md
   ${DATADIR}/terrarium/examples/hello-plugin/about.html)
+# Every header of the source tree's SDK, also those in subfolders (testing/fake_host/).
+get_filename_component(sdk_include ${CMAKE_CURRENT_LIST_DIR}/../../sdk/include ABSOLUTE)
+file(GLOB_RECURSE sdk_headers RELATIVE ${sdk_include} ${sdk_include}/*.h ${sdk_include}/*.hpp)
+foreach(h ${sdk_headers})
+  list(APPEND expected ${INCLUDEDIR}/${h})
+endforeach()
 foreach(f ${expected})
   if(NOT EXISTS ${prefix}/${f})
     message(FATAL_ERROR "FAILED: the dev component did not install ${f} (into ${prefix})")
@@ -116,3 +123,26 @@ get_filename_component(output_dir ${OUTPUT} DIRECTORY)
 file(MAKE_DIRECTORY ${output_dir})
 run("copy hello.so for the integration tests" ${CMAKE_COMMAND} -E copy ${plugin} ${OUTPUT})
 message(STATUS "ok: ${OUTPUT}")
+
+# ---- 5. a plugin author's unit test against the installed fake host ----
+set(fake_host_test ${WORK_DIR}/fake-host-test)
+file(WRITE ${fake_host_test}.cpp [=[
+#include <terrarium/testing/fake_host.hpp>
+#include <cstring>
+
+// Without an entry function the fake host refuses to start, and says why.
+int main()
+{
+    terrarium::testing::FakeHost host(nullptr);
+    if (host.tryStart() != TRM_ERR_INVALID || host.lastError() != "no entry function") return 1;
+    return std::strcmp(terrarium::testing::statusName(TRM_ERR_INVALID), "TRM_ERR_INVALID") == 0 ? 0 : 2;
+}
+]=])
+set(compiler c++)
+if(CXX_COMPILER)
+  set(compiler ${CXX_COMPILER})
+endif()
+run("build a test of the installed fake host"
+  ${compiler} -std=c++17 -Wall -Wextra -Werror -pthread -I${prefix}/${INCLUDEDIR}
+  -o ${fake_host_test} ${fake_host_test}.cpp)
+run("run the test of the installed fake host" ${fake_host_test})
