@@ -103,11 +103,11 @@ wait_bare_ready() {
     wait_for_200 "http://$SERVER_ADDR/" "$pid" "$name" "$log"
 }
 
-# wait_terrariumd_ready <pid> <name> <log> <listeners.json>: waits until terrariumd has written its
-# main address to the listeners file and answers 200 on /ready and /echo/; sets SERVER_ADDR to the
-# address (127.0.0.1:PORT).
+# wait_terrariumd_ready <pid> <name> <log> <listeners.json> [path]: waits until terrariumd has written
+# its main address to the listeners file and answers 200 on /ready and on path (default /echo/);
+# sets SERVER_ADDR to the address (127.0.0.1:PORT).
 wait_terrariumd_ready() {
-    local pid=$1 name=$2 log=$3 listeners=$4 deadline
+    local pid=$1 name=$2 log=$3 listeners=$4 path=${5:-/echo/} deadline
     SERVER_ADDR=
     deadline=$(($(now) + START_DEADLINE))
     while [[ -z "$SERVER_ADDR" ]]; do
@@ -123,7 +123,7 @@ wait_terrariumd_ready() {
     done
     [[ "$SERVER_ADDR" =~ ^127\.0\.0\.1:[0-9]+$ ]] || die "$name reports main address '$SERVER_ADDR', expected 127.0.0.1:PORT"
     wait_for_200 "http://$SERVER_ADDR/ready" "$pid" "$name" "$log"
-    wait_for_200 "http://$SERVER_ADDR/echo/" "$pid" "$name" "$log"
+    wait_for_200 "http://$SERVER_ADDR$path" "$pid" "$name" "$log"
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ usage() {
     cat <<'EOF'
 usage: bench/scale.sh [--build-dir DIR] [--duration SECONDS] [--rounds N] [--low N] [--high N]
                       [--threads N] [--io-threads N] [--queue-size N] [--variants T:IO[,T:IO...]]
-                      [--bare-threads N] [--check-deadline-ms MS] [--pin] [--no-install]
+                      [--bare-threads N] [--check-deadline-ms MS] [--plugin echo|hello] [--pin]
+                      [--no-install]
 
   --build-dir DIR        CMake build directory (default: build); relative paths are taken from the
                          current directory if they exist there, else from the repository root
@@ -25,6 +26,9 @@ usage: bench/scale.sh [--build-dir DIR] [--duration SECONDS] [--rounds N] [--low
                          16:1,16:2,4:1, all interleaved in the same rounds (to compare settings)
   --bare-threads N       worker threads of bare_poco_server (default: 16, as bench/run.sh)
   --check-deadline-ms MS how long conn_check waits for the answers (default: 3000)
+  --plugin NAME          the plugin terrariumd serves: echo (default; builds a JSON answer from the
+                         request, as in the earlier figures) or hello (a fixed 200 "hello", like
+                         the other two servers: the host's own cost per request)
   --pin                  run every server on CPU 0 and wrk and conn_check on CPU 1 (taskset), so
                          that server CPU per request is compared without the load generator
                          competing for the same core; use with --io-threads 1
@@ -59,6 +63,7 @@ BARE_THREADS=16
 CHECK_DEADLINE_MS=3000
 INSTALL=1
 PIN=0
+PLUGIN=echo
 WRK_THREADS=2
 WARMUP_SECONDS=2
 START_DEADLINE=20   # seconds to wait for each server to listen and become ready
@@ -82,6 +87,10 @@ while [[ $# -gt 0 ]]; do
             VARIANTS=$2; shift 2 ;;
         --bare-threads) need_value "$@"; positive_int "$1" "$2"; BARE_THREADS=$2; shift 2 ;;
         --check-deadline-ms) need_value "$@"; positive_int "$1" "$2"; CHECK_DEADLINE_MS=$2; shift 2 ;;
+        --plugin)
+            need_value "$@"
+            [[ "$2" == echo || "$2" == hello ]] || { echo "scale.sh: --plugin: expected echo or hello, got '$2'" >&2; exit 2; }
+            PLUGIN=$2; shift 2 ;;
         --pin) PIN=1; shift ;;
         --no-install) INSTALL=0; shift ;;
         -h | --help) usage; exit 0 ;;
@@ -188,17 +197,21 @@ fi
 BARE_BIN="$BUILD_DIR/bench/bare_poco_server"
 CHECK_BIN="$BUILD_DIR/bench/conn_check"
 TERRARIUMD_BIN="$BUILD_DIR/host/terrariumd"
-ECHO_SO="$BUILD_DIR/plugins/echo/echo.so"
+if [[ "$PLUGIN" == hello ]]; then
+    PLUGIN_SO="$BUILD_DIR/bench/hello.so" PLUGIN_TARGET=bench_hello PLUGIN_PATH=/hello
+else
+    PLUGIN_SO="$BUILD_DIR/plugins/echo/echo.so" PLUGIN_TARGET=echo PLUGIN_PATH=/echo/bench
+fi
 targets=()
 [[ -x "$BARE_BIN" ]] || targets+=(bare_poco_server)
 [[ -x "$CHECK_BIN" ]] || targets+=(conn_check)
 [[ -x "$TERRARIUMD_BIN" ]] || targets+=(terrariumd)
-[[ -f "$ECHO_SO" ]] || targets+=(echo)
+[[ -f "$PLUGIN_SO" ]] || targets+=("$PLUGIN_TARGET")
 build_missing "${targets[@]}"
 for f in "$BARE_BIN" "$CHECK_BIN" "$TERRARIUMD_BIN"; do
     [[ -x "$f" ]] || die "$f is missing after the build"
 done
-[[ -f "$ECHO_SO" ]] || die "$ECHO_SO is missing after the build"
+[[ -f "$PLUGIN_SO" ]] || die "$PLUGIN_SO is missing after the build"
 
 # The revision the measured binaries were built from: the build directory's source tree, which
 # need not be this checkout (nor a git checkout at all).
@@ -231,7 +244,7 @@ start_bare() {
 start_terrariumd() { # name threads io_threads
     local name=$1 threads=$2 io=$3 dir="$TMP_DIR/$1" listeners
     mkdir -p "$dir/plugins" "$dir/state"
-    cp "$ECHO_SO" "$dir/plugins/echo.so"
+    cp "$PLUGIN_SO" "$dir/plugins/$PLUGIN.so"
     printf '{"threads": %d, "io_threads": %d, "queue_size": %d, "max_connections": 10000, "log": {"level": "warning"}}\n' \
         "$threads" "$io" "$TRM_QUEUE_SIZE" >"$dir/bench.json"
     LOG[$name]="$dir/terrariumd.log"
@@ -241,10 +254,10 @@ start_terrariumd() { # name threads io_threads
         --plugins-dir "$dir/plugins" --state-dir "$dir/state" >"${LOG[$name]}" 2>&1 &
     PID[$name]=$!
     SERVERS+=("$name")
-    URL_PATH[$name]=/echo/bench
-    wait_terrariumd_ready "${PID[$name]}" "$name" "${LOG[$name]}" "$listeners"
+    URL_PATH[$name]=$PLUGIN_PATH
+    wait_terrariumd_ready "${PID[$name]}" "$name" "${LOG[$name]}" "$listeners" "$PLUGIN_PATH"
     ADDR[$name]=$SERVER_ADDR
-    printf '  %-11s terrariumd -> echo, threads %d, io_threads %d, queue_size %d, on %s (pid %s)\n' "$name" "$threads" "$io" "$TRM_QUEUE_SIZE" "${ADDR[$name]}" "${PID[$name]}"
+    printf '  %-11s terrariumd -> %s, threads %d, io_threads %d, queue_size %d, on %s (pid %s)\n' "$name" "$PLUGIN" "$threads" "$io" "$TRM_QUEUE_SIZE" "${ADDR[$name]}" "${PID[$name]}"
 }
 
 free_port() { # a port nobody listens on (the caller retries if it is taken meanwhile)
