@@ -45,6 +45,8 @@ say "build done (output in $buildlog)"
 
 run=$build/run
 mkdir -p "$run/plugins" "$run/state"
+# The service plugins keep their files under the run's state unless told otherwise.
+export FILE_STORAGE_PATH=${FILE_STORAGE_PATH:-$run/state/file-storage}
 for name in "${plugins[@]}"; do
   lib=$build/plugins/$name/$name.so
   [ -f "$lib" ] || continue

@@ -33,6 +33,7 @@ ResponseEncoder::Framing ResponseEncoder::head(const IncomingRequest* request, c
     bool head = request && request->method == "HEAD";
     bool bodyless = status == 204 || status == 304 || (status >= 100 && status < 200);
     bool chunked = false;
+    const std::string* declaredLength = nullptr;
 
     out.clear();
     out += "HTTP/1.1 ";
@@ -47,7 +48,12 @@ ResponseEncoder::Framing ResponseEncoder::head(const IncomingRequest* request, c
             chunked = Poco::icompare(Poco::trim(h.second), "chunked") == 0;
             continue;
         }
-        if (sameHeaderName(h.first, "Content-Length") || sameHeaderName(h.first, "Connection")) continue;
+        if (sameHeaderName(h.first, "Content-Length"))
+        {
+            declaredLength = &h.second;
+            continue;
+        }
+        if (sameHeaderName(h.first, "Connection")) continue;
         out += h.first;
         out += ": ";
         out += h.second;
@@ -58,9 +64,21 @@ ResponseEncoder::Framing ResponseEncoder::head(const IncomingRequest* request, c
         out += "Transfer-Encoding: chunked\r\n";
     else if (status != 204 && !(status >= 100 && status < 200))
     {
-        out += "Content-Length: ";
-        out += std::to_string(reply.body().size());
-        out += "\r\n";
+        // A 304, or a HEAD answered without its body, may state the length the body would have
+        // (RFC 9110 8.6); without one, a 304 states none rather than a wrong 0.
+        bool withoutBody = status == 304 || (head && reply.body().empty());
+        if (withoutBody && declaredLength)
+        {
+            out += "Content-Length: ";
+            out += Poco::trim(*declaredLength);
+            out += "\r\n";
+        }
+        else if (status != 304)
+        {
+            out += "Content-Length: ";
+            out += std::to_string(reply.body().size());
+            out += "\r\n";
+        }
     }
     if (!keepAlive)
         out += "Connection: close\r\n";

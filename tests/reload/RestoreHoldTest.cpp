@@ -127,7 +127,8 @@ TEST_CASE("restore hold: no read of a stateful plugin goes backwards across 20 r
     CHECK(requests->getValue<std::int64_t>("held") == 0);
     CHECK(requests->getValue<std::int64_t>("held_total") > 0);
     CHECK(requests->getValue<std::int64_t>("held_past_bound") == 0);
-    CHECK(host.log().find("state handed from generation 20 to 21") != std::string::npos);
+    // The log pipeline writes a moment after the reload answered.
+    CHECK(waitUntil([&] { return host.log().find("state handed from generation 20 to 21") != std::string::npos; }));
     std::string metrics = host.admin("GET", "/metrics", "", false).body;
     CHECK(metricSample(metrics, "terrarium_plugin_requests_held_total{plugin=\"counter\"}") == requests->getValue<double>("held_total"));
     CHECK(metricSample(metrics, "terrarium_plugin_requests_unrestored_total{plugin=\"counter\"}") == 0);

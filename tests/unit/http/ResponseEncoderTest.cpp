@@ -256,6 +256,24 @@ TEST_CASE("encoder: HEAD, 1xx, 204 and 304 carry no body", "[encoder]")
         Head head = parseHead(out);
         CHECK(head.statusLine == "HTTP/1.1 304 Not Modified");
         CHECK(head.count("Transfer-Encoding") == 0);
+        CHECK(head.count("Content-Length") == 0);   // not a wrong 0: the 200's length is unknown here
+    }
+    SECTION("304 states the length the plugin declared (the 200's)")
+    {
+        IncomingRequest r = request();
+        HttpReply reply;
+        reply.setStatus(304);
+        reply.addHeader("Content-Length", "4096");
+        CHECK(ResponseEncoder::head(&r, reply, true, out) == Framing::None);
+        CHECK(parseHead(out).value("Content-Length") == "4096");
+    }
+    SECTION("HEAD answered without a body keeps the declared Content-Length")
+    {
+        IncomingRequest r = request("HEAD");
+        HttpReply reply;
+        reply.addHeader("Content-Length", "1048576");
+        CHECK(ResponseEncoder::head(&r, reply, true, out) == Framing::None);
+        CHECK(parseHead(out).value("Content-Length") == "1048576");
     }
     SECTION("1xx")
     {
