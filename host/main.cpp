@@ -10,6 +10,8 @@
 #include "http/ConnectionMetrics.h"
 #include "http/HttpListener.h"
 #include "router/InProcessDispatcher.h"
+#include "router/ProbeHandler.h"
+#include "router/UpstreamProxy.h"
 #include "http/JsonText.h"
 #include "router/RoutingSnapshot.h"
 #include "http/ServerState.h"
@@ -297,15 +299,26 @@ private:
             metrics.add("access_log", [&](PrometheusWriter& w) { _accessLog->collect(w); });
             log.information("access log: %s", config.log.accessPath);
         }
-        GatewayHandler gateway(routing, state, config.mainListener().name, requestMetrics, config.metricsOnMain ? &metrics : nullptr);
+        std::unique_ptr<UpstreamProxy> proxy;
+        if (hasUpstreamRoutes(config)) proxy = std::make_unique<UpstreamProxy>(directory, config.proxy);
+        std::vector<std::unique_ptr<GatewayHandler>> gateways;
+        for (const auto& l : config.listeners)
+            gateways.push_back(std::make_unique<GatewayHandler>(routing, state, l, requestMetrics, proxy.get(),
+                                                                l.name == config.mainListener().name && config.metricsOnMain ? &metrics : nullptr));
         AdminHandler admin(lifecycle, *token, state, metrics, &pipeline, &directory);
+        ProbeHandler adminFront(routing, state, admin);
 
         std::vector<std::unique_ptr<HttpListener>> listeners;
         try
         {
-            for (const auto& l : config.listeners)
-                listeners.push_back(std::make_unique<HttpListener>(l.address, engineSettings(config, l.name, gateway, state), l.tls, l.reusePort));
-            ConnectionEngine::Settings adminSettings = engineSettings(config, "admin", admin, state);
+            for (std::size_t i = 0; i < config.listeners.size(); ++i)
+            {
+                const ListenerConfig& l = config.listeners[i];
+                ConnectionEngine::Settings settings = engineSettings(config, l.name, *gateways[i], state);
+                settings.responseHeaders = CorsPolicy(l.cors).responseHeaders();
+                listeners.push_back(std::make_unique<HttpListener>(l.address, settings, l.tls, l.reusePort));
+            }
+            ConnectionEngine::Settings adminSettings = engineSettings(config, "admin", adminFront, state);
             adminSettings.handlerThreads = 4;
             adminSettings.ioThreads = 1;
             adminSettings.queueSize = 64;
@@ -363,6 +376,7 @@ private:
             ::_exit(EXIT_OK);
         }
         for (auto& l : listeners) l->join();
+        if (proxy) proxy->stop();   // after the listeners: requests waiting for an upstream resume until then
         metrics.remove("connections");
         if (_accessLog) _accessLog->stop();
         lifecycle.unloadAll(config.drainTimeout);
@@ -462,6 +476,15 @@ private:
             limit.rlim_cur = limit.rlim_max;
             ::setrlimit(RLIMIT_NOFILE, &limit);
         }
+    }
+
+    /// True when a listener of config has a route to an upstream (the proxy's threads are needed).
+    static bool hasUpstreamRoutes(const Config& config)
+    {
+        for (const auto& l : config.listeners)
+            for (const auto& r : l.routes)
+                if (r.kind == RouteConfig::Kind::Upstream) return true;
+        return false;
     }
 
     /// The service directory's base URLs of config: its "services", and "vault" at the Vault address.

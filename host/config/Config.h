@@ -12,14 +12,48 @@
 
 namespace terrarium {
 
+/// The answer of a fixed route: the same status, content type and body for every request.
+struct FixedAnswer
+{
+    int status = 200;
+    std::string contentType = "text/plain";
+    std::string body;
+};
+
 /// One route of a listener's table: requests whose path starts with prefix (on a segment
-/// boundary) and whose Host matches host (empty = any host) go to plugin.
+/// boundary) and whose Host matches host (empty = any host) go to a plugin, are forwarded to an
+/// upstream, or get a fixed answer.
 struct RouteConfig
 {
+    /// What the route leads to.
+    enum class Kind
+    {
+        Plugin,    /// a plugin of this host (plugin)
+        Upstream,  /// forwarded to an HTTP server (upstream)
+        Fixed      /// answered by the host (answer)
+    };
+
     std::string prefix;       /// starts with '/'
     std::string host;         /// Host header without port, lower case; empty = any
-    std::string plugin;       /// target plugin name
-    bool stripPrefix = true;  /// the plugin sees the path without the prefix
+    std::string plugin;       /// Kind::Plugin: target plugin name
+    bool stripPrefix = true;  /// the plugin (or upstream) sees the path without the prefix
+    Kind kind = Kind::Plugin;
+    std::string upstream;            /// Kind::Upstream: a service-directory name, or an http(s) base URL
+    Poco::Timespan upstreamTimeout;  /// Kind::Upstream: deadline of one forwarded call; 0: client.timeout_ms
+    FixedAnswer answer;              /// Kind::Fixed
+};
+
+/// Cross-origin resource sharing on a listener: every answer carries the allow headers, and an
+/// OPTIONS request on any path is answered 204 by the host.
+struct CorsConfig
+{
+    bool enabled = false;
+    std::string allowOrigin = "*";                                  /// Access-Control-Allow-Origin
+    std::string allowMethods = "GET, POST, PUT, DELETE, OPTIONS";  /// Access-Control-Allow-Methods
+    std::string allowHeaders =                                      /// Access-Control-Allow-Headers ("": not sent)
+        "DNT,User-Agent,X-Requested-With,If-Modified-Since,Cache-Control,Content-Type,Range,Authorization";
+    std::string exposeHeaders = "Content-Length,Content-Range";     /// Access-Control-Expose-Headers ("": not sent)
+    unsigned maxAge = 1728000;                                       /// Access-Control-Max-Age of the 204, seconds (0: not sent)
 };
 
 /// TLS settings of a listener (HTTPS when enabled).
@@ -39,8 +73,17 @@ struct ListenerConfig
     std::string address;               /// "host:port"; port 0 picks a free port
     TlsServerConfig tls;               /// HTTPS when tls.enabled
     std::vector<RouteConfig> routes;   /// explicit routes (they win over plugin defaults)
-    bool pluginDefaultRoutes = false;  /// plugins' default routes are attached here (true for "main")
+    bool pluginDefaultRoutes = false;  /// plugins' default routes are attached here (true for "main" unless plugin_routes is false)
     bool reusePort = false;            /// SO_REUSEPORT: share the address with other processes that set it too
+    bool probes = false;               /// the host answers /health and /ready here (true for "main" unless probes is false)
+    CorsConfig cors;                   /// CORS headers on every answer, OPTIONS answered 204
+};
+
+/// The threads that forward requests of upstream routes ("proxy" object).
+struct ProxyConfig
+{
+    unsigned threads = 8;        /// upstream calls at once (each waits on its upstream on a thread of its own)
+    unsigned queueSize = 1024;   /// forwarded requests waiting for a thread; above: 503
 };
 
 /// Request limits enforced by every listener.
@@ -156,6 +199,7 @@ struct Config
     TlsServerConfig adminTls;                  /// admin listener TLS
     bool metricsOnMain = false;                /// also serve GET /metrics on the main listener
     ClientConfig client;
+    ProxyConfig proxy;
     SecretsConfig secrets;
     std::map<std::string, std::string> services; /// service directory: logical name -> base URL
     std::map<std::string, PluginConfig> plugins;

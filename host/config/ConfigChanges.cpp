@@ -8,7 +8,13 @@ namespace {
 
 auto fields(const TlsServerConfig& t) { return std::tie(t.enabled, t.certFile, t.keyFile, t.caFile, t.clientCerts); }
 
-auto fields(const RouteConfig& r) { return std::tie(r.prefix, r.host, r.plugin, r.stripPrefix); }
+auto fields(const RouteConfig& r)
+{
+    return std::tie(r.prefix, r.host, r.plugin, r.stripPrefix, r.kind, r.upstream, r.upstreamTimeout, r.answer.status, r.answer.contentType,
+                    r.answer.body);
+}
+
+auto fields(const CorsConfig& c) { return std::tie(c.enabled, c.allowOrigin, c.allowMethods, c.allowHeaders, c.exposeHeaders, c.maxAge); }
 
 bool sameRoutes(const std::vector<RouteConfig>& a, const std::vector<RouteConfig>& b)
 {
@@ -62,7 +68,8 @@ std::vector<std::string> ConfigChanges::needingRestart(const Config& running, co
     {
         const ListenerConfig& a = fresh.listeners[i];
         const ListenerConfig& b = running.listeners[i];
-        note(a.name == b.name && a.address == b.address && a.reusePort == b.reusePort && fields(a.tls) == fields(b.tls) && sameRoutes(a.routes, b.routes),
+        note(a.name == b.name && a.address == b.address && a.reusePort == b.reusePort && fields(a.tls) == fields(b.tls) && sameRoutes(a.routes, b.routes)
+                 && a.probes == b.probes && a.pluginDefaultRoutes == b.pluginDefaultRoutes && fields(a.cors) == fields(b.cors),
              "listener '" + b.name + "'");
     }
     note(fresh.adminAddress == running.adminAddress && fresh.adminReusePort == running.adminReusePort, "admin.listen");
@@ -84,6 +91,7 @@ std::vector<std::string> ConfigChanges::needingRestart(const Config& running, co
     note(sinkFields(fresh.log) == sinkFields(running.log), "log (sinks; levels are applied)");
     note(fresh.metricsOnMain == running.metricsOnMain, "metrics");
     note(fields(fresh.client) == fields(running.client), "client");
+    note(fresh.proxy.threads == running.proxy.threads && fresh.proxy.queueSize == running.proxy.queueSize, "proxy");
     note(sameSecrets(fresh.secrets, running.secrets), "secrets");
     return changed;
 }

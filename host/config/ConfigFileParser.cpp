@@ -28,7 +28,7 @@ const ConfigKey::Names ROOT_KEYS = {"listen", "routes", "listeners", "admin", "p
                                    "io_threads", "max_connections", "queue_size", "limits", "shutdown_timeout_ms", "drain_timeout_ms",
                                    "restore_hold_ms", "restore_hold_max_requests", "watch", "log",
                                    "plugins", "tls", "client", "secrets", "services", "metrics", "reuse_port",
-                                   "plugins_link_dirs"};
+                                   "plugins_link_dirs", "probes", "cors", "plugin_routes", "proxy"};
 const ConfigKey::Names ADMIN_KEYS = {"listen", "token_file", "tls", "reuse_port", "allowed_hosts"};
 const ConfigKey::Names METRICS_KEYS = {"on_main"};
 const ConfigKey::Names LIMITS_KEYS = {"max_header_bytes", "max_body_bytes", "header_timeout_ms", "request_timeout_ms",
@@ -96,6 +96,12 @@ void ConfigFileParser::apply(const Object& root, Config& config, ConfigSources& 
         parseAdmin(root.get("admin"), config);
     if (root.has("reuse_port"))
         config.listeners.front().reusePort = ConfigValue::boolean(root.get("reuse_port"), "reuse_port");
+    if (root.has("probes"))
+        config.listeners.front().probes = ConfigValue::boolean(root.get("probes"), "probes");
+    if (root.has("cors"))
+        config.listeners.front().cors = RouteConfigParser::parseCors(root.get("cors"), "cors");
+    if (root.has("plugin_routes"))
+        config.listeners.front().pluginDefaultRoutes = ConfigValue::boolean(root.get("plugin_routes"), "plugin_routes");
     if (root.has("plugins_dir"))
         config.pluginsDir = ConfigValue::nonEmpty(
             ConfigValue::string(root.get("plugins_dir"), "plugins_dir", "a directory path (string)"), "plugins_dir", "a directory path");
@@ -150,6 +156,8 @@ void ConfigFileParser::apply(const Object& root, Config& config, ConfigSources& 
         config.listeners.front().tls = HostServicesConfigParser::parseTls(root.get("tls"), "tls");
     if (root.has("client"))
         HostServicesConfigParser::parseClient(root.get("client"), config.client);
+    if (root.has("proxy"))
+        HostServicesConfigParser::parseProxy(root.get("proxy"), config.proxy);
     if (root.has("secrets"))
         HostServicesConfigParser::parseSecrets(root.get("secrets"), config.secrets);
     if (root.has("services"))

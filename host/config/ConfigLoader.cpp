@@ -64,6 +64,7 @@ Config build(const std::string& name, const std::string* text, const ConfigLoade
     main.name = "main";
     main.address = DEFAULT_MAIN_ADDRESS;
     main.pluginDefaultRoutes = true;
+    main.probes = true;
     config.listeners.push_back(std::move(main));
     ConfigSources sources;
 

@@ -20,6 +20,7 @@ const ConfigKey::Names CLIENT_KEYS = {"connect_timeout_ms", "timeout_ms", "max_a
                                       "max_per_origin", "max_total", "idle_timeout_ms", "breaker", "max_response_bytes",
                                       "verify_peer", "ca_file"};
 const ConfigKey::Names BREAKER_KEYS = {"failures", "open_ms"};
+const ConfigKey::Names PROXY_KEYS = {"threads", "queue_size"};
 const ConfigKey::Names SECRETS_KEYS = {"provider", "ttl_ms", "refresh_ahead_ms", "max_stale_ms", "negative_ttl_ms", "vault",
                                        "files", "env"};
 const ConfigKey::Names VAULT_KEYS = {"address", "token", "token_file", "mount", "kubernetes"};
@@ -127,6 +128,17 @@ void HostServicesConfigParser::parseClient(const Var& value, ClientConfig& clien
         throw ConfigError("client.backoff_max_ms", "smaller than client.backoff_initial_ms; expected a cap >= the first delay");
     if (client.maxTotal < client.maxPerOrigin)
         throw ConfigError("client.max_total", "smaller than client.max_per_origin; expected a total bound >= the per-origin bound");
+}
+
+void HostServicesConfigParser::parseProxy(const Var& value, ProxyConfig& proxy)
+{
+    const std::string path = "proxy";
+    Object::Ptr object = ConfigValue::object(value, path, "an object with \"threads\" and \"queue_size\"");
+    ConfigKey::checkKnown(*object, path, PROXY_KEYS);
+    if (object->has("threads"))
+        proxy.threads = static_cast<unsigned>(ConfigValue::integer(object->get("threads"), "proxy.threads", ValueRange::THREADS));
+    if (object->has("queue_size"))
+        proxy.queueSize = static_cast<unsigned>(ConfigValue::integer(object->get("queue_size"), "proxy.queue_size", ValueRange::QUEUE));
 }
 
 void HostServicesConfigParser::parseSecrets(const Var& value, SecretsConfig& secrets)

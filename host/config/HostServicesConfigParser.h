@@ -10,7 +10,7 @@
 namespace terrarium {
 
 /// Parses the sections of the file that configure what the host provides: TLS blocks, the HTTP
-/// client ("client"), secrets ("secrets"), the service directory ("services") and logging ("log").
+/// client ("client"), the forwarding of upstream routes ("proxy"), secrets ("secrets"), the service directory ("services") and logging ("log").
 class HostServicesConfigParser
 {
 public:
@@ -25,6 +25,9 @@ public:
 
     /// Sets client from the "client" object.
     static void parseClient(const Poco::Dynamic::Var& value, ClientConfig& client);
+
+    /// Sets proxy from the "proxy" object (the threads of upstream routes).
+    static void parseProxy(const Poco::Dynamic::Var& value, ProxyConfig& proxy);
 
     /// Sets secrets from the "secrets" object.
     static void parseSecrets(const Poco::Dynamic::Var& value, SecretsConfig& secrets);

@@ -19,14 +19,33 @@ using Poco::Dynamic::Var;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
-const ConfigKey::Names LISTENER_KEYS = {"name", "listen", "routes", "plugin", "tls", "reuse_port"};
-const ConfigKey::Names ROUTE_KEYS = {"prefix", "plugin", "strip_prefix", "host"};
+const ConfigKey::Names LISTENER_KEYS = {"name", "listen", "routes", "plugin", "tls", "reuse_port", "probes", "cors"};
+const ConfigKey::Names ROUTE_KEYS = {"prefix", "plugin", "upstream", "respond", "timeout_ms", "strip_prefix", "host"};
+const ConfigKey::Names RESPOND_KEYS = {"status", "content_type", "body"};
+const ConfigKey::Names CORS_KEYS = {"allow_origin", "allow_methods", "allow_headers", "expose_headers", "max_age"};
+const char* const ROUTE_TARGET_EXPECTED =
+    "exactly one of \"plugin\" (a plugin name), \"upstream\" (a service name or http(s) URL) and \"respond\" (a fixed answer)";
+
+constexpr ValueRange FIXED_STATUS = {200, 599, "an HTTP status from 200 to 599"};
+constexpr ValueRange MAX_AGE_SECONDS = {0, 2147483647, "an integer from 0 to 2147483647 (seconds)"};
 const ConfigKey::Names PLUGIN_ROUTE_KEYS = {"prefix", "strip_prefix", "host"};
 const ConfigKey::Names PLUGIN_KEYS = {"config", "routes"};
 
 std::string quoted(const std::string& text)
 {
     return ConfigValue::quoted(text);
+}
+
+/// value as a string that can be sent as a header value: no control characters (CR, LF, NUL...).
+std::string headerValue(const Var& value, const std::string& key, const std::string& expected)
+{
+    std::string text = ConfigValue::string(value, key, expected);
+    for (char c : text) {
+        auto u = static_cast<unsigned char>(c);
+        if ((u < 0x20 && c != '\t') || u == 0x7F)
+            throw ConfigError(key, "control character in " + quoted(text) + "; expected " + expected + " without control characters");
+    }
+    return text;
 }
 
 } // namespace
@@ -104,6 +123,10 @@ void RouteConfigParser::parseListeners(const Var& value, Config& config, ConfigS
             listener.tls = HostServicesConfigParser::parseTls(object->get("tls"), ConfigKey::member(listenerKey, "tls"));
         if (object->has("reuse_port"))
             listener.reusePort = ConfigValue::boolean(object->get("reuse_port"), ConfigKey::member(listenerKey, "reuse_port"));
+        if (object->has("probes"))
+            listener.probes = ConfigValue::boolean(object->get("probes"), ConfigKey::member(listenerKey, "probes"));
+        if (object->has("cors"))
+            listener.cors = parseCors(object->get("cors"), ConfigKey::member(listenerKey, "cors"));
         listener.pluginDefaultRoutes = false;
         config.listeners.push_back(std::move(listener));
         sources.extraListen.push_back(listenKey);
@@ -147,9 +170,25 @@ RouteConfig RouteConfigParser::parseRoute(const Var& value, const std::string& k
     if (fixedPlugin) {
         route.plugin = *fixedPlugin;
     } else {
-        if (!object->has("plugin"))
-            ConfigKey::missing(ConfigKey::member(key, "plugin"), "the name of the plugin that serves this route");
-        route.plugin = ConfigValue::pluginName(object->get("plugin"), ConfigKey::member(key, "plugin"));
+        int targets = int(object->has("plugin")) + int(object->has("upstream")) + int(object->has("respond"));
+        if (targets == 0)
+            ConfigKey::missing(ConfigKey::member(key, "plugin"), ROUTE_TARGET_EXPECTED);
+        if (targets > 1)
+            throw ConfigError(key, "a route with several targets; expected " + std::string(ROUTE_TARGET_EXPECTED));
+        if (object->has("plugin")) {
+            route.plugin = ConfigValue::pluginName(object->get("plugin"), ConfigKey::member(key, "plugin"));
+        } else if (object->has("upstream")) {
+            route.kind = RouteConfig::Kind::Upstream;
+            route.upstream = parseUpstream(object->get("upstream"), ConfigKey::member(key, "upstream"));
+        } else {
+            route.kind = RouteConfig::Kind::Fixed;
+            route.answer = parseAnswer(object->get("respond"), ConfigKey::member(key, "respond"));
+        }
+        if (object->has("timeout_ms")) {
+            if (route.kind != RouteConfig::Kind::Upstream)
+                throw ConfigError(ConfigKey::member(key, "timeout_ms"), "only an upstream route has a timeout; expected it beside \"upstream\"");
+            route.upstreamTimeout = ConfigValue::millis(*object, key, "timeout_ms");
+        }
     }
     if (object->has("strip_prefix"))
         route.stripPrefix = ConfigValue::boolean(object->get("strip_prefix"), ConfigKey::member(key, "strip_prefix"));
@@ -158,6 +197,62 @@ RouteConfig RouteConfigParser::parseRoute(const Var& value, const std::string& k
         route.host = AddressParser::host(host, ConfigKey::member(key, "host"));
     }
     return route;
+}
+
+CorsConfig RouteConfigParser::parseCors(const Var& value, const std::string& key)
+{
+    CorsConfig cors;
+    if (value.type() == typeid(bool)) {
+        cors.enabled = value.extract<bool>();
+        return cors;
+    }
+    Object::Ptr object = ConfigValue::object(value, key,
+        "true, false or an object with \"allow_origin\", \"allow_methods\", \"allow_headers\", \"expose_headers\", \"max_age\"");
+    ConfigKey::checkKnown(*object, key, CORS_KEYS);
+    cors.enabled = true;
+    const std::string expected = "a header value (string)";
+    if (object->has("allow_origin"))
+        cors.allowOrigin = ConfigValue::nonEmpty(headerValue(object->get("allow_origin"), ConfigKey::member(key, "allow_origin"), expected),
+                                                 ConfigKey::member(key, "allow_origin"), "an origin such as * or https://app.example");
+    if (object->has("allow_methods"))
+        cors.allowMethods = headerValue(object->get("allow_methods"), ConfigKey::member(key, "allow_methods"), expected);
+    if (object->has("allow_headers"))
+        cors.allowHeaders = headerValue(object->get("allow_headers"), ConfigKey::member(key, "allow_headers"), expected);
+    if (object->has("expose_headers"))
+        cors.exposeHeaders = headerValue(object->get("expose_headers"), ConfigKey::member(key, "expose_headers"), expected);
+    if (object->has("max_age"))
+        cors.maxAge = static_cast<unsigned>(ConfigValue::integer(object->get("max_age"), ConfigKey::member(key, "max_age"), MAX_AGE_SECONDS));
+    return cors;
+}
+
+std::string RouteConfigParser::parseUpstream(const Var& value, const std::string& key)
+{
+    std::string upstream = ConfigValue::string(value, key, "a service name or an http(s) base URL (string)");
+    if (upstream.find("://") != std::string::npos) {
+        std::string url = HostServicesConfigParser::serviceUrl(upstream, key);
+        while (url.size() > 1 && url.back() == '/' && url[url.size() - 2] != '/')
+            url.pop_back();
+        return url;
+    }
+    if (!ConfigValue::isPluginName(upstream))
+        throw ConfigError(key, "invalid upstream " + quoted(upstream)
+            + "; expected a service name of the directory (lower-case letters, digits, '_' and '-', e.g. vault) or an http(s) base URL");
+    return upstream;
+}
+
+FixedAnswer RouteConfigParser::parseAnswer(const Var& value, const std::string& key)
+{
+    Object::Ptr object = ConfigValue::object(value, key,
+        "a fixed answer, e.g. {\"status\": 200, \"content_type\": \"text/plain\", \"body\": \"healthy\\n\"}");
+    ConfigKey::checkKnown(*object, key, RESPOND_KEYS);
+    FixedAnswer answer;
+    if (object->has("status"))
+        answer.status = static_cast<int>(ConfigValue::integer(object->get("status"), ConfigKey::member(key, "status"), FIXED_STATUS));
+    if (object->has("content_type"))
+        answer.contentType = headerValue(object->get("content_type"), ConfigKey::member(key, "content_type"), "a media type (string)");
+    if (object->has("body"))
+        answer.body = ConfigValue::string(object->get("body"), ConfigKey::member(key, "body"), "the body text (string)");
+    return answer;
 }
 
 std::string RouteConfigParser::parsePrefix(const Var& value, const std::string& key)

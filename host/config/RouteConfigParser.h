@@ -11,8 +11,9 @@
 
 namespace terrarium {
 
-/// Parses where requests go: route arrays, the extra listeners ("listeners") and the plugin
-/// blocks ("plugins") with their settings and routes.
+/// Parses where requests go: route arrays (to a plugin, an upstream or a fixed answer), the extra
+/// listeners ("listeners") with their probes and CORS settings, and the plugin blocks ("plugins")
+/// with their settings and routes.
 class RouteConfigParser
 {
 public:
@@ -33,8 +34,13 @@ public:
     /// Sets config.plugins from the "plugins" object.
     static void parsePlugins(const Poco::Dynamic::Var& value, Config& config);
 
+    /// The "cors" setting of a listener at key: true, false, or an object of header values.
+    static CorsConfig parseCors(const Poco::Dynamic::Var& value, const std::string& key);
+
 private:
     static RouteConfig parseRoute(const Poco::Dynamic::Var& value, const std::string& key, const std::string* fixedPlugin);
+    static std::string parseUpstream(const Poco::Dynamic::Var& value, const std::string& key);
+    static FixedAnswer parseAnswer(const Poco::Dynamic::Var& value, const std::string& key);
     static std::string parsePrefix(const Poco::Dynamic::Var& value, const std::string& key);
 };
 

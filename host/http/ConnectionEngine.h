@@ -17,6 +17,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace terrarium {
@@ -63,6 +64,7 @@ public:
         unsigned maxConnections = 10000;    /// open connections; above: 503 and close
         Poco::Timespan busyAfter = Poco::Timespan(0, 5000);  /// a handler this slow has its thread replaced as a poller
         AccessLog* accessLog = nullptr;     /// gets one entry per answered request (nullptr: no access log)
+        std::vector<std::pair<std::string, std::string>> responseHeaders;  /// added to every answer that lacks them (e.g. CORS)
     };
 
     /// Serves connections accepted from socket (bound and listening), over TLS with tls when it

@@ -321,7 +321,8 @@ void HttpConnection::retry()
 void HttpConnection::respond(bool keepAlive)
 {
     bool complete = !_request.method.empty() && !_request.version.empty();
-    ResponseEncoder::Framing framing = ResponseEncoder::head(complete ? &_request : nullptr, _reply, keepAlive, _head);
+    ResponseEncoder::Framing framing =
+        ResponseEncoder::head(complete ? &_request : nullptr, _reply, keepAlive, _head, &_engine.settings().responseHeaders);
     _headSent = 0;
     _bodySent = 0;
     _body = std::string_view();

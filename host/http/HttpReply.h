@@ -91,6 +91,11 @@ public:
     void setAside(SetAside park) { _setAside = std::move(park); }
     /// Takes what setAside() left: empty when the reply is an answer.
     SetAside takeSetAside() { return std::move(_setAside); }
+    /// What a handler that set the request aside leaves for its own next run of the same request
+    /// (e.g. the answer of an upstream call made meanwhile): kept across reset(), taken by that run.
+    void setResumeState(std::shared_ptr<void> state) { _resumeState = std::move(state); }
+    /// Takes what setResumeState() left (null when nothing).
+    std::shared_ptr<void> takeResumeState() { return std::move(_resumeState); }
 
     /// Sets status, Content-Type application/json and the body.
     void json(int status, std::string body)
@@ -130,6 +135,7 @@ private:
     std::string _webSocketKey;
     std::string _plugin;
     SetAside _setAside;
+    std::shared_ptr<void> _resumeState;
 };
 
 } // namespace terrarium

@@ -27,7 +27,8 @@ const std::string& ResponseEncoder::date()
     return text;
 }
 
-ResponseEncoder::Framing ResponseEncoder::head(const IncomingRequest* request, const HttpReply& reply, bool keepAlive, std::string& out)
+ResponseEncoder::Framing ResponseEncoder::head(const IncomingRequest* request, const HttpReply& reply, bool keepAlive, std::string& out,
+                                               const Headers* listenerHeaders)
 {
     int status = reply.status();
     bool head = request && request->method == "HEAD";
@@ -58,6 +59,17 @@ ResponseEncoder::Framing ResponseEncoder::head(const IncomingRequest* request, c
         out += ": ";
         out += h.second;
         out += "\r\n";
+    }
+    if (listenerHeaders)
+    {
+        for (const auto& h : *listenerHeaders)
+        {
+            if (reply.hasHeader(h.first)) continue;
+            out += h.first;
+            out += ": ";
+            out += h.second;
+            out += "\r\n";
+        }
     }
     chunked = chunked && !bodyless && request && request->version == "HTTP/1.1";
     if (chunked)

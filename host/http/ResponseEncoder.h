@@ -3,6 +3,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace terrarium {
 
@@ -25,9 +27,14 @@ public:
         Chunked         /// the body as one chunk and the last chunk (chunkPrefix(), chunkSuffix())
     };
 
+    /// Headers a listener adds to every answer (e.g. CORS), in order.
+    using Headers = std::vector<std::pair<std::string, std::string>>;
+
     /// Writes the head of reply into out (replacing its content) and says how the body follows.
-    /// request may be null (an error answered before a request was complete).
-    static Framing head(const IncomingRequest* request, const HttpReply& reply, bool keepAlive, std::string& out);
+    /// request may be null (an error answered before a request was complete). listenerHeaders
+    /// (may be null) follow the reply's own headers, each unless the reply has one of that name.
+    static Framing head(const IncomingRequest* request, const HttpReply& reply, bool keepAlive, std::string& out,
+                        const Headers* listenerHeaders = nullptr);
 
     /// "<hex size>\r\n" before a chunk of size bytes (nothing for an empty body).
     static std::string chunkPrefix(std::size_t size);

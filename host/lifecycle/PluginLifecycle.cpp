@@ -131,17 +131,18 @@ std::shared_ptr<const RoutingSnapshot> PluginLifecycle::buildSnapshot(const std:
     for (const auto& listener : _config.listeners)
     {
         RouteTable& table = snapshot->tables[listener.name];
-        for (const auto& r : listener.routes)
-        {
-            RouteTable::Entry entry{r.host, r.prefix, r.plugin, r.stripPrefix, true};
-            table.add(entry);
-        }
+        for (const auto& r : listener.routes) table.add(RouteTable::configured(r));
         if (!listener.pluginDefaultRoutes) continue;
 
         auto addRoutes = [&](const std::string& plugin, const std::vector<RouteConfig>& list) {
             for (const auto& r : list)
             {
-                const RouteTable::Entry* existing = table.add(RouteTable::Entry{r.host, r.prefix, plugin, r.stripPrefix, false});
+                RouteTable::Entry entry;
+                entry.host = r.host;
+                entry.prefix = r.prefix;
+                entry.plugin = plugin;
+                entry.stripPrefix = r.stripPrefix;
+                const RouteTable::Entry* existing = table.add(std::move(entry));
                 if (!existing || existing->plugin == plugin) continue;
                 if (existing->fromConfig)
                 {
@@ -163,7 +164,8 @@ std::shared_ptr<const RoutingSnapshot> PluginLifecycle::buildSnapshot(const std:
     {
         for (const auto& e : table.entries())
         {
-            if (!snapshot->slots.count(e.plugin)) snapshot->slots.emplace(e.plugin, std::make_shared<PluginSlot>(e.plugin));
+            if (e.kind == RouteConfig::Kind::Plugin && !snapshot->slots.count(e.plugin))
+                snapshot->slots.emplace(e.plugin, std::make_shared<PluginSlot>(e.plugin));
         }
     }
     return snapshot;
@@ -503,7 +505,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::describeLocked(const Loaded& loaded) co
     out->set("config_overrides", loaded.overrides ? Poco::Dynamic::Var(loaded.overrides) : Poco::Dynamic::Var());
 
     Poco::JSON::Array::Ptr routes = new Poco::JSON::Array;
-    for (const auto& r : loaded.routes)
+    for (const auto& r : _config.mainListener().pluginDefaultRoutes ? loaded.routes : std::vector<RouteConfig>())
     {
         Poco::JSON::Object::Ptr route = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
         route->set("listener", _config.mainListener().name);

@@ -1,40 +1,59 @@
 #ifndef Terrarium_GatewayHandler_INCLUDED
 #define Terrarium_GatewayHandler_INCLUDED
 
+#include "config/Config.h"
 #include "http/HttpHandler.h"
-#include "router/RoutingSnapshot.h"
 #include "http/ServerState.h"
 #include "metrics/MetricsRegistry.h"
 #include "metrics/RequestMetrics.h"
+#include "router/CorsPolicy.h"
+#include "router/ProxyExchange.h"
+#include "router/RouteTable.h"
+#include "router/RoutingSnapshot.h"
+
+#include <memory>
+#include <string>
 
 namespace terrarium {
 
-/// Serves the main and extra listeners: /health, /ready (and /metrics when enabled) on the main
-/// listener, everything else routed to the plugin generation current at the time the request
-/// arrives, with its figures counted per listener, route and plugin. A request for a generation
-/// whose state is being restored is set aside until restore() returned (see RestoreGate).
+class UpstreamProxy;
+
+/// Serves one listener of the main or extra kind: OPTIONS answered 204 when the listener has CORS,
+/// /health and /ready when it answers the host's probes, /metrics when given the page, and
+/// everything else through the listener's route table as the request arrives: to the plugin
+/// generation current then, to an upstream through the UpstreamProxy (the request waits set
+/// aside, without a thread), or with a route's fixed answer; figures are counted per listener,
+/// route and plugin. A request for a generation whose state is being restored is set aside until
+/// restore() returned (see RestoreGate).
 class GatewayHandler : public HttpHandler
 {
 public:
-    /// metricsPage: serve GET /metrics from it on the main listener (nullptr: not on the main listener).
-    GatewayHandler(const RoutingState& routing, const ServerState& state, std::string mainListener,
-                   RequestMetrics& metrics, const MetricsRegistry* metricsPage = nullptr);
+    /// Serves listener (its probes and CORS settings; its routes come from routing). proxy makes
+    /// the calls of upstream routes (nullptr: they answer 502); metricsPage: serve GET /metrics
+    /// from it on this listener (nullptr: not here).
+    GatewayHandler(const RoutingState& routing, const ServerState& state, const ListenerConfig& listener, RequestMetrics& metrics,
+                   UpstreamProxy* proxy = nullptr, const MetricsRegistry* metricsPage = nullptr);
 
     void handle(const IncomingRequest& request, HttpReply& reply) override;
 
-    /// /health and /ready on the main listener: answered even when every handler slot is taken.
+    /// The probes (when the listener answers them) and CORS preflights: answered even when every
+    /// handler slot is taken.
     bool answersAtOnce(const IncomingRequest& request) const override;
-
-    /// /ready's answer: host state and the health capability of every loaded plugin.
-    static void ready(const RoutingState& routing, const ServerState& state, HttpReply& reply);
 
 private:
     void dispatch(const IncomingRequest& request, HttpReply& reply);
+    void toPlugin(const IncomingRequest& request, const RouteTable::Match& match, const RoutingSnapshot& snapshot, HttpReply& reply);
+    void toUpstream(const IncomingRequest& request, const RouteTable::Match& match, HttpReply& reply);
+    void finishUpstream(const IncomingRequest& request, ProxyExchange& exchange, HttpReply& reply);
 
     const RoutingState& _routing;
     const ServerState& _state;
-    std::string _mainListener;
+    std::string _listener;
+    bool _probes;
+    bool _secure;
+    CorsPolicy _cors;
     RequestMetrics& _metrics;
+    UpstreamProxy* _proxy;
     const MetricsRegistry* _metricsPage;
 };
 

@@ -92,6 +92,21 @@ bool entryBefore(const RouteTable::Entry& a, const RouteTable::Entry& b)
 
 } // namespace
 
+RouteTable::Entry RouteTable::configured(const RouteConfig& route)
+{
+    Entry entry;
+    entry.host = route.host;
+    entry.prefix = route.prefix;
+    entry.plugin = route.kind == RouteConfig::Kind::Plugin ? route.plugin : std::string();
+    entry.stripPrefix = route.stripPrefix;
+    entry.fromConfig = true;
+    entry.kind = route.kind;
+    entry.upstream = route.upstream;
+    entry.upstreamTimeout = route.upstreamTimeout;
+    entry.answer = route.answer;
+    return entry;
+}
+
 const RouteTable::Entry* RouteTable::add(Entry entry)
 {
     entry.host = normalizeHost(entry.host);

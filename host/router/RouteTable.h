@@ -1,6 +1,8 @@
 #ifndef Terrarium_RouteTable_INCLUDED
 #define Terrarium_RouteTable_INCLUDED
 
+#include "config/Config.h"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,7 +11,8 @@
 namespace terrarium {
 
 /// An immutable-after-build route table of one listener: host-based routes first, then routes for
-/// any host; within each, the longest matching prefix wins. A prefix matches on a segment boundary:
+/// any host; within each, the longest matching prefix wins. A route leads to a plugin, to an
+/// upstream server (forwarded by the gateway) or to a fixed answer. A prefix matches on a segment boundary:
 /// "/echo" matches "/echo", "/echo/x" and "/echo?..", not "/echoes"; a prefix ending in '/' matches
 /// everything below it; "/" matches every path.
 class RouteTable
@@ -19,9 +22,13 @@ public:
     {
         std::string host;         /// lower-case Host without port; empty = any host
         std::string prefix;       /// starts with '/'
-        std::string plugin;       /// target plugin name
+        std::string plugin;       /// Kind::Plugin: target plugin name
         bool stripPrefix = true;
         bool fromConfig = false;  /// declared in config (else a plugin's default route)
+        RouteConfig::Kind kind = RouteConfig::Kind::Plugin;
+        std::string upstream;            /// Kind::Upstream: service-directory name or http(s) base URL
+        Poco::Timespan upstreamTimeout;  /// Kind::Upstream: 0 = the client's default
+        FixedAnswer answer;              /// Kind::Fixed
     };
 
     struct Match
@@ -29,6 +36,9 @@ public:
         const Entry* entry = nullptr;
         std::string routedPath;   /// path the plugin sees: stripped (always starting with '/') or unchanged
     };
+
+    /// The entry of a route declared in the configuration (any kind).
+    static Entry configured(const RouteConfig& route);
 
     /// Adds a route. Returns the entry that already has the same host and prefix (a conflict)
     /// instead of adding, or nullptr when added.

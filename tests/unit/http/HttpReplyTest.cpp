@@ -82,3 +82,17 @@ TEST_CASE("JSON strings are escaped", "[json]")
     JsonText::appendString(out, std::string("a\"b\\c\n\t\x01", 8));
     CHECK(out == "\"a\\\"b\\\\c\\n\\t\\u0001\"");
 }
+
+TEST_CASE("the resume state survives reset() and is taken once", "[reply][resume]")
+{
+    HttpReply reply;
+    auto state = std::make_shared<int>(7);
+    reply.setResumeState(state);
+    reply.setAside([](HttpReply::Resume) {});
+    reply.reset();
+    CHECK_FALSE(reply.takeSetAside());
+    std::shared_ptr<void> taken = reply.takeResumeState();
+    REQUIRE(taken);
+    CHECK(*std::static_pointer_cast<int>(taken) == 7);
+    CHECK_FALSE(reply.takeResumeState());
+}

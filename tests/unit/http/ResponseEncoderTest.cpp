@@ -347,3 +347,33 @@ TEST_CASE("encoder: head() replaces what out held", "[encoder]")
     ResponseEncoder::head(&r, reply, true, out);
     CHECK(out.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
 }
+
+TEST_CASE("encoder: a listener's headers follow the reply's own, unless the reply has one of that name", "[encoder][listener-headers]")
+{
+    const ResponseEncoder::Headers cors = {{"Access-Control-Allow-Origin", "*"}, {"Access-Control-Allow-Methods", "GET, POST"}};
+    IncomingRequest r = request();
+    std::string out;
+
+    HttpReply plain;
+    plain.setBody("x");
+    CHECK(ResponseEncoder::head(&r, plain, true, out, &cors) == Framing::Length);
+    Head head = parseHead(out);
+    CHECK(head.value("Access-Control-Allow-Origin") == "*");
+    CHECK(head.value("Access-Control-Allow-Methods") == "GET, POST");
+
+    HttpReply own;
+    own.addHeader("access-control-allow-origin", "https://app.example");
+    ResponseEncoder::head(&r, own, true, out, &cors);
+    head = parseHead(out);
+    CHECK(head.count("Access-Control-Allow-Origin") == 1);
+    CHECK(head.value("Access-Control-Allow-Origin") == "https://app.example");
+    CHECK(head.value("Access-Control-Allow-Methods") == "GET, POST");
+
+    // An error answered before the request was complete gets them too; none without a list.
+    HttpReply error;
+    error.error(400, "bad_request", "bad");
+    ResponseEncoder::head(nullptr, error, false, out, &cors);
+    CHECK(parseHead(out).value("Access-Control-Allow-Origin") == "*");
+    ResponseEncoder::head(nullptr, error, false, out);
+    CHECK(parseHead(out).count("Access-Control-Allow-Origin") == 0);
+}
