@@ -50,15 +50,15 @@ bool FileCreator::create(std::time_t now) const
         if (answer.status() == 200) {
             _host.count("files_created");
             _host.log(terrarium::LogLevel::Info, "Successfully created file via file storage API",
-                      {{"service", _service}, {"response", excerpt(answer.body())}, {"in_process", answer.inProcess() ? "true" : "false"}});
+                      {{"storage_service", _service}, {"response", excerpt(answer.body())}, {"in_process", answer.inProcess() ? "true" : "false"}});
             return true;
         }
         _host.count("file_failures");
         _host.log(terrarium::LogLevel::Error, "File storage API returned error code: " + std::to_string(answer.status()),
-                  {{"service", _service}, {"status", std::to_string(answer.status())}, {"response", excerpt(answer.body())}});
+                  {{"storage_service", _service}, {"status", std::to_string(answer.status())}, {"response", excerpt(answer.body())}});
     } catch (const terrarium::Error& e) {
         _host.count("file_failures");
-        _host.log(terrarium::LogLevel::Error, "Failed to create file via file storage API", {{"service", _service}, {"error", e.what()}});
+        _host.log(terrarium::LogLevel::Error, "Failed to create file via file storage API", {{"storage_service", _service}, {"error", e.what()}});
     }
     return false;
 }
