@@ -3,6 +3,7 @@
 #define Terrarium_Sink_SinkEngine_INCLUDED
 
 #include "RequestLog.h"
+#include "SinkIdentity.h"
 #include "SinkRequest.h"
 
 #include <terrarium/plugin.hpp>
@@ -12,16 +13,6 @@
 #include <string>
 
 namespace terrarium::sink {
-
-/// What tells one sink from the other.
-struct SinkIdentity
-{
-    std::string healthyMessage;     ///< message of GET /health
-    std::string badRequestMessage;  ///< message of a 400
-    std::string service;            ///< added to every answer as "service" when not empty
-    std::string fileNamePrefix;     ///< request-log files: <prefix><epoch>_<ip>_<sequence>.txt
-    std::string fileTitle;          ///< first line of a request-log file
-};
 
 /// Answers a request the way both sinks do: an unparsable request 400 (logged with its cause),
 /// GET /health 200 with a log line naming the probe type, anything else logged, written to a

@@ -166,7 +166,7 @@ TEST_CASE("platform sinks: custom-client reads its secrets once from Vault and p
     CHECK(host.log().find("Failed to retrieve secrets") == std::string::npos);
 }
 
-TEST_CASE("platform sinks: with show_secrets the block holds Vault's values; with Vault unreachable every default and a WARN",
+TEST_CASE("platform sinks: with show_secrets the block holds Vault's values, with Vault unreachable every default and a WARN",
           "[platform][sinks][secrets]")
 {
     TempDir requests;
@@ -196,7 +196,7 @@ TEST_CASE("platform sinks: with show_secrets the block holds Vault's values; wit
     }
 }
 
-TEST_CASE("platform sinks: custom-client's periodic PUT /files reaches file-storage through the service directory; a failure is retried at the next tick",
+TEST_CASE("platform sinks: custom-client's periodic PUT /files reaches file-storage through the service directory and a failure is retried at the next tick",
           "[platform][sinks][files]")
 {
     TempDir requests;

@@ -146,7 +146,7 @@ TEST_CASE("custom-client secrets: a missing key keeps its default alone, with a 
     CHECK(out.text().find(block(expected)) != std::string::npos);
 }
 
-TEST_CASE("custom-client secrets: secrets_path chooses another path; show_secrets must be a boolean", "[custom-client][secrets][config]")
+TEST_CASE("custom-client secrets: secrets_path chooses another path and show_secrets must be a boolean", "[custom-client][secrets][config]")
 {
     {
         terrarium::test::StdoutCapture out;

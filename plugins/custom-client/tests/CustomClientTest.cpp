@@ -131,7 +131,7 @@ TEST_CASE("custom-client: its default routes", "[custom-client][routes]")
     for (size_t i = 0; i < 3; ++i) CHECK(d->routes[i].host == nullptr);
 }
 
-TEST_CASE("custom-client: health logs the probe type and the client; other requests log a line and write a file", "[custom-client][log]")
+TEST_CASE("custom-client: health logs the probe type and the client, other requests log a line and write a file", "[custom-client][log]")
 {
     terrarium::test::ScratchDir dir;
     FakeHost host(&terrarium_plugin_entry, configFor(dir));

@@ -135,7 +135,7 @@ TEST_CASE("custom-client files: a failure is logged and the next tick tries agai
     CHECK(host.liveServiceResponses() == 0);
 }
 
-TEST_CASE("custom-client files: file_storage_service and file_timeout_ms are passed on; interval 0 creates nothing", "[custom-client][files][config]")
+TEST_CASE("custom-client files: file_storage_service and file_timeout_ms are passed on, interval 0 creates nothing", "[custom-client][files][config]")
 {
     SECTION("another service name and timeout")
     {

@@ -269,7 +269,7 @@ TEST_CASE("service-sink: every request is written to its own request-log file in
     CHECK(host.counter("request_log_files") == 2);
 }
 
-TEST_CASE("service-sink: many requests in one second from one address get distinct files; retention keeps the newest", "[service-sink][request-log]")
+TEST_CASE("service-sink: many requests in one second from one address get distinct files and retention keeps the newest", "[service-sink][request-log]")
 {
     terrarium::test::ScratchDir dir;
 
