@@ -150,6 +150,13 @@ void UpstreamFixture::release()
     _released.notify_all();
 }
 
+std::vector<UpstreamFixture::Received> UpstreamFixture::received(const std::string& path) const
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    auto it = _received.find(path);
+    return it == _received.end() ? std::vector<Received>() : it->second;
+}
+
 Poco::UInt16 UpstreamFixture::closedPort()
 {
     Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
@@ -208,6 +215,10 @@ void UpstreamFixture::serve(Poco::Net::StreamSocket socket)
                 std::unique_lock<std::mutex> lock(_mutex);
                 count = ++_requests[path];
                 ++_totalRequests;
+                std::vector<Received>& received = _received[path];
+                if (received.size() == 100)
+                    received.erase(received.begin());
+                received.push_back(Received{request.getMethod(), request.getURI(), request.get("Content-Type", ""), body});
                 if (script.behaviour == Behaviour::Hold) {
                     ++_holding;
                     _released.wait(lock, [this] { return _releasedAll || _stopping; });

@@ -51,6 +51,15 @@ public:
         int failureStatus = 503;      /// FailFirst: their status
     };
 
+    /// One request the upstream received.
+    struct Received
+    {
+        std::string method;
+        std::string target;        /// path and query as sent
+        std::string contentType;   /// "" when absent
+        std::string body;
+    };
+
     /// HTTPS with certificate when it is given (it must outlive the fixture), else plain HTTP.
     /// Starts listening at once.
     explicit UpstreamFixture(const TestCertificate* certificate = nullptr);
@@ -82,6 +91,9 @@ public:
     /// Requests received for path (all paths when empty).
     unsigned requests(const std::string& path = std::string()) const;
 
+    /// The last requests received for path (without query; at most 100 are kept), oldest first.
+    std::vector<Received> received(const std::string& path) const;
+
     /// Requests currently held by a Hold script.
     unsigned holding() const;
 
@@ -111,6 +123,7 @@ private:
     bool _stopping = false;
     std::map<std::string, Script> _scripts;
     std::map<std::string, unsigned> _requests;
+    std::map<std::string, std::vector<Received>> _received;
     unsigned _totalRequests = 0;
     unsigned _connections = 0;
     unsigned _holding = 0;
