@@ -3,16 +3,13 @@
 // Vault: each row of services.md section 1 on the gateway, the second table for
 // mycoolwebsite.company.com, CORS, /nginx-health, the direct listeners with the URLs of the
 // guide, the host's probes on the admin listener, and 503 for a service that is not loaded.
+#include "EdgeTerrariumConfig.h"
 #include "HttpTestClient.h"
 #include "TerrariumProcess.h"
 #include "VaultFixture.h"
 
 #include <catch2/catch.hpp>
 
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Parser.h>
-
-#include <sstream>
 #include <string>
 
 using namespace terrarium::test;
@@ -21,22 +18,6 @@ using terrarium::test::VaultFixture;
 namespace {
 
 const char* const Services[] = {"custom-client", "service-sink", "file-storage", "logthon"};
-
-/// config/edge-terrarium.json with every "listen" (main, extra listeners, admin) set to 127.0.0.1:0.
-std::string edgeConfigOnLoopback()
-{
-    std::string text = readFile(std::string(TERRARIUM_CONFIG_DIR) + "/edge-terrarium.json");
-    REQUIRE_FALSE(text.empty());
-    auto root = Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
-    root->set("listen", "127.0.0.1:0");
-    auto listeners = root->getArray("listeners");
-    REQUIRE(listeners);
-    for (unsigned i = 0; i < listeners->size(); ++i) listeners->getObject(i)->set("listen", "127.0.0.1:0");
-    root->getObject("admin")->set("listen", "127.0.0.1:0");
-    std::ostringstream out;
-    root->stringify(out);
-    return out.str();
-}
 
 /// What a stand-in saw: "<plugin> <method> <path>?<query>" (no '?' without a query).
 std::string seen(const HttpResult& answer)
@@ -60,7 +41,7 @@ struct EdgeHost
         TerrariumProcess::Options options;
         for (const char* service : Services)
             options.plugins.emplace_back(fixturePath(std::string("standin-") + service + ".so"), std::string(service) + ".so");
-        options.configJson = edgeConfigOnLoopback();
+        options.configJson = jsonText(edgeTerrariumConfigOnLoopback());
         options.env = {{"VAULT_ADDR", vault.baseUrl()}};
         host = std::make_unique<TerrariumProcess>(options);
     }
