@@ -3,8 +3,9 @@
 // a fake Vault (logthon is not loaded: its routes answer 503). Each route of the gateway table and
 // of the mycoolwebsite.company.com table reaches the right plugin with the right path (told by the
 // plugins' own answers and log lines), CORS, /nginx-health, /api/vault/, the direct listeners;
-// custom-client's periodic file stored by file-storage in-process; secrets from Vault or their
-// defaults; a hot reload of each service under traffic through the gateway.
+// custom-client's periodic file stored by file-storage in-process (and failing while file-storage
+// is unloaded); secrets from Vault or their defaults; hot reloads of each service under traffic
+// through the gateway and on its own listener.
 #include "EdgeTerrariumConfig.h"
 #include "HttpTestClient.h"
 #include "TempDir.h"
@@ -36,6 +37,7 @@ using namespace terrarium::test;
 namespace {
 
 const std::string ClientIp = "127.0.0.1";
+const std::string FileCreated = "Successfully created file via file storage API";
 
 /// How a test's platform differs from the shipped configuration.
 struct PlatformOptions
@@ -102,12 +104,14 @@ struct Platform
         return httpRequest(address, method, target, body, headers);
     }
 
-    /// Waits for a log line holding every one of parts and returns it ("" after the deadline).
-    std::string logLine(const std::vector<std::string>& parts) const
+    /// Waits for a log line holding every one of parts, from byte from of the log on, and returns
+    /// it ("" after the deadline).
+    std::string logLine(const std::vector<std::string>& parts, std::string::size_type from = 0) const
     {
         std::string found;
         waitUntil([&] {
-            std::istringstream lines(host->log());
+            const std::string log = host->log();
+            std::istringstream lines(from < log.size() ? log.substr(from) : std::string());
             for (std::string line; std::getline(lines, line);) {
                 bool all = true;
                 for (const std::string& part : parts) all = all && line.find(part) != std::string::npos;
@@ -119,6 +123,28 @@ struct Platform
             return false;
         });
         return found;
+    }
+
+    /// The log lines so far that hold needle and come after the first line holding after, joined
+    /// by newlines ("" when there is none, also when no line holds after).
+    std::string linesAfter(const std::string& after, const std::string& needle) const
+    {
+        std::string found;
+        bool started = false;
+        std::istringstream lines(host->log());
+        for (std::string line; std::getline(lines, line);) {
+            if (started && line.find(needle) != std::string::npos) found += line + "\n";
+            started = started || line.find(after) != std::string::npos;
+        }
+        return found;
+    }
+
+    /// The periodic file creations that failed after custom-client's first successful one (its
+    /// thread makes one call at a time, so a failure logged later is a later call's). Calls before
+    /// it may fail: at start the host loads custom-client before file-storage.
+    std::string fileFailuresAfterFirstSuccess() const
+    {
+        return linesAfter(FileCreated, "Failed to create file via file storage API") + linesAfter(FileCreated, "File storage API returned error code");
     }
 
     /// True once custom-client has logged that it served method and target (path and query as it saw them).
@@ -222,38 +248,52 @@ std::string memberOf(const std::string& json, const std::string& name)
     return Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>()->getValue<std::string>(name);
 }
 
-/// "" when answer has status and (if not empty) message, else a description for a failure list.
-std::string expectAnswer(const HttpResult& answer, int status, const std::string& message, const std::string& what)
+/// "" when answer has status, CORS headers when cors, and (if not empty) message; else a
+/// description for a failure list.
+std::string expectAnswer(const HttpResult& answer, int status, const std::string& message, const std::string& what, bool cors = true)
 {
     std::string problem;
     if (answer.status != status)
         problem = "status " + std::to_string(answer.status);
-    else if (answer.header("Access-Control-Allow-Origin") != "*")
+    else if (cors && answer.header("Access-Control-Allow-Origin") != "*")
         problem = "no CORS header";
     else if (!message.empty() && answer.body.find("\"message\":\"" + message + "\"") == std::string::npos)
         problem = "unexpected message";
     return problem.empty() ? "" : what + ": " + problem + ": " + answer.body;
 }
 
-/// Five admin reloads of service while traffic threads send requests to it through the gateway;
-/// between two reloads the traffic makes progress. FAILs on any failed request or reload.
-void reloadUnderTraffic(Platform& platform, const std::string& service, const Traffic::Exchange& exchange)
+/// Five admin reloads of service while traffic threads send requests to it, three through the
+/// gateway and one on its direct listener; between two reloads the traffic of both makes progress.
+/// FAILs on any failed request or reload.
+void reloadUnderTraffic(Platform& platform, const std::string& service, const Traffic::Exchange& throughGateway,
+                        const Traffic::Exchange& direct)
 {
     const std::int64_t generation = platform.host->admin("GET", "/admin/plugins/" + service).json()->getValue<std::int64_t>("generation");
-    Traffic traffic(platform.host->mainAddress(), 3, exchange);
-    REQUIRE(waitUntil([&] { return traffic.ok.load() >= 10 || traffic.failed.load() > 0; }));
+    Traffic gateway(platform.host->mainAddress(), 3, throughGateway);
+    Traffic own(platform.host->listenerAddress(service), 1, direct);
+    auto progressed = [&](std::uint64_t gatewayBefore, std::uint64_t ownBefore) {
+        return waitUntil([&] {
+            return (gateway.ok.load() >= gatewayBefore + 10 && own.ok.load() >= ownBefore + 3) || gateway.failed.load() + own.failed.load() > 0;
+        });
+    };
+    REQUIRE(progressed(0, 0));
     for (int i = 1; i <= 5; ++i) {
-        const std::uint64_t before = traffic.ok.load();
+        const std::uint64_t gatewayBefore = gateway.ok.load();
+        const std::uint64_t ownBefore = own.ok.load();
         HttpResult reload = platform.host->admin("POST", "/admin/plugins/" + service + "/reload");
         INFO(reload.body);
         REQUIRE(reload.status == 200);
         CHECK(reload.json()->getValue<std::int64_t>("generation") == generation + i);
-        REQUIRE(waitUntil([&] { return traffic.ok.load() >= before + 10 || traffic.failed.load() > 0; }));
+        REQUIRE(progressed(gatewayBefore, ownBefore));
     }
-    traffic.stop();
-    for (const std::string& failure : traffic.failures()) UNSCOPED_INFO(failure);
-    CHECK(traffic.failed.load() == 0);
-    CHECK(traffic.ok.load() >= 60);
+    gateway.stop();
+    own.stop();
+    for (const std::string& failure : gateway.failures()) UNSCOPED_INFO("through the gateway: " << failure);
+    for (const std::string& failure : own.failures()) UNSCOPED_INFO("direct: " << failure);
+    CHECK(gateway.failed.load() == 0);
+    CHECK(own.failed.load() == 0);
+    CHECK(gateway.ok.load() >= 60);
+    CHECK(own.ok.load() >= 18);
     CHECK(platform.host->admin("GET", "/admin/plugins/" + service).json()->getValue<std::int64_t>("reloads") == 5);
 }
 
@@ -495,13 +535,12 @@ TEST_CASE("platform: custom-client's periodic file is stored by file-storage in-
     }
     for (const std::string& name : generated) CHECK(Poco::File(platform.storage.file(name)).exists());
 
-    const std::string success = platform.logLine({"Successfully created file via file storage API"});
+    const std::string success = platform.logLine({FileCreated});
     INFO(success);
     CHECK(success.find(R"("storage_service":"file-storage")") != std::string::npos);
     CHECK(success.find(R"("in_process":"true")") != std::string::npos);
     CHECK(platform.host->waitForLog("API PUT /files - 200"));
-    CHECK(platform.host->log().find("Failed to create file via file storage API") == std::string::npos);
-    CHECK(platform.host->log().find("File storage API returned error code") == std::string::npos);
+    CHECK(platform.fileFailuresAfterFirstSuccess() == "");
 
     // The host's HTTP client made one call, Vault's secret read; the files never left the process.
     REQUIRE_FALSE(platform.logLine({"Secrets loaded", R"("source":"secret store")"}).empty());
@@ -559,15 +598,17 @@ TEST_CASE("platform: hot reloads of custom-client under traffic through the gate
     PlatformOptions settings;
     settings.fileIntervalMs = 50;   // its thread is stopped and started again by every reload
     Platform platform(settings);
+    REQUIRE(platform.host->waitForLog(FileCreated));
     reloadUnderTraffic(platform, "custom-client", [](HttpTestClient& client, int thread, std::uint64_t sequence) {
         const std::string suffix = std::to_string(thread) + "/" + std::to_string(sequence);
         if (sequence % 2 == 0)
             return expectAnswer(client.request("GET", "/api/custom-client/traffic/" + suffix), 200, CustomClientReceived, "custom-client");
         return expectAnswer(client.request("POST", "/api/fake-provider/traffic/" + suffix), 200, CustomClientProcessed, "fake-provider");
+    }, [](HttpTestClient& client, int, std::uint64_t sequence) {
+        return expectAnswer(client.request("GET", "/api/example-provider/direct/" + std::to_string(sequence)), 200, CustomClientProcessed,
+                            "direct", false);
     });
-    CHECK(platform.host->waitForLog("Successfully created file via file storage API"));
-    CHECK(platform.host->log().find("Failed to create file via file storage API") == std::string::npos);
-    CHECK(platform.host->log().find("File storage API returned error code") == std::string::npos);
+    CHECK(platform.fileFailuresAfterFirstSuccess() == "");
 }
 
 TEST_CASE("platform: hot reloads of service-sink under traffic through the gateway fail no request", "[platform][reload]")
@@ -577,6 +618,9 @@ TEST_CASE("platform: hot reloads of service-sink under traffic through the gatew
         const std::string path = "/traffic/" + std::to_string(thread) + "?n=" + std::to_string(sequence);
         if (sequence % 2 == 0) return expectAnswer(client.request("GET", "/api" + path), 200, sinkMessage(path), "service-sink /api");
         return expectAnswer(client.request("POST", path, "x"), 200, sinkMessage(path), "service-sink /");
+    }, [](HttpTestClient& client, int, std::uint64_t sequence) {
+        const std::string path = "/api/direct?n=" + std::to_string(sequence);
+        return expectAnswer(client.request("GET", path), 200, sinkMessage(path), "direct", false);
     });
 }
 
@@ -586,6 +630,7 @@ TEST_CASE("platform: hot reloads of file-storage under traffic through the gatew
     settings.fileIntervalMs = 50;   // custom-client's in-process PUTs go on during the reloads
     settings.maxFiles = 1000000;    // no rotation removes a file a traffic thread still reads
     Platform platform(settings);
+    REQUIRE(platform.host->waitForLog(FileCreated));
     reloadUnderTraffic(platform, "file-storage", [](HttpTestClient& client, int thread, std::uint64_t sequence) {
         const std::string content = "traffic " + std::to_string(thread) + " " + std::to_string(sequence);
         HttpResult created = client.request("PUT", "/api/storage/files", R"({"content":")" + content + R"(","filename_prefix":"traffic"})",
@@ -597,8 +642,41 @@ TEST_CASE("platform: hot reloads of file-storage under traffic through the gatew
         if (memberOf(read.body, "content") != content) return "GET " + name + ": content " + read.body;
         return expectAnswer(client.request("DELETE", "/api/storage/files/" + name), 200, "File '" + name + "' deleted successfully",
                             "DELETE " + name);
+    }, [](HttpTestClient& client, int, std::uint64_t sequence) {
+        // The guide's POST on the direct listener, then the same file removed there.
+        const std::string name = "direct-" + std::to_string(sequence) + ".txt";
+        HttpResult posted = client.request("POST", "/api/storage/files", R"({"filename":")" + name + R"(","content":"direct"})",
+                                           {{"Content-Type", "application/json"}});
+        if (std::string problem = expectAnswer(posted, 200, "File created successfully", "POST " + name, false); !problem.empty())
+            return problem;
+        return expectAnswer(client.request("DELETE", "/api/storage/files/" + name), 200, "File '" + name + "' deleted successfully",
+                            "direct DELETE " + name, false);
     });
-    CHECK(platform.host->waitForLog("Successfully created file via file storage API"));
-    CHECK(platform.host->log().find("Failed to create file via file storage API") == std::string::npos);
-    CHECK(platform.host->log().find("File storage API returned error code") == std::string::npos);
+    CHECK(platform.fileFailuresAfterFirstSuccess() == "");
+}
+
+TEST_CASE("platform: while file-storage is unloaded custom-client's periodic PUT fails, once it is loaded again it is served in-process",
+          "[platform][files]")
+{
+    PlatformOptions settings;
+    settings.fileIntervalMs = 50;
+    Platform platform(settings);
+    REQUIRE(platform.host->waitForLog(FileCreated));
+
+    REQUIRE(platform.host->admin("DELETE", "/admin/plugins/file-storage").status == 200);
+    const std::string failure = platform.logLine({"Failed to create file via file storage API"}, platform.host->log().size());
+    CHECK(failure.find(R"("level":"error")") != std::string::npos);
+    CHECK(failure.find(R"("storage_service":"file-storage")") != std::string::npos);
+    CHECK(platform.gateway("GET", "/api/storage/files").status == 503);
+    CHECK(messageOf(platform.gateway("GET", "/api/custom-client/health")) == "Custom Client is healthy");
+
+    HttpResult load = platform.host->admin("POST", "/admin/plugins", R"({"file":"file-storage.so"})");
+    INFO(load.body);
+    REQUIRE(load.status == 201);
+    const std::string::size_type loaded = platform.host->log().size();
+    REQUIRE(waitUntil([&] { return platform.host->log().find(FileCreated, loaded) != std::string::npos; }));
+    HttpResult list = platform.gateway("GET", "/api/storage/files");
+    REQUIRE(list.status == 200);
+    CHECK(list.json()->getValue<int>("count") >= 1);
+    CHECK(platform.host->running());
 }
