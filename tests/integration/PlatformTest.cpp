@@ -593,7 +593,7 @@ TEST_CASE("platform: with Vault down custom-client falls back to every default w
     CHECK(platform.gateway("GET", "/api/vault/v1/sys/health").status == 502);
 }
 
-TEST_CASE("platform: hot reloads of custom-client under traffic through the gateway fail no request", "[platform][reload]")
+TEST_CASE("platform: hot reloads of custom-client under traffic through the gateway and on its own listener fail no request", "[platform][reload]")
 {
     PlatformOptions settings;
     settings.fileIntervalMs = 50;   // its thread is stopped and started again by every reload
@@ -611,7 +611,7 @@ TEST_CASE("platform: hot reloads of custom-client under traffic through the gate
     CHECK(platform.fileFailuresAfterFirstSuccess() == "");
 }
 
-TEST_CASE("platform: hot reloads of service-sink under traffic through the gateway fail no request", "[platform][reload]")
+TEST_CASE("platform: hot reloads of service-sink under traffic through the gateway and on its own listener fail no request", "[platform][reload]")
 {
     Platform platform;
     reloadUnderTraffic(platform, "service-sink", [](HttpTestClient& client, int thread, std::uint64_t sequence) {
@@ -624,7 +624,7 @@ TEST_CASE("platform: hot reloads of service-sink under traffic through the gatew
     });
 }
 
-TEST_CASE("platform: hot reloads of file-storage under traffic through the gateway fail no request", "[platform][reload][files]")
+TEST_CASE("platform: hot reloads of file-storage under traffic through the gateway and on its own listener fail no request", "[platform][reload][files]")
 {
     PlatformOptions settings;
     settings.fileIntervalMs = 50;   // custom-client's in-process PUTs go on during the reloads
