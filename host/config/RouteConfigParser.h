@@ -12,7 +12,7 @@
 namespace terrarium {
 
 /// Parses where requests go: route arrays, the extra listeners ("listeners") and the plugin
-/// blocks ("plugins") with their settings and routes.
+/// blocks ("plugins") with their settings, routes and spool limits.
 class RouteConfigParser
 {
 public:
@@ -34,6 +34,7 @@ public:
     static void parsePlugins(const Poco::Dynamic::Var& value, Config& config);
 
 private:
+    static PluginSpoolConfig parseSpool(const Poco::Dynamic::Var& value, const std::string& key);
     static RouteConfig parseRoute(const Poco::Dynamic::Var& value, const std::string& key, const std::string* fixedPlugin);
     static std::string parsePrefix(const Poco::Dynamic::Var& value, const std::string& key);
 };

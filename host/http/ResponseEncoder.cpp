@@ -53,13 +53,13 @@ ResponseEncoder::Framing ResponseEncoder::head(const IncomingRequest* request, c
         out += h.second;
         out += "\r\n";
     }
-    chunked = chunked && !bodyless && request && request->version == "HTTP/1.1";
+    chunked = chunked && !bodyless && !reply.hasFile() && request && request->version == "HTTP/1.1";
     if (chunked)
         out += "Transfer-Encoding: chunked\r\n";
     else if (status != 204 && !(status >= 100 && status < 200))
     {
         out += "Content-Length: ";
-        out += std::to_string(reply.body().size());
+        out += std::to_string(reply.bodySize());
         out += "\r\n";
     }
     if (!keepAlive)

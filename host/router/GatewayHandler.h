@@ -25,6 +25,10 @@ public:
     /// /health and /ready on the main listener: answered even when every handler slot is taken.
     bool answersAtOnce(const IncomingRequest& request) const override;
 
+    /// The body policy of the plugin generation the request is routed to now (spooled for a
+    /// plugin that declares TRM_PLUGIN_SPOOL_BODIES, per its spool settings), else in memory.
+    BodyPolicy bodyPolicy(const IncomingRequest& request) const override;
+
     /// /ready's answer: host state and the health capability of every loaded plugin.
     static void ready(const RoutingState& routing, const ServerState& state, HttpReply& reply);
 
