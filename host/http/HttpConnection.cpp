@@ -624,7 +624,7 @@ void HttpConnection::compact()
     if (_start == _in.size())
     {
         _start = 0;
-        if (_in.capacity() > 65536)
+        if (_in.capacity() > 65536 && !_parser.spooling())   // a spooled body reuses its read-ahead buffer
             std::string().swap(_in);
         else
             _in.clear();
