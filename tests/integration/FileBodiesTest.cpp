@@ -192,7 +192,7 @@ TEST_CASE("files: a 256 MiB upload and download, the host's memory growing far b
     CHECK(after - before < 64 * 1024);
 }
 
-TEST_CASE("files: Range answers 206 with the bytes asked, 416 outside the file; HEAD has the headers only", "[files]")
+TEST_CASE("files: Range answers 206 with the bytes asked, 416 outside the file, and HEAD has the headers only", "[files]")
 {
     TempDir storage;
     std::string content(100000, '\0');

@@ -88,7 +88,7 @@ TEST_CASE("sendFile: the whole file or one range, by descriptor, closed afterwar
     CHECK(host.closedFiles() == 3);
 }
 
-TEST_CASE("spoolBodies: a spooled body is taken by rename; one not taken is removed after handle()", "[sdk][files]")
+TEST_CASE("spoolBodies: a spooled body is taken by rename, and one not taken is removed after handle()", "[sdk][files]")
 {
     ScratchDir dir;
     ScratchDir spool;

@@ -29,7 +29,7 @@ std::string failureKey(const std::string& json)
 
 } // namespace
 
-TEST_CASE("spool: the directory defaults to <state_dir>/spool; 1 MiB threshold, 1 GiB limit", "[config][spool]")
+TEST_CASE("spool: the directory defaults to <state_dir>/spool, with a 1 MiB threshold and a 1 GiB limit", "[config][spool]")
 {
     Config config = parse(R"({"state_dir": "/srv/terrarium"})");
     CHECK(config.spoolDirectory() == "/srv/terrarium/spool");

@@ -75,7 +75,7 @@ TEST_CASE("spool file: written piecewise, named only once published, mode 0600, 
     file->discard();   // idempotent
 }
 
-TEST_CASE("spool file: a body the plugin renamed away stays; a partial body leaves nothing", "[spool]")
+TEST_CASE("spool file: a body the plugin renamed away stays, a partial body leaves nothing", "[spool]")
 {
     ScratchDir dir;
     ScratchDir storage;
@@ -101,7 +101,7 @@ TEST_CASE("spool file: a missing directory is a FileException", "[spool]")
     CHECK_THROWS_AS(std::make_unique<SpoolFile>(dir.path() + "/missing"), Poco::FileException);
 }
 
-TEST_CASE("spool directory: created mode 0700; stale bodies of gone processes removed, other files kept", "[spool]")
+TEST_CASE("spool directory: created mode 0700, stale bodies of gone processes removed, other files kept", "[spool]")
 {
     ScratchDir dir;
     std::string spool = dir.path() + "/state/spool";
