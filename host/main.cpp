@@ -15,6 +15,7 @@
 #include "http/JsonText.h"
 #include "router/RoutingSnapshot.h"
 #include "http/ServerState.h"
+#include "http/SpoolDirectory.h"
 #include "lifecycle/PluginLifecycle.h"
 #include "logging/AccessLog.h"
 #include "logging/LogLevels.h"
@@ -230,11 +231,21 @@ private:
         {
             Poco::File(config.stateDir).createDirectories();
             Poco::File(config.pluginsDir).createDirectories();
+            SpoolDirectory::prepare(config.spoolDirectory());
         }
         catch (const Poco::Exception& e)
         {
-            log.fatal("cannot create state or plugins directory: %s", e.displayText());
+            log.fatal("cannot create state, plugins or spool directory: %s", e.displayText());
             return EXIT_CANTCREAT;
+        }
+        try
+        {
+            if (std::size_t stale = SpoolDirectory::removeStale(config.spoolDirectory()))
+                log.information("removed %z request bodies left in the spool directory %s by an earlier run", stale, config.spoolDirectory());
+        }
+        catch (const Poco::Exception& e)
+        {
+            log.warning("cannot clean the spool directory %s: %s", config.spoolDirectory(), e.displayText());
         }
 
         std::unique_ptr<AdminToken> token;
@@ -269,7 +280,7 @@ private:
 
         ServerState state;
         RoutingState routing;
-        InProcessDispatcher dispatcher(routing);
+        InProcessDispatcher dispatcher(routing, config.client.maxResponseBytes);
         directory.setLocalDispatcher(&dispatcher);
         HostApi::attach(HostServices{&directory, &client, secrets.get(), &pipeline});
         PluginLifecycle lifecycle(config, routing);
@@ -316,6 +327,7 @@ private:
                 const ListenerConfig& l = config.listeners[i];
                 ConnectionEngine::Settings settings = engineSettings(config, l.name, *gateways[i], state);
                 settings.responseHeaders = CorsPolicy(l.cors).responseHeaders();
+                settings.spoolDirectory = config.spoolDirectory();
                 listeners.push_back(std::make_unique<HttpListener>(l.address, settings, l.tls, l.reusePort));
             }
             ConnectionEngine::Settings adminSettings = engineSettings(config, "admin", adminFront, state);

@@ -5,9 +5,11 @@
 #include <Poco/Timespan.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace terrarium {
@@ -96,6 +98,17 @@ struct LimitsConfig
     Poco::Timespan keepAliveTimeout = Poco::Timespan(15, 0); /// idle time between requests
     std::size_t maxBufferedBodyBytes = 64 * 1024 * 1024;     /// request bodies a listener holds at once; above: 503
     Poco::Timespan webSocketCloseTimeout = Poco::Timespan(1, 0); /// for the peer to answer the host's close frame; then the host closes the TCP connection
+    std::uint64_t spoolThresholdBytes = 1024 * 1024;          /// plugins that spool (TRM_PLUGIN_SPOOL_BODIES): bodies above this go to a spool file
+    std::uint64_t maxSpooledBodyBytes = 1024ull * 1024 * 1024; /// ... up to this size; above: 413
+};
+
+/// How the request bodies of one plugin that declares TRM_PLUGIN_SPOOL_BODIES are spooled
+/// ("plugins.<name>.spool"); absent values take the host's limits.
+struct PluginSpoolConfig
+{
+    bool enabled = true;                           /// false: its bodies stay in memory
+    std::optional<std::uint64_t> thresholdBytes;   /// bodies above this are spooled
+    std::optional<std::uint64_t> maxBytes;         /// the largest body it takes; above: 413
 };
 
 /// Per-plugin settings from the "plugins" object, keyed by plugin name.
@@ -104,6 +117,7 @@ struct PluginConfig
     std::string name;
     Poco::JSON::Object::Ptr settings;                /// the "config" block handed to the plugin (never null)
     std::optional<std::vector<RouteConfig>> routes;  /// replaces the plugin's default routes when set
+    std::optional<PluginSpoolConfig> spool;          /// overrides the host's spool limits for this plugin
 };
 
 /// The pooled HTTP client ("client" object); defaults follow the Edge-Terrarium guide.
@@ -183,6 +197,7 @@ struct Config
     std::string pluginsDir = "/var/lib/terrarium/plugins";
     std::vector<std::string> pluginsLinkDirs = {"/usr/lib/terrarium/plugins"}; /// where a symbolic link in pluginsDir may point besides pluginsDir
     std::string stateDir = "/var/lib/terrarium";
+    std::string spoolDir;                      /// spooled request bodies; empty: <stateDir>/spool
     unsigned threads = 16;                     /// requests in handlers at once, per listener
     unsigned ioThreads = 0;                    /// threads kept polling per listener; 0: the number of CPUs (at most 4)
     unsigned maxConnections = 10000;           /// open connections per listener; above: 503 and close
@@ -208,6 +223,13 @@ struct Config
 
     /// The settings of a plugin (an empty object when none are configured).
     Poco::JSON::Object::Ptr pluginSettings(const std::string& name) const;
+
+    /// Where request bodies are spooled: spoolDir, or <stateDir>/spool.
+    std::string spoolDirectory() const;
+
+    /// The spool threshold and limit of a plugin configured as plugin (nullptr: not configured):
+    /// its "spool" settings over the host's limits (enabled false: 0 and 0, nothing is spooled).
+    static std::pair<std::uint64_t, std::uint64_t> spoolLimits(const LimitsConfig& limits, const PluginConfig* plugin);
 };
 
 } // namespace terrarium

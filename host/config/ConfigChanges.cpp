@@ -27,7 +27,7 @@ bool sameRoutes(const std::vector<RouteConfig>& a, const std::vector<RouteConfig
 auto fields(const LimitsConfig& l)
 {
     return std::tie(l.maxHeaderBytes, l.maxBodyBytes, l.headerTimeout, l.requestTimeout, l.keepAliveTimeout, l.maxBufferedBodyBytes,
-                    l.webSocketCloseTimeout);
+                    l.webSocketCloseTimeout, l.spoolThresholdBytes, l.maxSpooledBodyBytes);
 }
 
 auto fields(const ClientConfig& c)
@@ -81,6 +81,7 @@ std::vector<std::string> ConfigChanges::needingRestart(const Config& running, co
     note(fresh.ioThreads == running.ioThreads, "io_threads");
     note(fresh.maxConnections == running.maxConnections, "max_connections");
     note(fresh.stateDir == running.stateDir, "state_dir");
+    note(fresh.spoolDirectory() == running.spoolDirectory(), "spool_dir");
     note(fresh.pluginsDir == running.pluginsDir, "plugins_dir");
     note(fresh.pluginsLinkDirs == running.pluginsLinkDirs, "plugins_link_dirs");
     note(fields(fresh.limits) == fields(running.limits), "limits");

@@ -28,11 +28,12 @@ const ConfigKey::Names ROOT_KEYS = {"listen", "routes", "listeners", "admin", "p
                                    "io_threads", "max_connections", "queue_size", "limits", "shutdown_timeout_ms", "drain_timeout_ms",
                                    "restore_hold_ms", "restore_hold_max_requests", "watch", "log",
                                    "plugins", "tls", "client", "secrets", "services", "metrics", "reuse_port",
-                                   "plugins_link_dirs", "probes", "cors", "plugin_routes", "proxy"};
+                                   "plugins_link_dirs", "probes", "cors", "plugin_routes", "proxy", "spool_dir"};
 const ConfigKey::Names ADMIN_KEYS = {"listen", "token_file", "tls", "reuse_port", "allowed_hosts"};
 const ConfigKey::Names METRICS_KEYS = {"on_main"};
 const ConfigKey::Names LIMITS_KEYS = {"max_header_bytes", "max_body_bytes", "header_timeout_ms", "request_timeout_ms",
-                                     "keep_alive_timeout_ms", "max_buffered_body_bytes", "websocket_close_timeout_ms"};
+                                     "keep_alive_timeout_ms", "max_buffered_body_bytes", "websocket_close_timeout_ms",
+                                     "spool_threshold_bytes", "max_spooled_body_bytes"};
 const ConfigKey::Names WATCH_KEYS = {"enabled", "interval_ms"};
 
 std::string quoted(const std::string& text)
@@ -120,6 +121,12 @@ void ConfigFileParser::apply(const Object& root, Config& config, ConfigSources& 
     if (root.has("state_dir"))
         config.stateDir = ConfigValue::nonEmpty(
             ConfigValue::string(root.get("state_dir"), "state_dir", "a directory path (string)"), "state_dir", "a directory path");
+    if (root.has("spool_dir")) {
+        config.spoolDir = ConfigValue::nonEmpty(
+            ConfigValue::string(root.get("spool_dir"), "spool_dir", "a directory path (string)"), "spool_dir", "a directory path");
+        if (config.spoolDir[0] != '/')
+            throw ConfigError("spool_dir", "relative path " + quoted(config.spoolDir) + "; expected an absolute directory path");
+    }
     if (root.has("threads"))
         config.threads = static_cast<unsigned>(ConfigValue::integer(root.get("threads"), "threads", ValueRange::THREADS));
     if (root.has("io_threads"))
@@ -215,6 +222,10 @@ void ConfigFileParser::parseLimits(const Var& value, LimitsConfig& limits, Confi
     }
     if (object->has("websocket_close_timeout_ms"))
         limits.webSocketCloseTimeout = ConfigValue::millis(*object, path, "websocket_close_timeout_ms");
+    if (object->has("spool_threshold_bytes"))
+        limits.spoolThresholdBytes = ConfigValue::integer(object->get("spool_threshold_bytes"), "limits.spool_threshold_bytes", ValueRange::BYTES_OR_ZERO);
+    if (object->has("max_spooled_body_bytes"))
+        limits.maxSpooledBodyBytes = ConfigValue::integer(object->get("max_spooled_body_bytes"), "limits.max_spooled_body_bytes", ValueRange::BYTES);
 }
 
 } // namespace terrarium

@@ -4,6 +4,7 @@
 #include "config/ConfigFileParser.h"
 #include "config/ConfigOverrides.h"
 #include "config/ConfigSources.h"
+#include "config/ConfigError.h"
 #include "config/ConfigValue.h"
 
 #include <Poco/String.h>
@@ -56,6 +57,22 @@ void checkBufferedBodyBytes(Config& config, const ConfigSources& sources)
         + "); expected room for at least one whole body");
 }
 
+/// Every spool threshold must lie below its limit (the host's and each plugin's, absent values
+/// taken from the host's).
+void checkSpool(const Config& config)
+{
+    const LimitsConfig& limits = config.limits;
+    if (limits.spoolThresholdBytes > limits.maxSpooledBodyBytes)
+        throw ConfigError("limits.spool_threshold_bytes", "larger than limits.max_spooled_body_bytes (" + std::to_string(limits.maxSpooledBodyBytes)
+            + "); expected a threshold below the limit");
+    for (const auto& [name, plugin] : config.plugins) {
+        auto [threshold, max] = Config::spoolLimits(limits, &plugin);
+        if (threshold > max)
+            throw ConfigError("plugins." + name + ".spool", "threshold " + std::to_string(threshold) + " larger than the limit " + std::to_string(max)
+                + " (absent values are the host's limits.spool_threshold_bytes and limits.max_spooled_body_bytes); expected a threshold below the limit");
+    }
+}
+
 Config build(const std::string& name, const std::string* text, const ConfigLoader::Overrides& environment,
              const ConfigLoader::Overrides& flags)
 {
@@ -74,6 +91,7 @@ Config build(const std::string& name, const std::string* text, const ConfigLoade
     ConfigOverrides::applyFlags(flags, config, sources);
     checkDistinctAddresses(config, sources);
     checkBufferedBodyBytes(config, sources);
+    checkSpool(config);
     config.log.level = config.logLevel;
     return config;
 }

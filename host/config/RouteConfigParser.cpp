@@ -29,7 +29,8 @@ const char* const ROUTE_TARGET_EXPECTED =
 constexpr ValueRange FIXED_STATUS = {200, 599, "an HTTP status from 200 to 599"};
 constexpr ValueRange MAX_AGE_SECONDS = {0, 2147483647, "an integer from 0 to 2147483647 (seconds)"};
 const ConfigKey::Names PLUGIN_ROUTE_KEYS = {"prefix", "strip_prefix", "host"};
-const ConfigKey::Names PLUGIN_KEYS = {"config", "routes"};
+const ConfigKey::Names PLUGIN_KEYS = {"config", "routes", "spool"};
+const ConfigKey::Names SPOOL_KEYS = {"threshold_bytes", "max_bytes"};
 
 std::string quoted(const std::string& text)
 {
@@ -142,7 +143,7 @@ void RouteConfigParser::parsePlugins(const Var& value, Config& config)
         if (!ConfigValue::isPluginName(name))
             throw ConfigError(pluginKey, "invalid plugin name " + quoted(name) + "; " + ConfigValue::PLUGIN_NAME_EXPECTED);
         Object::Ptr block = ConfigValue::object(plugins->get(name), pluginKey,
-                                                "an object with optional \"config\" (object) and \"routes\" (array)");
+                                                "an object with optional \"config\" (object), \"routes\" (array) and \"spool\"");
         ConfigKey::checkKnown(*block, pluginKey, PLUGIN_KEYS);
         PluginConfig plugin;
         plugin.name = name;
@@ -154,8 +155,26 @@ void RouteConfigParser::parsePlugins(const Var& value, Config& config)
             std::vector<std::string> routeKeys;
             plugin.routes = parseRoutes(block->get("routes"), ConfigKey::member(pluginKey, "routes"), &name, routeKeys);
         }
+        if (block->has("spool"))
+            plugin.spool = parseSpool(block->get("spool"), ConfigKey::member(pluginKey, "spool"));
         config.plugins[name] = std::move(plugin);
     }
+}
+
+PluginSpoolConfig RouteConfigParser::parseSpool(const Var& value, const std::string& key)
+{
+    PluginSpoolConfig spool;
+    if (value.isBoolean()) {
+        spool.enabled = ConfigValue::boolean(value, key);
+        return spool;
+    }
+    Object::Ptr object = ConfigValue::object(value, key, "false, true or an object with \"threshold_bytes\" and \"max_bytes\"");
+    ConfigKey::checkKnown(*object, key, SPOOL_KEYS);
+    if (object->has("threshold_bytes"))
+        spool.thresholdBytes = ConfigValue::integer(object->get("threshold_bytes"), ConfigKey::member(key, "threshold_bytes"), ValueRange::BYTES_OR_ZERO);
+    if (object->has("max_bytes"))
+        spool.maxBytes = ConfigValue::integer(object->get("max_bytes"), ConfigKey::member(key, "max_bytes"), ValueRange::BYTES);
+    return spool;
 }
 
 RouteConfig RouteConfigParser::parseRoute(const Var& value, const std::string& key, const std::string* fixedPlugin)

@@ -13,7 +13,7 @@ namespace terrarium {
 
 /// Parses where requests go: route arrays (to a plugin, an upstream or a fixed answer), the extra
 /// listeners ("listeners") with their probes and CORS settings, and the plugin blocks ("plugins")
-/// with their settings and routes.
+/// with their settings, routes and spool limits.
 class RouteConfigParser
 {
 public:
@@ -38,6 +38,7 @@ public:
     static CorsConfig parseCors(const Poco::Dynamic::Var& value, const std::string& key);
 
 private:
+    static PluginSpoolConfig parseSpool(const Poco::Dynamic::Var& value, const std::string& key);
     static RouteConfig parseRoute(const Poco::Dynamic::Var& value, const std::string& key, const std::string* fixedPlugin);
     static std::string parseUpstream(const Poco::Dynamic::Var& value, const std::string& key);
     static FixedAnswer parseAnswer(const Poco::Dynamic::Var& value, const std::string& key);

@@ -25,6 +25,7 @@ struct ValueRange
     static const ValueRange IO_THREADS;      /// I/O threads: 1..64
     static const ValueRange CONNECTIONS;     /// open connections: 1..1000000
     static const ValueRange BYTES;           /// a size in bytes, at least 1
+    static const ValueRange BYTES_OR_ZERO;   /// a size in bytes, 0 allowed
     static const ValueRange MILLIS;          /// a duration in milliseconds, at least 1
 };
 
@@ -39,6 +40,7 @@ inline constexpr ValueRange ValueRange::HOLD = {0, 100000, "an integer from 0 to
 inline constexpr ValueRange ValueRange::IO_THREADS = {1, 64, "an integer from 1 to 64"};
 inline constexpr ValueRange ValueRange::CONNECTIONS = {1, 1000000, "an integer from 1 to 1000000"};
 inline constexpr ValueRange ValueRange::BYTES = {1, std::numeric_limits<std::size_t>::max(), "a positive integer (bytes)"};
+inline constexpr ValueRange ValueRange::BYTES_OR_ZERO = {0, std::numeric_limits<std::size_t>::max(), "an integer >= 0 (bytes)"};
 inline constexpr ValueRange ValueRange::MILLIS = {
     1, static_cast<std::uint64_t>(std::numeric_limits<Poco::Timespan::TimeDiff>::max() / 1000),
     "a positive integer (milliseconds)"};

@@ -34,6 +34,8 @@ class ServerState;
 /// Memory. The request bodies a listener holds at once (declared lengths of bodies being
 /// received, bodies waiting in the queue or being handled) are bounded by maxBufferedBodyBytes;
 /// a request whose body does not fit is answered 503 with Retry-After instead of being read.
+/// Bodies the handler has spooled (HttpHandler::bodyPolicy) go to files of spoolDirectory as
+/// they arrive and do not count against that bound.
 ///
 /// Threads. The thread that reads a complete request runs its handler at once (no hand-off),
 /// so a fast plugin answers from the polling thread like an event loop. A monitor notices a
@@ -65,6 +67,7 @@ public:
         Poco::Timespan busyAfter = Poco::Timespan(0, 5000);  /// a handler this slow has its thread replaced as a poller
         AccessLog* accessLog = nullptr;     /// gets one entry per answered request (nullptr: no access log)
         std::vector<std::pair<std::string, std::string>> responseHeaders;  /// added to every answer that lacks them (e.g. CORS)
+        std::string spoolDirectory;         /// where bodies the handler's BodyPolicy spools go ("": none is spooled)
     };
 
     /// Serves connections accepted from socket (bound and listening), over TLS with tls when it

@@ -26,6 +26,12 @@ Poco::Logger& logger() { return Poco::Logger::get("http"); }
 
 const char continueLine[] = "HTTP/1.1 100 Continue\r\n\r\n";
 
+/// Input read ahead of the parser while a body is spooled (it goes to the file as it arrives).
+const std::size_t spoolReadAhead = 1 << 20;
+
+/// File bytes sent in one round before other connections of the thread get their turn.
+const std::uint64_t fileBytesPerRound = 8 << 20;
+
 /// Headers of a plugin's reply that the 101 answer does not repeat (they are the host's, or
 /// meaningless for an upgrade).
 bool upgradeHeader(const std::string& name)
@@ -46,6 +52,12 @@ HttpConnection::HttpConnection(ConnectionEngine& engine, std::unique_ptr<Transpo
     : _engine(engine), _transport(std::move(transport)), _parser(engine.settings().limits)
 {
     _parser.setOrigin(_transport->peer(), engine.settings().listener);
+    if (!engine.settings().spoolDirectory.empty())
+    {
+        const HttpHandler* handler = engine.settings().handler;
+        _parser.setSpooling([handler](const IncomingRequest& request) { return handler->bodyPolicy(request); },
+                            engine.settings().spoolDirectory);
+    }
     const LimitsConfig& limits = engine.settings().limits;
     setPhase(Phase::Handshake, ConnectionEngine::now() + std::min(limits.headerTimeout, limits.requestTimeout).totalMicroseconds());
 }
@@ -110,6 +122,7 @@ void HttpConnection::onEvent(std::uint32_t events)
         {
             if (!flush()) return;
             if (_closeAfterWrite) return close();
+            if (!_parser.started()) nextRequest();   // an answer went out (not a 100 Continue in the middle of a request)
         }
         receive();
         serve();
@@ -124,7 +137,7 @@ void HttpConnection::onEvent(std::uint32_t events)
 void HttpConnection::receive()
 {
     const LimitsConfig& limits = _engine.settings().limits;
-    const std::size_t cap = limits.maxHeaderBytes + limits.maxBodyBytes + 65536;
+    const std::size_t cap = _parser.spooling() ? spoolReadAhead : limits.maxHeaderBytes + limits.maxBodyBytes + 65536;
     char buffer[16384];
     while (!_peerClosed && _in.size() - _start < cap)
     {
@@ -169,6 +182,7 @@ void HttpConnection::serve()
         }
         if (result == RequestParser::Result::Failed)
         {
+            _request.bodyFile.reset();
             respond(false);
             if (flush()) close();
             return;
@@ -185,7 +199,7 @@ void HttpConnection::serve()
 bool HttpConnection::holdBody(RequestParser::Result result)
 {
     std::size_t needed = 0;
-    if (result == RequestParser::Result::Complete)
+    if (result == RequestParser::Result::Complete || _parser.spooling())
         needed = _request.body.size();
     else if (result == RequestParser::Result::NeedMore && _parser.started() && !_parser.readingHeaders())
     {
@@ -278,6 +292,7 @@ bool HttpConnection::execute(bool holdsSlot)
         park([this] { _engine.arm(*this, true, true); });
         return true;
     }
+    if (_request.bodyFile) _request.bodyFile->discard();   // what the plugin did not take
     if (_reply.webSocket())
     {
         upgrade();
@@ -327,17 +342,25 @@ void HttpConnection::respond(bool keepAlive)
     _bodySent = 0;
     _body = std::string_view();
     _tail = std::string_view();
-    if (framing != ResponseEncoder::Framing::None) _body = _reply.body();
+    _fileOffset = 0;
+    _fileRemaining = 0;
+    if (framing != ResponseEncoder::Framing::None && _reply.hasFile())
+    {
+        _fileOffset = _reply.file().offset;
+        _fileRemaining = _reply.file().length;
+    }
+    else if (framing != ResponseEncoder::Framing::None)
+        _body = _reply.body();
     if (framing == ResponseEncoder::Framing::Chunked)
     {
         _head += ResponseEncoder::chunkPrefix(_body.size());
         _tail = ResponseEncoder::chunkSuffix(_body.size());
     }
     _closeAfterWrite = !keepAlive;
-    logAccess(_reply.status(), _body.size());
+    logAccess(_reply.status(), framing == ResponseEncoder::Framing::None ? 0 : _reply.bodySize());
 }
 
-void HttpConnection::logAccess(int status, std::size_t bodyBytes)
+void HttpConnection::logAccess(int status, std::uint64_t bodyBytes)
 {
     AccessLog* log = _engine.settings().accessLog;
     if (!log) return;
@@ -347,7 +370,7 @@ void HttpConnection::logAccess(int status, std::size_t bodyBytes)
     entry.method = _request.method;
     entry.target = _request.target;
     entry.status = status;
-    entry.bytesIn = _request.body.size();
+    entry.bytesIn = _request.bodySize();
     entry.bytesOut = bodyBytes;
     entry.durationMicros = _requestReceived ? ConnectionEngine::now() - _requestReceived : 0;
     entry.clientAddress = _transport->peer();
@@ -358,15 +381,31 @@ void HttpConnection::logAccess(int status, std::size_t bodyBytes)
 
 bool HttpConnection::flush()
 {
+    std::uint64_t fileBudget = fileBytesPerRound;
     for (;;)
     {
         long n;
-        if (_headSent < _head.size())
+        if (_headSent < _head.size() && _fileRemaining > 0)
+            n = _transport->writeBeforeFile(_head.data() + _headSent, _head.size() - _headSent);
+        else if (_headSent < _head.size())
             n = _transport->write(_head.data() + _headSent, _head.size() - _headSent, _body.data() + _bodySent, _body.size() - _bodySent);
         else if (_bodySent < _body.size())
             n = _transport->write(_body.data() + _bodySent, _body.size() - _bodySent, _tail.data(), _tail.size());
         else if (!_tail.empty())
             n = _transport->write(_tail.data(), _tail.size());
+        else if (_fileRemaining > 0 && fileBudget == 0)
+            n = Transport::WantWrite;   // the socket can take more, but other connections of this thread get their turn first
+        else if (_fileRemaining > 0)
+        {
+            n = _transport->sendFile(_reply.file().descriptor, _fileOffset, static_cast<std::size_t>(std::min(_fileRemaining, fileBudget)));
+            if (n > 0)
+            {
+                _fileOffset += static_cast<std::uint64_t>(n);
+                _fileRemaining -= static_cast<std::uint64_t>(n);
+                fileBudget -= std::min(fileBudget, static_cast<std::uint64_t>(n));
+                continue;
+            }
+        }
         else
         {
             _head.clear();
@@ -399,7 +438,7 @@ void HttpConnection::waitForRead()
     std::int64_t now = ConnectionEngine::now();
     if (_parser.started())
     {
-        if (_requestStarted == 0) _requestStarted = now;
+        if (_requestStarted == 0 || _parser.spooling()) _requestStarted = now;   // a spooled body: request_timeout_ms between its bytes
         std::int64_t deadline = _requestStarted + limits.requestTimeout.totalMicroseconds();
         if (_parser.readingHeaders()) deadline = std::min(deadline, _requestStarted + limits.headerTimeout.totalMicroseconds());
         setPhase(Phase::Reading, deadline);
@@ -586,7 +625,7 @@ void HttpConnection::compact()
     if (_start == _in.size())
     {
         _start = 0;
-        if (_in.capacity() > 65536)
+        if (_in.capacity() > 65536 && !_parser.spooling())   // a spooled body reuses its read-ahead buffer
             std::string().swap(_in);
         else
             _in.clear();

@@ -23,8 +23,14 @@ class WebSocketOutbox;
 /// Expect: 100-continue), runs each complete request through the listener's handler (at once,
 /// or after waiting in the engine's queue), and writes the answers without blocking (the rest
 /// of a large answer goes out as the socket drains; the next pipelined request waits for it).
-/// Limits and deadlines are answered as JSON errors (400, 408, 413, 431, 501, 503) before the
-/// connection closes. A request a plugin accepted as a WebSocket turns the connection into a
+/// A reply whose body is a file goes out from the file (sendfile(2) on plain TCP, read and
+/// encrypted piecewise on TLS), a few MiB per round so that other connections get their turn;
+/// the file's descriptor is closed with the reply, also when the client goes away. A request
+/// body the handler's BodyPolicy spools is written to a spool file as it arrives (request
+/// timeout counted between its bytes, not over the whole body); what the plugin did not take of
+/// it is unlinked once the handler returned, and a partial one when the request fails or the
+/// connection goes. Limits and deadlines are answered as JSON errors (400, 408, 413, 431, 501,
+/// 503) before the connection closes. A request a plugin accepted as a WebSocket turns the connection into a
 /// WebSocket (101, then frames: pings answered, fragments joined, text and close frames checked
 /// as RFC 6455 asks, messages delivered to the plugin, the close handshake bounded by
 /// websocket_close_timeout_ms, one bound on output waiting for a slow peer that covers the
@@ -96,7 +102,7 @@ private:
     void releasePlugin(int code, const std::string& reason);
     void endWebSocket(int code, const std::string& reason);
     void respond(bool keepAlive);
-    void logAccess(int status, std::size_t bodyBytes);
+    void logAccess(int status, std::uint64_t bodyBytes);
     bool flush();
     void close();
     void expiredNow();
@@ -127,6 +133,8 @@ private:
     std::string_view _body;
     std::size_t _bodySent = 0;
     std::string_view _tail;
+    std::uint64_t _fileOffset = 0;     /// then the reply's file body from here on,
+    std::uint64_t _fileRemaining = 0;  /// this many bytes of it
     bool _closeAfterWrite = false;
 
     std::shared_ptr<WebSocketOutbox> _outbox;       /// set once when upgraded (before the phase says so)

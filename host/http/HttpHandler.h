@@ -1,6 +1,8 @@
 #ifndef Terrarium_HttpHandler_INCLUDED
 #define Terrarium_HttpHandler_INCLUDED
 
+#include "http/BodyPolicy.h"
+
 namespace terrarium {
 
 struct IncomingRequest;
@@ -21,6 +23,15 @@ public:
     {
         (void)request;
         return false;
+    }
+
+    /// Where the body of request goes (asked once its headers are complete, for a request with
+    /// a body, when the listener spools at all); by default it is held in memory. Called
+    /// concurrently from connection threads; must not block.
+    virtual BodyPolicy bodyPolicy(const IncomingRequest& request) const
+    {
+        (void)request;
+        return BodyPolicy();
     }
 };
 

@@ -2,6 +2,7 @@
 #define Terrarium_HttpReply_INCLUDED
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -14,12 +15,21 @@ namespace terrarium {
 class WebSocketEndpoint;
 
 /// A response being built, by the host or by a plugin through the host function table.
-/// The body is either an owned string or memory adopted from a plugin together with its free
-/// function; keepAlive() pins whatever that free function lives in (a plugin generation) until
+/// The body is an owned string, memory adopted from a plugin together with its free function,
+/// or a range of an open file whose descriptor the reply owns (sent from the file, never read
+/// whole); keepAlive() pins whatever that free function lives in (a plugin generation) until
 /// the reply is gone.
 class HttpReply
 {
 public:
+    /// A body sent from a file: length bytes of descriptor from offset on.
+    struct FileBody
+    {
+        int descriptor = -1;
+        std::uint64_t offset = 0;
+        std::uint64_t length = 0;
+    };
+
     using FreeFunction = void (*)(void* ctx, void* data);
     /// Runs a request that was set aside through the handler again; call it exactly once, from any thread.
     using Resume = std::function<void()>;
@@ -57,6 +67,23 @@ public:
 
     /// True when the body is memory adopted from a plugin.
     bool bodyAdopted() const { return _adopted != nullptr; }
+
+    /// Replaces the body with length bytes of the open file descriptor from offset on; the
+    /// descriptor belongs to the reply from now on (closed with the body).
+    void sendFile(int descriptor, std::uint64_t offset, std::uint64_t length)
+    {
+        releaseBody();
+        _file = FileBody{descriptor, offset, length};
+    }
+    /// True when the body is sent from a file (body() is then empty).
+    bool hasFile() const { return _file.descriptor >= 0; }
+    /// The file body (descriptor -1 when there is none).
+    const FileBody& file() const { return _file; }
+    /// The length of the body: the file range's or the bytes'.
+    std::uint64_t bodySize() const { return hasFile() ? _file.length : body().size(); }
+    /// Reads the file body into out (at most limit bytes); false when it is longer than limit or
+    /// cannot be read whole. For answers that go back in memory (in-process calls).
+    bool readFile(std::string& out, std::size_t limit) const;
 
     /// Keeps owner alive until this reply is destroyed (after the body is freed).
     void keepAlive(std::shared_ptr<void> owner) { _owner = std::move(owner); }
@@ -120,7 +147,9 @@ private:
         _free = nullptr;
         _freeCtx = nullptr;
         _body.clear();
+        closeFile();
     }
+    void closeFile();
 
     int _status = 200;
     std::vector<std::pair<std::string, std::string>> _headers;
@@ -129,6 +158,7 @@ private:
     std::size_t _adoptedSize = 0;
     FreeFunction _free = nullptr;
     void* _freeCtx = nullptr;
+    FileBody _file;
     std::shared_ptr<void> _owner;
     bool _upgradable = false;
     std::shared_ptr<WebSocketEndpoint> _webSocket;

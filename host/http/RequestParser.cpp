@@ -6,10 +6,12 @@
 #include "http/IncomingRequest.h"
 #include "http/RequestTarget.h"
 
+#include <Poco/Exception.h>
 #include <Poco/Logger.h>
 #include <Poco/String.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <vector>
 
@@ -33,6 +35,12 @@ void RequestParser::setOrigin(const std::string& peer, const std::string& listen
     _listener = listener;
 }
 
+void RequestParser::setSpooling(BodyPolicyLookup lookup, std::string directory)
+{
+    _bodyPolicyLookup = std::move(lookup);
+    _spoolDirectory = std::move(directory);
+}
+
 void RequestParser::reset()
 {
     _state = State::Idle;
@@ -41,12 +49,76 @@ void RequestParser::reset()
     _trailerBytes = 0;
     _expectContinue = false;
     _continueSent = false;
+    _bodyPolicy = BodyPolicy();
+    _bodyLimit = 0;
+    _bodyReceived = 0;
+    _spooling = false;
 }
 
-RequestParser::Result RequestParser::complete()
+RequestParser::Result RequestParser::complete(IncomingRequest& request, HttpReply& failure)
 {
+    if (_spooling)
+    {
+        try
+        {
+            request.bodyFile->publish();
+        }
+        catch (const std::exception& e)
+        {
+            spoolFailed(e, failure);
+            return Result::Failed;
+        }
+    }
     reset();
     return Result::Complete;
+}
+
+bool RequestParser::takeBody(const char* data, std::size_t size, IncomingRequest& request, HttpReply& failure)
+{
+    _bodyReceived += size;
+    if (!_spooling)
+    {
+        request.body.append(data, size);
+        return true;
+    }
+    try
+    {
+        request.bodyFile->write(data, size);
+        return true;
+    }
+    catch (const std::exception& e)
+    {
+        return spoolFailed(e, failure);
+    }
+}
+
+bool RequestParser::startSpool(IncomingRequest& request, HttpReply& failure)
+{
+    try
+    {
+        request.bodyFile = std::make_unique<SpoolFile>(_spoolDirectory);
+        request.bodyFile->write(request.body.data(), request.body.size());
+        std::string().swap(request.body);
+        _spooling = true;
+        return true;
+    }
+    catch (const std::exception& e)
+    {
+        return spoolFailed(e, failure);
+    }
+}
+
+bool RequestParser::spoolFailed(const std::exception& error, HttpReply& failure)
+{
+    const auto* file = dynamic_cast<const Poco::Exception*>(&error);
+    int code = file ? file->code() : 0;
+    std::string message = file ? file->message() : std::string(error.what());
+    logger().error("listener '%s': the body of a request from %s cannot be spooled: %s", _listener, _peer, message);
+    if (code == ENOSPC || code == EDQUOT)
+        fail(failure, 507, "insufficient_storage", "no room to store the request body: " + message);
+    else
+        fail(failure, 500, "spool_failed", "the request body cannot be stored: " + message);
+    return false;
 }
 
 RequestParser::Result RequestParser::fail(HttpReply& failure, int status, const char* code, const std::string& message)
@@ -210,15 +282,20 @@ bool RequestParser::takeFraming(const std::string& buffer, std::size_t start, In
         // Both framings: chunked wins, and the connection closes after the answer (RFC 9112 6.3).
         if (length) request.keepAlive = false;
     }
-    else if (length)
+    _bodyPolicy = BodyPolicy();
+    if (_bodyPolicyLookup && (transfer || lengthValue > 0)) _bodyPolicy = _bodyPolicyLookup(request);
+    if (_bodyPolicy.spools()) _bodyPolicy.spoolAbove = std::min<std::uint64_t>(_bodyPolicy.spoolAbove, _limits.maxBodyBytes);
+    _bodyLimit = _bodyPolicy.spools() ? _bodyPolicy.spoolLimit : _limits.maxBodyBytes;
+    if (!transfer && length)
     {
-        if (lengthValue > _limits.maxBodyBytes)
+        if (lengthValue > _bodyLimit)
         {
             fail(failure, 413, "payload_too_large", "request body of " + std::to_string(lengthValue) + " bytes exceeds the limit of "
-                                                        + std::to_string(_limits.maxBodyBytes) + " bytes");
+                                                        + std::to_string(_bodyLimit) + " bytes");
             return false;
         }
         _remaining = static_cast<std::size_t>(lengthValue);
+        if (_bodyPolicy.spools() && lengthValue > _bodyPolicy.spoolAbove && !startSpool(request, failure)) return false;
     }
     bool expectsBody = transfer || _remaining > 0;
     _expectContinue = expect && expectsBody && !http10 && Poco::icompare(*expect, "100-continue") == 0 && buffer.size() == start;
@@ -245,7 +322,7 @@ RequestParser::Result RequestParser::parseChunkLine(const std::string& buffer, s
     start += lineEnd + 1;
     if (!chunkSize)
     {
-        if (line.empty()) return complete();
+        if (line.empty()) return complete(request, failure);
         std::string_view name;
         std::string_view value;
         if (const char* wrong = HttpSyntax::splitField(line, name, value))
@@ -268,8 +345,10 @@ RequestParser::Result RequestParser::parseChunkLine(const std::string& buffer, s
         return Result::NeedMore;
     }
     // Subtracting, not adding: a chunk size near 2^64 must not wrap the total around.
-    if (chunk > _limits.maxBodyBytes - request.body.size())
-        return fail(failure, 413, "payload_too_large", "chunked request body exceeds the limit of " + std::to_string(_limits.maxBodyBytes) + " bytes");
+    if (chunk > _bodyLimit - _bodyReceived)
+        return fail(failure, 413, "payload_too_large", "chunked request body exceeds the limit of " + std::to_string(_bodyLimit) + " bytes");
+    if (_bodyPolicy.spools() && !_spooling && chunk > _bodyPolicy.spoolAbove - _bodyReceived && !startSpool(request, failure))
+        return Result::Failed;
     _remaining = static_cast<std::size_t>(chunk);
     _state = State::ChunkData;
     return Result::NeedMore;
@@ -283,10 +362,15 @@ RequestParser::Result RequestParser::parseBody(const std::string& buffer, std::s
         switch (_state)
         {
         case State::Body:
-            if (buffer.size() - start < _remaining) return Result::NeedMore;
-            request.body.assign(buffer, start, _remaining);
-            start += _remaining;
-            return complete();
+        {
+            if (!_spooling && buffer.size() - start < _remaining) return Result::NeedMore;
+            std::size_t take = std::min(_remaining, buffer.size() - start);
+            if (!takeBody(buffer.data() + start, take, request, failure)) return Result::Failed;
+            start += take;
+            _remaining -= take;
+            if (_remaining > 0) return Result::NeedMore;
+            return complete(request, failure);
+        }
 
         case State::ChunkSize:
         case State::Trailers:
@@ -302,7 +386,7 @@ RequestParser::Result RequestParser::parseBody(const std::string& buffer, std::s
         case State::ChunkData:
         {
             std::size_t take = std::min(_remaining, buffer.size() - start);
-            request.body.append(buffer, start, take);
+            if (!takeBody(buffer.data() + start, take, request, failure)) return Result::Failed;
             start += take;
             _remaining -= take;
             if (_remaining > 0) return Result::NeedMore;

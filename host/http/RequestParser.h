@@ -2,9 +2,12 @@
 #define Terrarium_RequestParser_INCLUDED
 
 #include "config/Config.h"
+#include "http/BodyPolicy.h"
 #include "http/RequestHeadParser.h"
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <string>
 
 namespace terrarium {
@@ -22,10 +25,18 @@ struct IncomingRequest;
 /// request without exactly one Host), another coding before chunked is 501, another HTTP major
 /// version 505. The target is taken apart by RequestTarget (path normalised, absolute-form
 /// authority routing instead of Host). Empty lines (CRLF) between requests are skipped. Each
-/// refusal is logged. One parser per connection; not thread-safe.
+/// refusal is logged. With spooling set up, the body of a request whose BodyPolicy spools goes,
+/// above its threshold, into a SpoolFile as it arrives (IncomingRequest::bodyFile, published once
+/// complete) and is bounded by the policy's limit instead of maxBodyBytes; a spool file that
+/// cannot be written is 507 (disk or quota full) or 500. One parser per connection; not
+/// thread-safe.
 class RequestParser
 {
 public:
+    /// Says where the body of request goes; asked once its headers are complete, only for a
+    /// request with a body.
+    using BodyPolicyLookup = std::function<BodyPolicy(const IncomingRequest& request)>;
+
     enum class Result
     {
         NeedMore,  /// the request is not complete yet: read more and call again
@@ -56,6 +67,13 @@ public:
     /// Where a parsed request comes from, copied into each request.
     void setOrigin(const std::string& peer, const std::string& listener);
 
+    /// Spools the bodies lookup says to into files of directory (which must exist). Without
+    /// (the default) every body is held in memory.
+    void setSpooling(BodyPolicyLookup lookup, std::string directory);
+
+    /// True while the body of the current request goes to a spool file.
+    bool spooling() const { return _spooling; }
+
 private:
     enum class State
     {
@@ -70,8 +88,11 @@ private:
 
     Result parseHeaders(const std::string& buffer, std::size_t& start, IncomingRequest& request, HttpReply& failure);
     Result parseBody(const std::string& buffer, std::size_t& start, IncomingRequest& request, HttpReply& failure);
-    Result complete();
+    Result complete(IncomingRequest& request, HttpReply& failure);
     Result fail(HttpReply& failure, int status, const char* code, const std::string& message);
+    bool takeBody(const char* data, std::size_t size, IncomingRequest& request, HttpReply& failure);
+    bool startSpool(IncomingRequest& request, HttpReply& failure);
+    bool spoolFailed(const std::exception& error, HttpReply& failure);
     bool takeTarget(IncomingRequest& request, HttpReply& failure);
     bool takeFraming(const std::string& buffer, std::size_t start, IncomingRequest& request, HttpReply& failure);
     Result parseChunkLine(const std::string& buffer, std::size_t& start, IncomingRequest& request, HttpReply& failure);
@@ -85,6 +106,13 @@ private:
     std::size_t _trailerBytes = 0;  /// Trailers: bytes of the trailer section so far
     bool _expectContinue = false;
     bool _continueSent = false;
+
+    BodyPolicyLookup _bodyPolicyLookup;
+    std::string _spoolDirectory;
+    BodyPolicy _bodyPolicy;            /// of the current request
+    std::uint64_t _bodyLimit = 0;      /// the largest body of the current request
+    std::uint64_t _bodyReceived = 0;   /// body bytes of the current request so far (de-chunked)
+    bool _spooling = false;
 };
 
 } // namespace terrarium

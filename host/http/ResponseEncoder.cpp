@@ -71,14 +71,14 @@ ResponseEncoder::Framing ResponseEncoder::head(const IncomingRequest* request, c
             out += "\r\n";
         }
     }
-    chunked = chunked && !bodyless && request && request->version == "HTTP/1.1";
+    chunked = chunked && !bodyless && !reply.hasFile() && request && request->version == "HTTP/1.1";
     if (chunked)
         out += "Transfer-Encoding: chunked\r\n";
     else if (status != 204 && !(status >= 100 && status < 200))
     {
         // A 304, or a HEAD answered without its body, may state the length the body would have
         // (RFC 9110 8.6); without one, a 304 states none rather than a wrong 0.
-        bool withoutBody = status == 304 || (head && reply.body().empty());
+        bool withoutBody = status == 304 || (head && reply.bodySize() == 0);
         if (withoutBody && declaredLength)
         {
             out += "Content-Length: ";
@@ -88,7 +88,7 @@ ResponseEncoder::Framing ResponseEncoder::head(const IncomingRequest* request, c
         else if (status != 304)
         {
             out += "Content-Length: ";
-            out += std::to_string(reply.body().size());
+            out += std::to_string(reply.bodySize());
             out += "\r\n";
         }
     }

@@ -14,8 +14,9 @@ struct IncomingRequest;
 /// Turns an HttpReply into HTTP/1.1 bytes: the status line, the reply's headers (framing
 /// headers are the encoder's: Content-Length, Transfer-Encoding, Connection), X-Request-Id,
 /// Date, and the body framing. A reply that asks for "Transfer-Encoding: chunked" is sent
-/// chunked to HTTP/1.1 clients; every other body gets a Content-Length. HEAD, 1xx, 204 and 304
-/// answers carry no body.
+/// chunked to HTTP/1.1 clients (unless its body is a file); every other body gets a
+/// Content-Length (a file body: the length of its range). HEAD, 1xx, 204 and 304 answers carry
+/// no body.
 class ResponseEncoder
 {
 public:

@@ -1,7 +1,13 @@
 #include "http/TlsTransport.h"
 
 #include <Poco/Net/SecureStreamSocketImpl.h>
+#include <Poco/Exception.h>
 #include <Poco/Net/StreamSocketImpl.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
 
 namespace terrarium {
 
@@ -64,6 +70,38 @@ long TlsTransport::write(const char* first, std::size_t firstSize, const char* s
     std::size_t size = firstSize ? firstSize : secondSize;
     if (size == 0) return 0;
     return wanted(_secure.sendBytes(data, static_cast<int>(size > (1u << 30) ? (1u << 30) : size)));
+}
+
+long TlsTransport::sendFile(int descriptor, std::uint64_t offset, std::size_t size)
+{
+    bool continuing = _fileSent < _fileBuffer.size() && descriptor == _fileDescriptor && offset == _fileOffset + _fileSent;
+    if (!continuing)
+    {
+        _fileBuffer.resize(std::min(size, fileBufferSize));
+        std::size_t filled = 0;
+        while (filled < _fileBuffer.size())
+        {
+            ssize_t n = ::pread(descriptor, _fileBuffer.data() + filled, _fileBuffer.size() - filled, static_cast<off_t>(offset + filled));
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) throw Poco::IOException(std::string("reading the file to send failed: ") + std::strerror(errno));
+            if (n == 0) throw Poco::IOException("the file ended before the length announced (it shrank while being sent)");
+            filled += static_cast<std::size_t>(n);
+        }
+        _fileSent = 0;
+        _fileDescriptor = descriptor;
+        _fileOffset = offset;
+    }
+    // A write that wanted to wait is repeated with the same bytes (OpenSSL requires it).
+    long n = wanted(_secure.sendBytes(_fileBuffer.data() + _fileSent, static_cast<int>(_fileBuffer.size() - _fileSent)));
+    if (n <= 0) return n;
+    _fileSent += static_cast<std::size_t>(n);
+    if (_fileSent == _fileBuffer.size() && _fileBuffer.size() == size)
+    {
+        std::vector<char>().swap(_fileBuffer);   // the last piece of the range: give the memory back
+        _fileSent = 0;
+        _fileDescriptor = -1;
+    }
+    return n;
 }
 
 } // namespace terrarium

@@ -6,6 +6,8 @@
 #include <Poco/Net/Context.h>
 #include <Poco/Net/SecureStreamSocket.h>
 
+#include <vector>
+
 namespace terrarium {
 
 /// TLS through Poco NetSSL's SecureStreamSocket in non-blocking mode: the handshake, reads and
@@ -29,12 +31,20 @@ public:
     long read(char* buffer, std::size_t size) override;
     long write(const char* first, std::size_t firstSize, const char* second, std::size_t secondSize) override;
     bool pending() const override;
+    /// Reads at most fileBufferSize bytes of the file at a time and encrypts them.
+    long sendFile(int descriptor, std::uint64_t offset, std::size_t size) override;
+
+    static constexpr std::size_t fileBufferSize = 64 * 1024;
 
 private:
     static long wanted(int result);
 
     Poco::Net::SecureStreamSocket _secure;
     bool _handshakeDone = false;
+    std::vector<char> _fileBuffer;         /// bytes read from the file, _fileSent of them sent
+    std::size_t _fileSent = 0;
+    int _fileDescriptor = -1;              /// where _fileBuffer was read from
+    std::uint64_t _fileOffset = 0;
 };
 
 } // namespace terrarium

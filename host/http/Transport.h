@@ -4,6 +4,7 @@
 #include <Poco/Net/StreamSocket.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace terrarium {
@@ -34,6 +35,17 @@ public:
     /// Writes from first, then second (either may be empty): the bytes taken (> 0), or
     /// WantWrite / WantRead when none could be. Throws Poco::Exception on a broken connection.
     virtual long write(const char* first, std::size_t firstSize, const char* second = nullptr, std::size_t secondSize = 0) = 0;
+
+    /// Writes data that a sendFile() follows at once (plain TCP: with MSG_MORE, so that it leaves
+    /// together with the start of the file); otherwise as write().
+    virtual long writeBeforeFile(const char* data, std::size_t size) { return write(data, size); }
+
+    /// Sends up to size bytes of the open file descriptor from offset on: the bytes taken (> 0),
+    /// or WantWrite / WantRead when none could be. Plain TCP: sendfile(2); TLS: read and
+    /// encrypted through a bounded buffer (a call that answered WantWrite / WantRead must be
+    /// repeated with the same arguments). Throws Poco::Exception on a broken connection, or when
+    /// the file ends before offset + size (it shrank while being sent).
+    virtual long sendFile(int descriptor, std::uint64_t offset, std::size_t size) = 0;
 
     /// True when bytes were received but not yet returned by read() (TLS records decrypted
     /// ahead): the caller must read again, readiness will not tell.

@@ -116,6 +116,20 @@ std::vector<RouteConfig> PluginLifecycle::routesFor(const Generation& generation
     return generation.descriptor().routes;
 }
 
+BodyPolicy PluginLifecycle::bodyPolicyFor(const Generation& generation) const
+{
+    auto it = _pluginConfigs.find(generation.name());
+    const PluginConfig* configured = it == _pluginConfigs.end() ? nullptr : &it->second;
+    if (configured && configured->spool && !generation.descriptor().spoolBodies)
+        logger().warning("plugin '%s' does not declare TRM_PLUGIN_SPOOL_BODIES: its \"spool\" settings are ignored, its bodies stay in memory",
+                         generation.name());
+    auto [threshold, limit] = Config::spoolLimits(_config.limits, configured);
+    BodyPolicy policy;
+    policy.spoolAbove = threshold;
+    policy.spoolLimit = limit;
+    return policy;
+}
+
 std::shared_ptr<PluginSlot> PluginLifecycle::slotFor(const std::string& name)
 {
     auto& slot = _slots[name];
@@ -197,6 +211,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSO
         }
         Poco::JSON::Object::Ptr effective = effectiveSettings(configuredSettings(name), overrides);
         generation->create(slot->nextGeneration(), effective, slot->metrics());
+        generation->setBodyPolicy(bodyPolicyFor(*generation));
         {
             std::lock_guard lock(_stateMutex);
             Loaded loaded;
@@ -259,6 +274,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::J
         Poco::JSON::Object::Ptr kept = dropOverrides ? nullptr : overrides ? overrides : current.overrides;
         Poco::JSON::Object::Ptr effective = effectiveSettings(configuredSettings(name), kept);
         generation->create(current.slot->nextGeneration(), effective, current.slot->metrics());
+        generation->setBodyPolicy(bodyPolicyFor(*generation));
         if (generation->holdsRequestsAfter(*current.generation)) holdRequests(generation);
         {
             std::lock_guard lock(_stateMutex);
@@ -702,6 +718,9 @@ std::vector<std::string> PluginLifecycle::applyPluginConfig(const std::map<std::
                 for (const auto& r : *c->routes) out << r.host << r.prefix << (r.stripPrefix ? "+" : "-") << ';';
             else
                 out << "default";
+            if (c->spool)
+                out << "|spool" << c->spool->enabled << ':' << c->spool->thresholdBytes.value_or(0) << (c->spool->thresholdBytes ? "" : "d") << ':'
+                    << c->spool->maxBytes.value_or(0) << (c->spool->maxBytes ? "" : "d");
             return out.str();
         };
         return text(a) == text(b);

@@ -113,6 +113,8 @@ private:
 
     std::shared_ptr<Generation> open(const std::string& file);
     std::vector<RouteConfig> routesFor(const Generation& generation) const;
+    /// Where the bodies of generation's requests go: its plugin's spool settings over the host's limits.
+    BodyPolicy bodyPolicyFor(const Generation& generation) const;
     std::shared_ptr<const RoutingSnapshot> buildSnapshot(const std::string& name, const std::vector<RouteConfig>* routes) const;
     std::shared_ptr<PluginSlot> slotFor(const std::string& name);
     /// Drains, hands state to successor (whose requests are let through then), destroys; true

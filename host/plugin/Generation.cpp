@@ -98,6 +98,7 @@ void Generation::readDescriptor()
     _descriptor.hasRestore = d->restore != nullptr;
     _descriptor.hasHealth = d->health != nullptr;
     _descriptor.serveDuringRestore = TRM_HAS_FIELD(d, trm_plugin_descriptor, flags) && (d->flags & TRM_PLUGIN_SERVE_DURING_RESTORE) != 0;
+    _descriptor.spoolBodies = TRM_HAS_FIELD(d, trm_plugin_descriptor, flags) && (d->flags & TRM_PLUGIN_SPOOL_BODIES) != 0;
 
     if (d->route_count > 0)
     {
@@ -199,6 +200,7 @@ void Generation::invoke(const PluginCall& call, HttpReply& reply)
     request.route_prefix = str(call.routePrefix);
     request.request_id = str(call.requestId);
     request.target = str(call.target);
+    request.body_file = str(call.bodyFile);
 
     trm_status status;
     try

@@ -2,6 +2,7 @@
 #define Terrarium_Generation_INCLUDED
 
 #include "config/Config.h"
+#include "http/BodyPolicy.h"
 #include "plugin/PluginCall.h"
 #include "plugin/PluginMetrics.h"
 #include "plugin/RestoreGate.h"
@@ -46,6 +47,7 @@ public:
         bool hasRestore = false;
         bool hasHealth = false;
         bool serveDuringRestore = false;   /// TRM_PLUGIN_SERVE_DURING_RESTORE (ABI 1.3 flags)
+        bool spoolBodies = false;          /// TRM_PLUGIN_SPOOL_BODIES (ABI 1.3 flags)
     };
 
     /// Opens the cached copy at libraryPath, calls the entry function and validates the
@@ -58,6 +60,11 @@ public:
 
     /// Creates the instance with these settings. Throws PluginError("create_failed").
     void create(std::uint64_t number, Poco::JSON::Object::Ptr settings, std::shared_ptr<PluginMetrics> metrics);
+
+    /// Where request bodies for this generation go: spooled per policy when the plugin declares
+    /// TRM_PLUGIN_SPOOL_BODIES, else in memory. Set before the generation is published.
+    void setBodyPolicy(BodyPolicy policy) { _bodyPolicy = _descriptor.spoolBodies ? policy : BodyPolicy(); }
+    const BodyPolicy& bodyPolicy() const { return _bodyPolicy; }
 
     /// Serves one request into reply; never throws; maps plugin errors to JSON error replies.
     void invoke(const PluginCall& call, HttpReply& reply);
@@ -141,6 +148,7 @@ private:
     std::unique_ptr<PluginLibrary> _library;
     const trm_plugin_descriptor* _raw = nullptr;
     Descriptor _descriptor;
+    BodyPolicy _bodyPolicy;
     std::unique_ptr<PluginContext> _context;
     void* _instance = nullptr;
     bool _instanceCreated = false;

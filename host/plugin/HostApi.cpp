@@ -19,6 +19,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -218,6 +221,22 @@ trm_status adoptBody(trm_response* response, void* data, size_t len, trm_free_fn
         return TRM_ERR_INVALID;
     }
     reply(response)->adoptBody(data, len, freeFn, freeCtx);
+    return TRM_OK;
+}
+
+trm_status sendFile(trm_response* response, int fd, uint64_t offset, uint64_t length) noexcept
+{
+    if (fd < 0) return TRM_ERR_INVALID;
+    struct stat info;
+    int mode = ::fcntl(fd, F_GETFL);
+    bool usable = response && mode >= 0 && (mode & O_ACCMODE) != O_WRONLY && ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) &&
+                  offset <= static_cast<uint64_t>(info.st_size) && length <= static_cast<uint64_t>(info.st_size) - offset;
+    if (!usable)
+    {
+        ::close(fd);
+        return TRM_ERR_INVALID;
+    }
+    reply(response)->sendFile(fd, offset, length);
     return TRM_OK;
 }
 
@@ -460,6 +479,7 @@ const trm_host_api hostTable = {
     &websocketSend,
     &websocketClose,
     &websocketRelease,
+    &sendFile,
 };
 
 } // namespace

@@ -17,6 +17,7 @@ struct PluginCall
     std::string_view target;         /// the request target exactly as sent
     std::string_view query;          /// without '?'
     std::string_view body;
+    std::string_view bodyFile;       /// path of the spooled body (body is then empty), or empty
     std::string_view clientAddress;
     std::string_view listener;
     std::string_view routePrefix;

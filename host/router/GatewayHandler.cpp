@@ -43,6 +43,17 @@ bool GatewayHandler::answersAtOnce(const IncomingRequest& request) const
     return _cors.answers(request) || (_probes && ProbeHandler::isProbe(request));
 }
 
+BodyPolicy GatewayHandler::bodyPolicy(const IncomingRequest& request) const
+{
+    std::shared_ptr<const RoutingSnapshot> snapshot = _routing.load();
+    const RouteTable* table = snapshot->table(request.listener);
+    std::optional<RouteTable::Match> match;
+    if (table) match = table->match(request.authority, request.path);
+    PluginSlot* slot = match ? snapshot->slot(match->entry->plugin) : nullptr;
+    std::shared_ptr<Generation> generation = slot ? slot->current() : nullptr;
+    return generation ? generation->bodyPolicy() : BodyPolicy();
+}
+
 void GatewayHandler::handle(const IncomingRequest& request, HttpReply& reply)
 {
     if (std::shared_ptr<void> resumed = reply.takeResumeState())
@@ -107,6 +118,14 @@ void GatewayHandler::toPlugin(const IncomingRequest& request, const RouteTable::
         return;
     }
 
+    if (request.bodyFile && !generation->descriptor().spoolBodies)
+    {
+        reply.error(503, "plugin_reloaded", "plugin '" + route.plugin + "' was replaced by a generation that does not take spooled bodies while the body arrived; try again");
+        reply.addHeader("Retry-After", "1");
+        figures.end(503, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        return;
+    }
+
     PluginCall call;
     call.method = request.method;
     call.path = match.routedPath;
@@ -114,6 +133,7 @@ void GatewayHandler::toPlugin(const IncomingRequest& request, const RouteTable::
     call.query = request.query;
     call.target = request.target;
     call.body = request.body;
+    if (request.bodyFile) call.bodyFile = request.bodyFile->path();
     call.clientAddress = request.clientAddress;
     call.listener = request.listener;
     call.routePrefix = route.prefix;

@@ -40,6 +40,10 @@ public:
     /// handler slot is taken.
     bool answersAtOnce(const IncomingRequest& request) const override;
 
+    /// The body policy of the plugin generation the request is routed to now (spooled for a
+    /// plugin that declares TRM_PLUGIN_SPOOL_BODIES, per its spool settings), else in memory.
+    BodyPolicy bodyPolicy(const IncomingRequest& request) const override;
+
 private:
     void dispatch(const IncomingRequest& request, HttpReply& reply);
     void toPlugin(const IncomingRequest& request, const RouteTable::Match& match, const RoutingSnapshot& snapshot, HttpReply& reply);

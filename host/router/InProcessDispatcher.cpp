@@ -30,7 +30,8 @@ std::vector<std::pair<std::string, std::string>> withRequestId(const std::vector
 
 } // namespace
 
-InProcessDispatcher::InProcessDispatcher(const RoutingState& routing) : _routing(routing)
+InProcessDispatcher::InProcessDispatcher(const RoutingState& routing, std::size_t maxResponseBytes)
+    : _routing(routing), _maxResponseBytes(maxResponseBytes)
 {
 }
 
@@ -83,7 +84,16 @@ ClientResult InProcessDispatcher::dispatch(const std::string& service, const Cli
     ClientResponse response;
     response.status = reply.status();
     response.headers = reply.headers();
-    response.body = std::string(reply.body());
+    if (reply.hasFile())
+    {
+        if (reply.bodySize() > _maxResponseBytes)
+            return ClientResult::failure(ClientStatus::TooLarge, "plugin '" + service + "' answered with a file of " + std::to_string(reply.bodySize())
+                                                                      + " bytes, above the response limit of " + std::to_string(_maxResponseBytes));
+        if (!reply.readFile(response.body, _maxResponseBytes))
+            return ClientResult::failure(ClientStatus::Unavailable, "plugin '" + service + "' answered with a file that cannot be read");
+    }
+    else
+        response.body = std::string(reply.body());
     response.attempts = 1;
     response.inProcess = true;
     return ClientResult::success(std::move(response));

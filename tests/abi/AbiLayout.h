@@ -14,8 +14,8 @@
 #define TRM_ABI_TYPES(X)                  \
     X(trm_str, 16, 8)                     \
     X(trm_kv, 32, 8)                      \
-    X(trm_request, 184, 8)                \
-    X(trm_host_api, 144, 8)               \
+    X(trm_request, 200, 8)                \
+    X(trm_host_api, 152, 8)               \
     X(trm_websocket_handlers, 32, 8)      \
     X(trm_client_request, 96, 8)          \
     X(trm_client_response, 48, 8)         \
@@ -43,6 +43,7 @@
     X(trm_request, route_prefix, 136, 16)                  \
     X(trm_request, request_id, 152, 16)                    \
     X(trm_request, target, 168, 16)                        \
+    X(trm_request, body_file, 184, 16)                     \
     X(trm_host_api, struct_size, 0, 4)                     \
     X(trm_host_api, abi_major, 4, 2)                       \
     X(trm_host_api, abi_minor, 6, 2)                       \
@@ -63,6 +64,7 @@
     X(trm_host_api, websocket_send, 120, 8)                \
     X(trm_host_api, websocket_close, 128, 8)               \
     X(trm_host_api, websocket_release, 136, 8)             \
+    X(trm_host_api, response_send_file, 144, 8)            \
     X(trm_websocket_handlers, struct_size, 0, 4)           \
     X(trm_websocket_handlers, reserved, 4, 4)              \
     X(trm_websocket_handlers, user, 8, 8)                  \
@@ -134,6 +136,7 @@
     X(TRM_LOG_ERROR, 4)                   \
     X(TRM_ROUTE_STRIP_PREFIX, 1)          \
     X(TRM_PLUGIN_SERVE_DURING_RESTORE, 1) \
+    X(TRM_PLUGIN_SPOOL_BODIES, 2)         \
     X(TRM_CLIENT_IN_PROCESS, 1)           \
     X(TRM_WS_TEXT, 1)                     \
     X(TRM_WS_BINARY, 2)                   \

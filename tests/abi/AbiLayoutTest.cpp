@@ -59,6 +59,8 @@ static_assert(sameSignature<decltype(trm_host_api::response_set_body), trm_statu
 static_assert(sameSignature<decltype(trm_host_api::response_adopt_body), trm_status (*)(trm_response*, void*, size_t, trm_free_fn, void*)>,
               "response_adopt_body changed");
 static_assert(sameSignature<decltype(trm_host_api::counter_add), trm_status (*)(trm_host_ctx*, trm_str, uint64_t)>, "counter_add changed");
+static_assert(sameSignature<decltype(trm_host_api::response_send_file), trm_status (*)(trm_response*, int, uint64_t, uint64_t)>,
+              "response_send_file changed");
 static_assert(sameSignature<decltype(trm_plugin_descriptor::create), trm_status (*)(const trm_host_api*, trm_host_ctx*, void**)>,
               "create changed");
 static_assert(sameSignature<decltype(trm_plugin_descriptor::destroy), void (*)(void*)>, "destroy changed");
@@ -138,7 +140,7 @@ TEST_CASE("field offsets and sizes are pinned (LP64)", "[abi][layout]")
         return;
     }
     auto values = fieldValues();
-    CHECK(values.size() == 2 * 85);
+    CHECK(values.size() == 2 * 87);
     checkPinned(values);
 }
 

@@ -143,7 +143,7 @@ TEST_CASE("every fixture has been built", "[abi][fixtures]")
 {
     for (const char* name : {"not-elf.so", "truncated.so", "no-entry.so", "unresolved.so", "abi-major.so", "abi-minor.so", "create-fails.so",
                              "handle-throws.so", "bad-status.so", "route-conflict.so", "duplicate-name.so", "good.so", "null-descriptor.so",
-                             "slow.so", "abi10.so", "abi12.so"}) {
+                             "slow.so", "abi10.so", "abi12.so", "files.so"}) {
         INFO(fixturePath(name));
         CHECK(std::ifstream(fixturePath(name)).good());
     }
@@ -412,4 +412,42 @@ TEST_CASE("abi12.so: a plugin of ABI 1.2 exactly keeps working on this host", "[
     next.start();
     CHECK(next.restore(state) == TRM_OK);
     CHECK(next.call("GET", "/abi12/x").body.find("\"count\":2") != std::string::npos);
+}
+
+TEST_CASE("files.so: answers with a file by descriptor and takes a spooled upload by rename (ABI 1.3)", "[abi][fixtures]")
+{
+    char storage[] = "/tmp/terrarium-files-XXXXXX";
+    char spool[] = "/tmp/terrarium-spool-XXXXXX";
+    REQUIRE(::mkdtemp(storage) != nullptr);
+    REQUIRE(::mkdtemp(spool) != nullptr);
+    std::ofstream(std::string(storage) + "/hello.txt") << "hello, file";
+    {
+        Library lib("files.so");
+        const trm_plugin_descriptor* d = describe(lib);
+        REQUIRE(d != nullptr);
+        CHECK(d->abi_minor == 3);
+        REQUIRE(TRM_HAS_FIELD(d, trm_plugin_descriptor, flags));
+        CHECK((d->flags & TRM_PLUGIN_SPOOL_BODIES) != 0);
+
+        FakeHost host(lib.entry(), std::string("{\"dir\":\"") + storage + "\"}");
+        host.start();
+        host.spoolBodies(spool, 0);
+        auto r = host.call("GET", "/files/hello.txt", "", {{"Range", "bytes=7-10"}});
+        CHECK(r.status == 206);
+        CHECK(r.body == "file");
+        REQUIRE(r.file);
+        CHECK(r.file->offset == 7);
+        CHECK(host.closedFiles() == 1);
+
+        r = host.call("PUT", "/files/up.txt", "uploaded");
+        CHECK(r.status == 201);
+        CHECK(r.body == "{\"name\":\"up.txt\",\"bytes\":8,\"renamed\":true}");
+        std::string stored;
+        std::getline(std::ifstream(std::string(storage) + "/up.txt"), stored);
+        CHECK(stored == "uploaded");
+        CHECK(::access(host.lastBodyFile().c_str(), F_OK) != 0);
+    }
+    for (const char* name : {"hello.txt", "up.txt"}) ::unlink((std::string(storage) + "/" + name).c_str());
+    CHECK(::rmdir(storage) == 0);
+    CHECK(::rmdir(spool) == 0);   // nothing left behind
 }

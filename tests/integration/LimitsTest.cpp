@@ -348,3 +348,25 @@ TEST_CASE("limits: /health and /ready answer while every handler slot and the qu
     CHECK(probe.readResponse(Poco::Timespan(5, 0)).status == 200);
     CHECK(metric(host, R"(terrarium_requests_queued{listener="main"})") == "2");
 }
+
+TEST_CASE("http: a request after an answer that had to wait for the socket is parsed on its own", "[http][bug]")
+{
+    // The first answer (12 MiB) cannot fit into the socket buffers while the client does not read,
+    // so the host finishes it later as the socket drains; the chunked request sent meanwhile must
+    // not be appended to the first request's body.
+    TerrariumProcess::Options options;
+    options.plugins = {{ECHO_PLUGIN_PATH, "echo.so"}};
+    options.configJson = R"({"limits":{"max_body_bytes":16777216}})";
+    TerrariumProcess host(options);
+    RawHttpConnection c(host.mainAddress());
+    const std::string big(12 << 20, 'a');
+    c.send("POST /echo/first HTTP/1.1\r\nHost: test\r\nContent-Length: " + std::to_string(big.size()) + "\r\n\r\n" + big);
+    c.send("POST /echo/second HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+    HttpResult first = c.readResponse();
+    HttpResult second = c.readResponse();
+    REQUIRE(first.status == 200);
+    CHECK(first.json()->getValue<std::string>("body").size() == big.size());
+    REQUIRE(second.status == 200);
+    CHECK(second.json()->getValue<std::string>("path") == "/second");
+    CHECK(second.json()->getValue<std::string>("body") == "hello");
+}

@@ -1,6 +1,7 @@
 // FakeHost against hand-written C-style plugins defined in this file: the host table's validation,
 // the status mapping, body ownership, configuration, routing, logs, counters and the lifecycle; the
-// ABI 1.1 table (http_call, secret_get, log_enabled, histograms, gauges) and the 1.0 emulation.
+// ABI 1.1 table (http_call, secret_get, log_enabled, histograms, gauges) and the 1.0 emulation;
+// file answers (response_send_file, ABI 1.3) and the 1.2 emulation.
 #include <terrarium/testing/fake_host.hpp>
 
 #include <catch2/catch.hpp>
@@ -13,6 +14,9 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 using terrarium::testing::FakeHost;
 using terrarium::testing::FakeHostError;
@@ -688,4 +692,126 @@ TEST_CASE("log_enabled, histograms and gauges: levels and names", "[fakehost][ab
     CHECK(probe.api->gauge_set(probe.ctx, str("9lives"), 1) == TRM_ERR_INVALID);
     CHECK(host.observations("latency_seconds") == std::vector<double>{0.125});
     CHECK(host.gauges() == std::map<std::string, double>{{"depth", -1.5}});
+}
+
+// ---- files (ABI 1.3) ----
+
+namespace {
+
+/// A file holding "0123456789" (unlinked at once: the descriptor keeps it) and a directory descriptor.
+int tenBytes()
+{
+    char path[] = "/tmp/terrarium-fakehost-XXXXXX";
+    int fd = ::mkstemp(path);
+    REQUIRE(fd >= 0);
+    ::unlink(path);
+    REQUIRE(::write(fd, "0123456789", 10) == 10);
+    return fd;
+}
+
+bool isOpen(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
+
+int sendFd = -1;
+uint64_t sendOffset = 0;
+uint64_t sendLength = 0;
+trm_status sendResult = TRM_OK;
+
+} // namespace
+
+TEST_CASE("response_send_file: the file's range is the body, the descriptor is the host's and closed, also on failure", "[fakehost][files]")
+{
+    std::optional<FakeHost> slot;
+    FakeHost& host = reset(slot);
+    host.start();
+    probe.onHandle = [](trm_response* response) -> trm_status {
+        probe.api->response_set_status(response, 206);
+        probe.api->response_add_header(response, str("Content-Range"), str("bytes 3-6/10"));
+        sendResult = probe.api->response_send_file(response, sendFd, sendOffset, sendLength);
+        return TRM_OK;
+    };
+
+    sendFd = tenBytes();
+    sendOffset = 3;
+    sendLength = 4;
+    auto r = host.call("GET", "/api");
+    CHECK(sendResult == TRM_OK);
+    CHECK(r.status == 206);
+    CHECK(r.body == "3456");
+    CHECK(r.header("Content-Range") == "bytes 3-6/10");
+    REQUIRE(r.file);
+    CHECK(r.file->descriptor == sendFd);
+    CHECK(r.file->offset == 3);
+    CHECK(r.file->length == 4);
+    CHECK_FALSE(isOpen(sendFd));
+    CHECK(host.closedFiles() == 1);
+
+    host.readFileBodies(false);
+    sendFd = tenBytes();
+    sendOffset = 0;
+    sendLength = 10;
+    r = host.call("GET", "/api");
+    CHECK(r.body.empty());
+    REQUIRE(r.file);
+    CHECK(r.file->length == 10);
+    CHECK_FALSE(isOpen(sendFd));
+
+    // Refused (a range past the end, a directory, a negative descriptor): closed by the host at once.
+    sendFd = tenBytes();
+    sendOffset = 8;
+    sendLength = 3;
+    r = host.call("GET", "/api");
+    CHECK(sendResult == TRM_ERR_INVALID);
+    CHECK_FALSE(r.file);
+    CHECK_FALSE(isOpen(sendFd));
+
+    sendFd = ::open("/tmp", O_RDONLY | O_DIRECTORY);
+    REQUIRE(sendFd >= 0);
+    sendOffset = 0;
+    sendLength = 0;
+    host.call("GET", "/api");
+    CHECK(sendResult == TRM_ERR_INVALID);
+    CHECK_FALSE(isOpen(sendFd));
+
+    sendFd = -1;
+    host.call("GET", "/api");
+    CHECK(sendResult == TRM_ERR_INVALID);
+
+    // An error from handle() drops the file, closed like the rest of the response.
+    sendFd = tenBytes();
+    sendLength = 10;
+    probe.onHandle = [](trm_response* response) -> trm_status {
+        sendResult = probe.api->response_send_file(response, sendFd, 0, sendLength);
+        return TRM_ERR_UNAVAILABLE;
+    };
+    r = host.call("GET", "/api");
+    CHECK(r.status == 503);
+    CHECK_FALSE(r.file);
+    CHECK_FALSE(isOpen(sendFd));
+
+    // A body set afterwards replaces the file (and closes it).
+    sendFd = tenBytes();
+    probe.onHandle = [](trm_response* response) -> trm_status {
+        probe.api->response_send_file(response, sendFd, 0, sendLength);
+        probe.api->response_set_body(response, "instead", 7);
+        return TRM_OK;
+    };
+    host.readFileBodies(true);
+    r = host.call("GET", "/api");
+    CHECK(r.body == "instead");
+    CHECK_FALSE(r.file);
+    CHECK_FALSE(isOpen(sendFd));
+}
+
+TEST_CASE("emulateAbi12() ends the table before response_send_file and the request before target", "[fakehost][files]")
+{
+    std::optional<FakeHost> slot;
+    FakeHost& host = reset(slot);
+    descriptor.abi_minor = 2;
+    host.emulateAbi12();
+    host.start();
+    CHECK(host.api()->abi_minor == 2);
+    CHECK(TRM_HOST_HAS(host.api(), websocket_release));
+    CHECK_FALSE(TRM_HOST_HAS(host.api(), response_send_file));
+    host.call("GET", "/api/x");
+    CHECK(probe.lastTarget == "<absent>");
 }

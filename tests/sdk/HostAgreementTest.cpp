@@ -1,8 +1,10 @@
 // FakeHost and terrariumd must answer a plugin alike: the same plugin files run under both, and
 // every handle() outcome that is not TRM_OK gives the same status, JSON error body, Content-Type
 // and Retry-After. The plugins are the fixtures status-choice.so (returns the trm_status of its
-// query) and handle-throws.so (throws from handle()), dlopen()ed for FakeHost.
+// query) and handle-throws.so (throws from handle()), dlopen()ed for FakeHost; and files.so for
+// file answers (Range included) and spooled bodies (ABI 1.3).
 #include "HttpTestClient.h"
+#include "TempDir.h"
 #include "TerrariumProcess.h"
 
 #include <terrarium/testing/fake_host.hpp>
@@ -11,7 +13,9 @@
 
 #include <dlfcn.h>
 
+#include <fstream>
 #include <initializer_list>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -90,4 +94,46 @@ TEST_CASE("FakeHost and terrariumd answer every handle() status and a throwing h
     HttpResult real = host.get("/throws/x");
     CHECK(real.status == 500);
     checkSame(real, fakeThrowing.call("GET", "/throws/x"));
+}
+
+TEST_CASE("FakeHost and terrariumd answer a file and take a spooled body alike (ABI 1.3)", "[sdk][agreement][files]")
+{
+    TempDir storage;
+    TempDir spool;
+    std::string content(200000, '\0');
+    for (std::size_t i = 0; i < content.size(); ++i) content[i] = static_cast<char>('a' + i % 26);
+    std::ofstream(storage.file("letters.txt"), std::ios::binary) << content;
+    const std::string config = "{\"dir\":\"" + storage.path() + "\"}";
+    TerrariumProcess::Options options;
+    options.plugins = {{fixturePath("files.so"), "files.so"}};
+    options.configJson = R"({"watch": {"enabled": false}, "plugins": {"files": {"config": )" + config + R"(, "spool": {"threshold_bytes": 1000}}}})";
+    TerrariumProcess host(options);
+
+    PluginFile files(fixturePath("files.so"));
+    FakeHost fake(files.entry(), config);
+    fake.start();
+    fake.spoolBodies(spool.path(), 1000);
+    for (const std::string range : {"", "bytes=5-9", "bytes=-3", "bytes=300000-"})
+    {
+        INFO("Range: " << range);
+        std::map<std::string, std::string> headers;
+        terrarium::testing::Headers fakeHeaders;
+        if (!range.empty())
+        {
+            headers["Range"] = range;
+            fakeHeaders.emplace_back("Range", range);
+        }
+        HttpResult real = host.get("/files/letters.txt", headers);
+        FakeResponse simulated = fake.call("GET", "/files/letters.txt", {}, fakeHeaders);
+        checkSame(real, simulated);
+        CHECK(real.header("Content-Range") == simulated.header("Content-Range").value_or(""));
+        CHECK(real.header("Content-Length") == std::to_string(simulated.body.size()));
+    }
+    HttpResult stored = host.request("PUT", "/files/real.txt", content);
+    FakeResponse simulated = fake.call("PUT", "/files/fake.txt", content);
+    CHECK(stored.status == simulated.status);
+    CHECK(stored.body == "{\"name\":\"real.txt\",\"bytes\":200000,\"renamed\":true}");
+    CHECK(simulated.body == "{\"name\":\"fake.txt\",\"bytes\":200000,\"renamed\":true}");
+    CHECK(readFile(storage.file("real.txt")) == content);
+    CHECK(readFile(storage.file("fake.txt")) == content);
 }

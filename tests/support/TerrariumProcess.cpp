@@ -494,15 +494,26 @@ std::size_t TerrariumProcess::openFileDescriptors() const
     return count;
 }
 
-std::size_t TerrariumProcess::residentKiB() const
+std::size_t TerrariumProcess::statusKiB(const std::string& field) const
 {
     std::istringstream in(readFile("/proc/" + std::to_string(_pid) + "/status"));
     std::string line;
+    const std::string prefix = field + ":";
     while (std::getline(in, line))
     {
-        if (line.compare(0, 6, "VmRSS:") == 0) return static_cast<std::size_t>(std::strtoull(line.c_str() + 6, nullptr, 10));
+        if (line.compare(0, prefix.size(), prefix) == 0) return static_cast<std::size_t>(std::strtoull(line.c_str() + prefix.size(), nullptr, 10));
     }
     return 0;
+}
+
+std::size_t TerrariumProcess::residentKiB() const
+{
+    return statusKiB("VmRSS");
+}
+
+std::size_t TerrariumProcess::peakResidentKiB() const
+{
+    return statusKiB("VmHWM");
 }
 
 bool TerrariumProcess::mapsContain(const std::string& needle) const

@@ -88,6 +88,7 @@ public:
 
     std::size_t openFileDescriptors() const;   /// entries of /proc/<pid>/fd
     std::size_t residentKiB() const;           /// VmRSS of /proc/<pid>/status
+    std::size_t peakResidentKiB() const;       /// VmHWM of /proc/<pid>/status (the peak of VmRSS so far)
     bool mapsContain(const std::string& needle) const;   /// /proc/<pid>/maps contains needle
 
 private:
@@ -97,6 +98,7 @@ private:
     [[noreturn]] void failStart(const std::string& why);
     void cleanup();
     bool readListeners() const;
+    std::size_t statusKiB(const std::string& field) const;   /// a "<field>: N kB" line of /proc/<pid>/status
 
     Options _options;
     std::string _dir;

@@ -15,13 +15,15 @@
  *  3. The ABI version is major.minor and independent of the product version. The host refuses a
  *     plugin whose major differs from its own, or whose minor is newer than its own; both versions
  *     are named in the refusal. Within one major, the host function table only grows (1.1 appends
- *     the HTTP client and secrets, 1.2 WebSockets, and so on): a plugin built against 1.0 keeps working on a 1.x host.
+ *     the HTTP client and secrets, 1.2 WebSockets, 1.3 file responses): a plugin built against 1.0
+ *     keeps working on a 1.x host.
  *  4. Optional plugin capabilities (drain, snapshot/restore, health) are function pointers that may
  *     be NULL.
  *  5. Ownership is stated on every pointer. Everything the host passes in a call is a borrowed view,
  *     valid until that call returns. Everything a plugin hands to the host is copied by the host
  *     before the host function returns, unless ownership is moved explicitly together with a free
- *     function (trm_host_api.response_adopt_body, trm_plugin_descriptor.snapshot).
+ *     function (trm_host_api.response_adopt_body, trm_plugin_descriptor.snapshot) or a file
+ *     descriptor is handed over (trm_host_api.response_send_file).
  *  6. One status enum, trm_status: 0 is success, positive values are non-error outcomes, negative
  *     values are errors. A value the host does not know is treated as TRM_ERR_INTERNAL.
  *  7. No C++ type, exception or allocator crosses the boundary. Plugin code must not let an
@@ -134,6 +136,16 @@ typedef struct trm_request {
     trm_str target;            /**< the request target exactly as the client sent it (dot segments,
                                     percent-escapes, query and absolute-form all as received);
                                     path and original_path are normalised, see docs/http.md */
+    trm_str body_file;         /**< empty unless the host spooled the body (only for a plugin whose
+                                    descriptor sets TRM_PLUGIN_SPOOL_BODIES, and only for a body
+                                    above the spool threshold): then body is empty and this is the
+                                    absolute path of a regular file (mode 0600, in the host's spool
+                                    directory; NUL-terminated) holding the whole body, de-chunked;
+                                    its size is the body's length. The plugin may
+                                    take the file during handle() by rename(2)-ing it away (or
+                                    link(2)-ing it elsewhere); whatever is still at this path when
+                                    handle() returns is unlinked by the host. The plugin must not
+                                    write to the file at this path. Valid until handle() returns. */
 } trm_request;
 
 /** Opaque response under construction; owned by the host, valid until handle() returns. */
@@ -343,7 +355,26 @@ typedef struct trm_host_api {
      *  (call websocket_close first to end it). NULL is ignored. */
     void (*websocket_release)(trm_websocket* ws);
 
-    /* ---- ABI 1.3 and later append here ---- */
+    /* ---- ABI 1.3: file responses ---- */
+
+    /** From handle(): answer with length bytes of the open regular file fd, from offset on, instead
+     *  of a body in memory (replaces an earlier body). Ownership of fd moves to the host with this
+     *  call, whatever it returns: the host closes fd exactly once, when the answer has been sent,
+     *  when the client goes away first, when another body replaces it, or when handle() returns an
+     *  error; on an error returned here it has closed fd already. The host sets Content-Length to
+     *  length and keeps the plugin's other headers (Content-Type, ETag, Content-Range with a 206
+     *  the plugin set); HEAD answers carry the headers only. Plain TCP sends with sendfile(2), TLS
+     *  reads and encrypts through a bounded buffer: the file is never read whole into memory.
+     *  The bytes are read while they are sent, after handle() returned: the file must not shrink
+     *  meanwhile (the host closes the connection if it does); a file renamed or unlinked after this
+     *  call is still sent (the descriptor holds it). Called through an in-process service call
+     *  (http_call), the host reads the range into the caller's response body (the HTTP client's
+     *  response limit applies, TRM_ERR_TOO_LARGE beyond it).
+     *  TRM_ERR_INVALID when response is NULL or no longer being built, fd is negative or not a
+     *  regular file open for reading, or offset + length passes the end of the file. */
+    trm_status (*response_send_file)(trm_response* response, int fd, uint64_t offset, uint64_t length);
+
+    /* ---- later minors append here ---- */
 } trm_host_api;
 
 /* ------------------------------------------------------------------------------------------ */
@@ -354,6 +385,11 @@ typedef struct trm_host_api {
 #define TRM_PLUGIN_SERVE_DURING_RESTORE 0x1u /**< a plugin with snapshot and restore serves requests
                                                    while restore() runs (its restore merges state);
                                                    without it the host holds them until restore returns */
+#define TRM_PLUGIN_SPOOL_BODIES 0x2u         /**< the plugin reads trm_request.body_file: request
+                                                   bodies above the host's spool threshold are
+                                                   streamed to a file as they arrive instead of being
+                                                   held in memory, up to the spool limit (413 beyond);
+                                                   see docs/plugins.md */
 
 /** Route flags. */
 #define TRM_ROUTE_STRIP_PREFIX 0x1u /**< the plugin sees the path without the matched prefix */

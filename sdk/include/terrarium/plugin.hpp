@@ -8,6 +8,7 @@
 //         void handle(const terrarium::Request& request, terrarium::Response& response);
 //         // optional: void drain(); std::string snapshot(); void restore(std::string_view);
 //         //           bool healthy(); static constexpr bool serveDuringRestore = true;
+//         //           static constexpr bool spoolBodies = true;
 //     };
 //     TERRARIUM_PLUGIN(Echo, "echo", "1.0.0", terrarium::route("/echo"))
 //
@@ -24,6 +25,11 @@
 // serveDuringRestore = true;` (TRM_PLUGIN_SERVE_DURING_RESTORE, ABI 1.3) has it served meanwhile,
 // with restore() merging the old state thread-safely into what the new instance has counted since.
 //
+// Large bodies (ABI 1.3): Response::sendFile(fd, offset, length) answers from an open file (the host
+// sends it with sendfile and closes fd), and `static constexpr bool spoolBodies = true;`
+// (TRM_PLUGIN_SPOOL_BODIES) has large request bodies written to a file as they arrive, named by
+// Request::bodyFile() (take it with rename(2) during handle()).
+//
 // Functions newer than 1.0 check the host's table before use: the 1.1 host services
 // (Host::call/fetch, secret/findSecret, logEnabled, observe/gauge, Request::requestId) and the 1.2
 // WebSockets (Host::acceptWebSocket, terrarium::WebSocket). By default a plugin declares that it
@@ -39,6 +45,7 @@
 #include "terrarium/plugin.h"
 
 #include <atomic>
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -54,6 +61,9 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace terrarium {
 
@@ -421,6 +431,14 @@ public:
     std::string_view target() const noexcept {
         return TRM_HAS_FIELD(_r, trm_request, target) ? view(_r->target) : std::string_view();
     }
+    /// ABI 1.3: the path of the file that holds the body when the host spooled it (the plugin
+    /// declares `static constexpr bool spoolBodies = true;` and the body passed the host's spool
+    /// threshold); body() is then empty. Take the file during handle() with rename(2) (same
+    /// filesystem: no copy); whatever is still at this path when handle() returns is removed by
+    /// the host. Empty when the body is in memory, and on an older host. NUL-terminated.
+    std::string_view bodyFile() const noexcept {
+        return TRM_HAS_FIELD(_r, trm_request, body_file) ? view(_r->body_file) : std::string_view();
+    }
     size_t headerCount() const noexcept { return _r->header_count; }
     std::pair<std::string_view, std::string_view> headerAt(size_t i) const noexcept {
         return {view(_r->headers[i].key), view(_r->headers[i].value)};
@@ -462,9 +480,51 @@ public:
         return status(code).header("Content-Type", contentType).body(data);
     }
     Response& json(int code, std::string_view data) { return send(code, "application/json", data); }
+    /// ABI 1.3: answers with length bytes of the open regular file fd from offset on, sent from the
+    /// file after handle() returned (sendfile on plain TCP), with Content-Length = length; headers
+    /// set before or after stay (Content-Type, ETag, Content-Range with status(206)). Ownership of
+    /// fd moves with the call: the host closes it when done, also when this throws (Error with
+    /// TRM_ERR_INVALID: not a readable regular file, or the range passes its end). On a host older
+    /// than 1.3 the range is read into memory and sent as the body instead.
+    Response& sendFile(int fd, uint64_t offset, uint64_t length) {
+        if (TRM_HOST_HAS(_api, response_send_file)) {
+            check(_api->response_send_file(_r, fd, offset, length), "cannot send the file");
+            return *this;
+        }
+        return body(readRange(fd, offset, length));
+    }
+    /// ABI 1.3: answers with the whole file fd (see sendFile(fd, offset, length)).
+    Response& sendFile(int fd) {
+        struct stat info;
+        if (fd < 0 || ::fstat(fd, &info) != 0) {
+            if (fd >= 0) ::close(fd);
+            throw Error(TRM_ERR_INVALID, "cannot send the file: not an open file");
+        }
+        return sendFile(fd, 0, static_cast<uint64_t>(info.st_size));
+    }
     trm_response* raw() const noexcept { return _r; }
 
 private:
+    /// The fallback of sendFile() on an older host: the range read into memory; closes fd.
+    static std::string readRange(int fd, uint64_t offset, uint64_t length) {
+        struct Closer {
+            int fd;
+            ~Closer() { if (fd >= 0) ::close(fd); }
+        } closer{fd};
+        struct stat info;
+        if (fd < 0 || ::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) || offset > static_cast<uint64_t>(info.st_size) ||
+            length > static_cast<uint64_t>(info.st_size) - offset)
+            throw Error(TRM_ERR_INVALID, "cannot send the file: not a regular file, or the range passes its end");
+        std::string data(static_cast<size_t>(length), '\0');
+        size_t done = 0;
+        while (done < data.size()) {
+            ssize_t n = ::pread(fd, &data[done], data.size() - done, static_cast<off_t>(offset + done));
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) throw Error(TRM_ERR_INTERNAL, "cannot send the file: reading it failed");
+            done += static_cast<size_t>(n);
+        }
+        return data;
+    }
     static void freeString(void* ctx, void*) noexcept { delete static_cast<std::string*>(ctx); }
     static void check(trm_status s, const char* what) { if (s != TRM_OK) throw Error(s, what); }
     const trm_host_api* _api;
@@ -614,6 +674,8 @@ struct PluginClassCheck {
 
 template <class T, class = void> struct ServesDuringRestore : std::false_type {};
 template <class T> struct ServesDuringRestore<T, std::void_t<decltype(T::serveDuringRestore)>> : std::bool_constant<T::serveDuringRestore> {};
+template <class T, class = void> struct SpoolsBodies : std::false_type {};
+template <class T> struct SpoolsBodies<T, std::void_t<decltype(T::spoolBodies)>> : std::bool_constant<T::spoolBodies> {};
 
 /// An instance: the host handle plus the author's object.
 template <class T>
@@ -750,6 +812,7 @@ struct Trampolines {
         }
         if constexpr (HasHealth<T>::value) d.health = &health;
         if constexpr (ServesDuringRestore<T>::value) d.flags |= TRM_PLUGIN_SERVE_DURING_RESTORE;
+        if constexpr (SpoolsBodies<T>::value) d.flags |= TRM_PLUGIN_SPOOL_BODIES;
         return d;
     }
 };

@@ -534,7 +534,7 @@ IncomingRequest parseOne(const std::string& input)
     REQUIRE(outcome.failedStatus == 0);
     REQUIRE(outcome.requests.size() == 1);
     requireSameOutcome(outcome, parseByteByByte(input));
-    return outcome.requests[0];
+    return std::move(outcome.requests[0]);
 }
 
 /// The body of a smuggling attempt, which must never come out as a request of its own.

@@ -1,6 +1,6 @@
 // ResponseEncoder: the status line, which framing headers a reply gets (Content-Length, chunked,
 // none), HEAD/1xx/204/304 without a body, chunked only for HTTP/1.1, X-Request-Id and
-// Connection: close.
+// Connection: close; file bodies (their range's length, the descriptor owned by the reply).
 #include "http/HttpReply.h"
 #include "http/IncomingRequest.h"
 #include "http/ResponseEncoder.h"
@@ -10,9 +10,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <cerrno>
 #include <map>
 #include <string>
 #include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 using terrarium::HttpReply;
 using terrarium::IncomingRequest;
@@ -376,4 +380,45 @@ TEST_CASE("encoder: a listener's headers follow the reply's own, unless the repl
     CHECK(parseHead(out).value("Access-Control-Allow-Origin") == "*");
     ResponseEncoder::head(nullptr, error, false, out);
     CHECK(parseHead(out).count("Access-Control-Allow-Origin") == 0);
+}
+
+TEST_CASE("encoder: a file body gets Content-Length = its range's length, never chunked, and no body for HEAD", "[encoder][file]")
+{
+    char path[] = "/tmp/terrarium-encoder-XXXXXX";
+    int fd = ::mkstemp(path);
+    REQUIRE(fd >= 0);
+    ::unlink(path);
+    REQUIRE(::write(fd, "0123456789", 10) == 10);
+
+    IncomingRequest r = request();
+    HttpReply reply;
+    reply.setStatus(206);
+    reply.addHeader("Content-Range", "bytes 2-5/10");
+    reply.addHeader("Transfer-Encoding", "chunked");   // a file is never sent chunked
+    reply.addHeader("Content-Length", "999");          // the host's framing wins
+    reply.sendFile(fd, 2, 4);
+    CHECK(reply.hasFile());
+    CHECK(reply.bodySize() == 4);
+    CHECK(reply.body().empty());
+    std::string out;
+    CHECK(ResponseEncoder::head(&r, reply, true, out) == Framing::Length);
+    Head head = parseHead(out);
+    CHECK(head.statusLine == "HTTP/1.1 206 Partial Content");
+    CHECK(head.value("Content-Range") == "bytes 2-5/10");
+    CHECK(head.count("Content-Length") == 1);
+    CHECK(head.value("Content-Length") == "4");
+    CHECK(head.count("Transfer-Encoding") == 0);
+
+    IncomingRequest headRequest = request("HEAD");
+    CHECK(ResponseEncoder::head(&headRequest, reply, true, out) == Framing::None);
+    CHECK(parseHead(out).value("Content-Length") == "4");
+
+    std::string bytes;
+    CHECK(reply.readFile(bytes, 100));
+    CHECK(bytes == "2345");
+    CHECK_FALSE(reply.readFile(bytes, 3));   // above the limit
+
+    reply.reset();   // the reply owns the descriptor: gone with the body
+    CHECK(::fcntl(fd, F_GETFD) == -1);
+    CHECK(errno == EBADF);
 }

@@ -23,8 +23,16 @@
 //     host.setLogLevel(TRM_LOG_INFO);                        // log_enabled and the records kept
 //     ... host.serviceCalls(), host.liveServiceResponses() == 0, host.gauges(), host.observations("x")
 //
-// host.emulateAbi10() before start() hands the plugin a 1.0 host table and 1.0-sized requests, to
-// test a plugin's fallback path (it must then declare TERRARIUM_PLUGIN_MIN_ABI_MINOR 0).
+// host.emulateAbi10() (or emulateAbi12()) before start() hands the plugin a 1.0 (1.2) host table and
+// requests of that size, to test a plugin's fallback path (it must then declare
+// TERRARIUM_PLUGIN_MIN_ABI_MINOR 0, or 2).
+//
+// Bodies in files (ABI 1.3): a response_send_file answer is read into FakeResponse::body (unless
+// host.readFileBodies(false)) and described by FakeResponse::file (descriptor, offset, length); the
+// descriptor is closed once call() returns (host.closedFiles() counts them).
+// host.spoolBodies(dir, threshold) spools request bodies of a plugin declaring
+// TRM_PLUGIN_SPOOL_BODIES into a new file of dir, passed as body_file (host.lastBodyFile()), and
+// removes what the plugin did not take once handle() returned.
 //
 // A plugin loaded with dlopen() works the same way: pass the dlsym()'d entry function.
 //
@@ -58,14 +66,16 @@
 #define TERRARIUM_TESTING_FAKE_HOST_HPP
 
 // FakeHost is defined here; its parts are in fake_host/: common.hpp (Headers, FlatConfig, statusName),
-// records.hpp (FakeResponse, LogRecord, FakeServiceCall, FakeServiceReply, FakeHostError),
+// records.hpp (FakeResponse, FakeFileBody, LogRecord, FakeServiceCall, FakeServiceReply, FakeHostError),
 // json_flattener.hpp (the configuration), descriptor_check.hpp, routing.hpp, call_state.hpp,
-// websockets.hpp and host_functions.hpp (the host function table and the state it records).
+// file_bodies.hpp (file answers and spooled bodies), websockets.hpp and host_functions.hpp (the host
+// function table and the state it records).
 #include "terrarium/plugin.h"
 #include "terrarium/plugin.hpp"
 #include "terrarium/testing/fake_host/call_state.hpp"
 #include "terrarium/testing/fake_host/common.hpp"
 #include "terrarium/testing/fake_host/descriptor_check.hpp"
+#include "terrarium/testing/fake_host/file_bodies.hpp"
 #include "terrarium/testing/fake_host/host_functions.hpp"
 #include "terrarium/testing/fake_host/json_flattener.hpp"
 #include "terrarium/testing/fake_host/records.hpp"
@@ -77,6 +87,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <new>
 #include <optional>
@@ -146,8 +157,48 @@ public:
         _api.websocket_send = nullptr;
         _api.websocket_close = nullptr;
         _api.websocket_release = nullptr;
+        _api.response_send_file = nullptr;
         _requestStructSize = static_cast<uint32_t>(offsetof(trm_request, request_id));
     }
+
+    /// Makes this host a 1.2 host (call before start()): the table ends after websocket_release with
+    /// abi_minor 2 (no response_send_file), and requests end after request_id (no target, no
+    /// body_file). Throws std::logic_error after start().
+    void emulateAbi12()
+    {
+        if (_started) throw std::logic_error("FakeHost::emulateAbi12() after start()");
+        _api.struct_size = static_cast<uint32_t>(offsetof(trm_host_api, websocket_release) + sizeof(_api.websocket_release));
+        _api.abi_minor = 2;
+        _api.response_send_file = nullptr;
+        _requestStructSize = static_cast<uint32_t>(offsetof(trm_request, target));
+    }
+
+    // ---- bodies in files (ABI 1.3) ----
+
+    /// Spools request bodies as the host does for a plugin that declares TRM_PLUGIN_SPOOL_BODIES
+    /// (plugin.hpp: spoolBodies = true): a body longer than thresholdBytes is written to a new file
+    /// in directory (mode 0600) and handed over as body_file with body empty; whatever is still at
+    /// that path when handle() returned is unlinked. "" turns spooling off again (the default).
+    void spoolBodies(std::string directory, uint64_t thresholdBytes = 0)
+    {
+        std::lock_guard<std::mutex> lock(_fileMutex);
+        _spoolDirectory = std::move(directory);
+        _spoolThreshold = thresholdBytes;
+    }
+
+    /// The body_file path of the last call() whose body was spooled ("" when none was).
+    std::string lastBodyFile() const
+    {
+        std::lock_guard<std::mutex> lock(_fileMutex);
+        return _lastBodyFile;
+    }
+
+    /// Whether a file a plugin answers with (response_send_file) is read into FakeResponse::body
+    /// (default true); FakeResponse::file tells the range either way.
+    void readFileBodies(bool read) noexcept { _readFileBodies.store(read); }
+
+    /// Files the plugin answered with that the host closed (all of them once call() returned).
+    uint64_t closedFiles() const noexcept { return _closedFiles.load(); }
 
     /// Calls the entry function, checks the descriptor and creates the instance; throws FakeHostError on failure.
     void start()
@@ -256,9 +307,17 @@ public:
         if (TRM_HAS_FIELD(&request, trm_request, request_id)) request.request_id = str(requestId);
         if (TRM_HAS_FIELD(&request, trm_request, target)) request.target = str(target);
 
+        std::unique_ptr<detail::SpooledBody> spooled = spool(body);
+        if (spooled) {
+            request.body = trm_str{nullptr, 0};
+            if (TRM_HAS_FIELD(&request, trm_request, body_file)) request.body_file = str(spooled->path());
+        }
+
         detail::ResponseState state;
         state.adoptedCounter = &_adoptedBodies;
         state.freedCounter = &_freedBodies;
+        state.closedFileCounter = &_closedFiles;
+        state.readFileBody = _readFileBodies.load();
         auto* response = reinterpret_cast<trm_response*>(&state);
         trm_status result;
         {
@@ -268,8 +327,10 @@ public:
         }
         ++_calls;
 
+        spooled.reset();   // what the plugin did not take
         FakeResponse out = state.toFakeResponse(result, _descriptor->name);
         state.releaseAdopted();
+        state.releaseFile();
         return out;
     }
 
@@ -460,6 +521,18 @@ private:
         return "fake-request-" + std::to_string(number);
     }
 
+    /// The spool file for body when spooling is on, the plugin asks for it and body passes the threshold.
+    std::unique_ptr<detail::SpooledBody> spool(std::string_view body)
+    {
+        std::lock_guard<std::mutex> lock(_fileMutex);
+        bool spools = _descriptor->struct_size >= offsetof(trm_plugin_descriptor, flags) + sizeof(uint32_t) &&
+                      (_descriptor->flags & TRM_PLUGIN_SPOOL_BODIES) != 0 && _requestStructSize >= offsetof(trm_request, body_file) + sizeof(trm_str);
+        if (_spoolDirectory.empty() || !spools || body.size() <= _spoolThreshold) return nullptr;
+        auto spooled = std::make_unique<detail::SpooledBody>(_spoolDirectory, body);
+        _lastBodyFile = spooled->path();
+        return spooled;
+    }
+
     void requireStarted(const char* what) const
     {
         if (!_started) throw std::logic_error(std::string("FakeHost::") + what + "() before a successful start()");
@@ -516,6 +589,12 @@ private:
     std::atomic<uint64_t> _calls{0};
     std::atomic<uint64_t> _adoptedBodies{0};
     std::atomic<uint64_t> _freedBodies{0};
+    std::atomic<uint64_t> _closedFiles{0};
+    std::atomic<bool> _readFileBodies{true};
+    mutable std::mutex _fileMutex;                       // guards the spool settings and _lastBodyFile
+    std::string _spoolDirectory;
+    uint64_t _spoolThreshold = 0;
+    std::string _lastBodyFile;
 };
 
 } // namespace testing

@@ -1,5 +1,5 @@
 // Terrarium plugin SDK, part of the fake host (include <terrarium/testing/fake_host.hpp>, not this):
-// the state of one call() while the plugin handles it (the response it builds, which responses are
+// the state of one call() while the plugin handles it (the response it builds, a file it answers with, which responses are
 // live, which request is being served) and of a response http_call() hands out.
 #ifndef TERRARIUM_TESTING_FAKE_HOST_CALL_STATE_HPP
 #define TERRARIUM_TESTING_FAKE_HOST_CALL_STATE_HPP
@@ -7,6 +7,7 @@
 #include "terrarium/plugin.h"
 #include "terrarium/plugin.hpp"
 #include "terrarium/testing/fake_host/common.hpp"
+#include "terrarium/testing/fake_host/file_bodies.hpp"
 #include "terrarium/testing/fake_host/records.hpp"
 
 #include <atomic>
@@ -36,6 +37,20 @@ struct ResponseState {
     bool hasAdopted = false;
     std::atomic<uint64_t>* adoptedCounter = nullptr;  // counts adoptions (owned by the FakeHost)
     std::atomic<uint64_t>* freedCounter = nullptr;    // counts frees (owned by the FakeHost)
+    int fileDescriptor = -1;          // response_send_file (ABI 1.3): the file, owned here until closed
+    uint64_t fileOffset = 0;
+    uint64_t fileLength = 0;
+    bool readFileBody = true;         // read the file's range into FakeResponse::body
+    std::atomic<uint64_t>* closedFileCounter = nullptr;  // counts files closed (owned by the FakeHost)
+
+    /// Closes the file the plugin answered with (exactly once), as the host does once it is sent.
+    void releaseFile() noexcept
+    {
+        if (fileDescriptor < 0) return;
+        ::close(fileDescriptor);
+        fileDescriptor = -1;
+        if (closedFileCounter != nullptr) ++*closedFileCounter;
+    }
 
     /// Frees an adopted body (exactly once).
     void releaseAdopted() noexcept
@@ -50,7 +65,11 @@ struct ResponseState {
     ResponseState() = default;
     ResponseState(const ResponseState&) = delete;
     ResponseState& operator=(const ResponseState&) = delete;
-    ~ResponseState() { releaseAdopted(); }
+    ~ResponseState()
+    {
+        releaseAdopted();
+        releaseFile();
+    }
 
     /// The body bytes, adopted or copied.
     std::string bodyBytes() const
@@ -69,6 +88,11 @@ struct ResponseState {
         if (result == TRM_OK && webSocketAccepted) {
             out.status = 101;   // the real host answers 101 Switching Protocols with the plugin's headers
             out.headers = std::move(headers);
+        } else if (result == TRM_OK && fileDescriptor >= 0) {
+            out.status = statusSet ? status : 200;
+            out.headers = std::move(headers);
+            out.file = FakeFileBody{fileDescriptor, fileOffset, fileLength};
+            if (readFileBody) out.body = readRange(fileDescriptor, fileOffset, fileLength);
         } else if (result == TRM_OK) {
             out.status = statusSet ? status : 200;
             out.headers = std::move(headers);

@@ -8,6 +8,7 @@
 #include "terrarium/plugin.hpp"
 #include "terrarium/testing/fake_host/call_state.hpp"
 #include "terrarium/testing/fake_host/common.hpp"
+#include "terrarium/testing/fake_host/file_bodies.hpp"
 #include "terrarium/testing/fake_host/records.hpp"
 #include "terrarium/testing/fake_host/websockets.hpp"
 
@@ -81,6 +82,7 @@ public:
         api.websocket_send = &FakeWebSockets::send;
         api.websocket_close = &FakeWebSockets::close;
         api.websocket_release = &FakeWebSockets::release;
+        api.response_send_file = &HostFunctions::sendFile;
     }
 
     /// The context the functions receive for state.
@@ -170,6 +172,7 @@ private:
         try {
             std::string copy = len ? std::string(static_cast<const char*>(data), len) : std::string();
             state->releaseAdopted();
+            state->releaseFile();
             state->body = std::move(copy);
         } catch (...) {
             return TRM_ERR_NO_MEMORY;
@@ -187,12 +190,30 @@ private:
         }
         if (state->adoptedCounter != nullptr) ++*state->adoptedCounter;
         state->releaseAdopted();
+        state->releaseFile();
         state->body.clear();
         state->adopted = data;
         state->adoptedLen = len;
         state->adoptedFree = freeFn;
         state->adoptedCtx = freeCtx;
         state->hasAdopted = true;
+        return TRM_OK;
+    }
+
+    static trm_status sendFile(trm_response* response, int fd, uint64_t offset, uint64_t length)
+    {
+        auto* state = LiveResponses::instance().find(response);
+        if (state == nullptr || !usableFile(fd, offset, length)) {
+            // Ownership moved even though the call fails: close now, exactly once.
+            if (fd >= 0) ::close(fd);
+            return TRM_ERR_INVALID;
+        }
+        state->releaseAdopted();
+        state->releaseFile();
+        state->body.clear();
+        state->fileDescriptor = fd;
+        state->fileOffset = offset;
+        state->fileLength = length;
         return TRM_OK;
     }
 

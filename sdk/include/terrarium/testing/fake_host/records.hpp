@@ -16,12 +16,21 @@
 namespace terrarium {
 namespace testing {
 
+/// A file a plugin answered with (response_send_file, ABI 1.3). The fake host has closed the
+/// descriptor once call() returned, as the host does once the file is sent.
+struct FakeFileBody {
+    int descriptor = -1;   ///< the descriptor the plugin handed over (closed by now)
+    uint64_t offset = 0;   ///< where the range starts
+    uint64_t length = 0;   ///< its length: the Content-Length the host sends
+};
+
 /// What the host would have sent for one call().
 struct FakeResponse {
     int status = 0;              ///< HTTP status the host sends
     Headers headers;             ///< response headers in the order added
-    std::string body;            ///< response body
+    std::string body;            ///< response body (a file's range, read, unless FakeHost::readFileBodies(false))
     trm_status result = TRM_OK;  ///< what the plugin's handle() returned
+    std::optional<FakeFileBody> file;  ///< the file the plugin answered with, if it did
 
     /// Value of the first header with this name (case-insensitive), if any.
     std::optional<std::string> header(std::string_view name) const { return detail::findPair(headers, name); }
