@@ -137,7 +137,10 @@ void HttpConnection::onEvent(std::uint32_t events)
 void HttpConnection::receive()
 {
     const LimitsConfig& limits = _engine.settings().limits;
-    const std::size_t cap = _parser.spooling() ? spoolReadAhead : limits.maxHeaderBytes + limits.maxBodyBytes + 65536;
+    // Until the headers are parsed it is not known where the body goes: read little more than them.
+    const std::size_t cap = _parser.readingHeaders() ? limits.maxHeaderBytes + 65536
+                            : _parser.spooling()     ? spoolReadAhead
+                                                     : limits.maxHeaderBytes + limits.maxBodyBytes + 65536;
     char buffer[16384];
     while (!_peerClosed && _in.size() - _start < cap)
     {
