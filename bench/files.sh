@@ -2,8 +2,8 @@
 # Bodies-in-files benchmark (issue 11): downloads of 1 KiB, 1 MiB and 64 MiB files through
 # terrariumd and the files fixture plugin (sendfile) against nginx serving the same files from disk
 # (sendfile on), and uploads of the same sizes (terrariumd: spooled, taken by rename; nginx: WebDAV
-# PUT, also through a temporary file), interleaved in one run; then terrariumd's resident memory
-# while one client uploads and downloads a 1 GiB file. See bench/README.md.
+# PUT, also through a temporary file), interleaved in one run; before them, terrariumd's resident
+# memory while one client uploads and downloads a 1 GiB file. See bench/README.md.
 set -euo pipefail
 
 usage() {
@@ -278,41 +278,9 @@ measure() { # server round direction size
     echo "$s $r $dir $size $1 $mbs $2 $3 $4 $5 $(rss_total_kib "${PID[$s]}")" >>"$RESULTS"
 }
 
-echo "Warming up (${WARMUP_SECONDS} s per server, size and direction)"
-for size in "${SIZES[@]}"; do
-    for dir in down up; do
-        for s in terrariumd nginx; do wrk_run "$s" "$dir" "$size" "$WARMUP_SECONDS" "$TMP_DIR/warmup.txt"; done
-    done
-done
-
-print_header() { printf '  %-6s %-5s %-11s %10s %10s %10s %10s %8s %8s %10s\n' size dir server 'req/s' 'MB/s' 'p50 (us)' 'p99 (us)' non-2xx sock-err 'RSS (MiB)'; }
-for ((r = 1; r <= ROUNDS; r++)); do
-    echo
-    echo "Round $r of $ROUNDS (${DURATION} s per run)"
-    print_header
-    for size in "${SIZES[@]}"; do
-        for dir in down up; do
-            for s in terrariumd nginx; do
-                measure "$s" "$r" "$dir" "$size"
-                awk -v s="$s" -v r="$r" -v d="$dir" -v z="$size" -v n="${SIZE_NAME[$size]}" '$1 == s && $2 == r && $3 == d && $4 == z {
-                        printf "  %-6s %-5s %-11s %10.0f %10.1f %10.0f %10.0f %8d %8d %10.1f\n", n, d, s, $5, $6, $7, $8, $9, $10, $11 / 1024 }' "$RESULTS"
-            done
-        done
-    done
-done
-
-median() { # server direction size field
-    awk -v s="$1" -v d="$2" -v z="$3" -v f="$4" '$1 == s && $3 == d && $4 == z { print $f }' "$RESULTS" | sort -g |
-        awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-total() { # server direction size field
-    awk -v s="$1" -v d="$2" -v z="$3" -v f="$4" '$1 == s && $3 == d && $4 == z { t += $f } END { print t + 0 }' "$RESULTS"
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f\n", a / b; else print "nan" }'; }
-meets() { awk -v r="$1" -v g="$2" 'BEGIN { exit !(r + 0 >= g + 0) }' && echo MET || echo "NOT MET"; }
-
 # ---------------------------------------------------------------------------------------------
-# Resident memory while a big file moves through terrariumd (one client, curl).
+# Resident memory while a big file moves through terrariumd (one client, curl), first, while the
+# host is fresh: its idle VmRSS is the baseline.
 IDLE_KIB=0 UP_PEAK_KIB=0 DOWN_PEAK_KIB=0 UP_SECONDS=0 DOWN_SECONDS=0 BIG_OK=skipped
 if ((!SKIP_BIG)); then
     echo
@@ -356,6 +324,39 @@ if ((!SKIP_BIG)); then
         "$(awk -v k="$DOWN_PEAK_KIB" 'BEGIN { print k / 1024 }')" "$(awk -v a="$DOWN_PEAK_KIB" -v b="$IDLE_KIB" 'BEGIN { print (a - b) / 1024 }')" "$BIG_OK"
     rm -f "$BIG" "$TMP_DIR/big.down" "$WWW/big.bin"
 fi
+
+echo "Warming up (${WARMUP_SECONDS} s per server, size and direction)"
+for size in "${SIZES[@]}"; do
+    for dir in down up; do
+        for s in terrariumd nginx; do wrk_run "$s" "$dir" "$size" "$WARMUP_SECONDS" "$TMP_DIR/warmup.txt"; done
+    done
+done
+
+print_header() { printf '  %-6s %-5s %-11s %10s %10s %10s %10s %8s %8s %10s\n' size dir server 'req/s' 'MB/s' 'p50 (us)' 'p99 (us)' non-2xx sock-err 'RSS (MiB)'; }
+for ((r = 1; r <= ROUNDS; r++)); do
+    echo
+    echo "Round $r of $ROUNDS (${DURATION} s per run)"
+    print_header
+    for size in "${SIZES[@]}"; do
+        for dir in down up; do
+            for s in terrariumd nginx; do
+                measure "$s" "$r" "$dir" "$size"
+                awk -v s="$s" -v r="$r" -v d="$dir" -v z="$size" -v n="${SIZE_NAME[$size]}" '$1 == s && $2 == r && $3 == d && $4 == z {
+                        printf "  %-6s %-5s %-11s %10.0f %10.1f %10.0f %10.0f %8d %8d %10.1f\n", n, d, s, $5, $6, $7, $8, $9, $10, $11 / 1024 }' "$RESULTS"
+            done
+        done
+    done
+done
+
+median() { # server direction size field
+    awk -v s="$1" -v d="$2" -v z="$3" -v f="$4" '$1 == s && $3 == d && $4 == z { print $f }' "$RESULTS" | sort -g |
+        awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+total() { # server direction size field
+    awk -v s="$1" -v d="$2" -v z="$3" -v f="$4" '$1 == s && $3 == d && $4 == z { t += $f } END { print t + 0 }' "$RESULTS"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f\n", a / b; else print "nan" }'; }
+meets() { awk -v r="$1" -v g="$2" 'BEGIN { exit !(r + 0 >= g + 0) }' && echo MET || echo "NOT MET"; }
 
 # ---------------------------------------------------------------------------------------------
 # Summary.

@@ -137,7 +137,11 @@ void HttpConnection::onEvent(std::uint32_t events)
 void HttpConnection::receive()
 {
     const LimitsConfig& limits = _engine.settings().limits;
-    const std::size_t cap = _parser.spooling() ? spoolReadAhead : limits.maxHeaderBytes + limits.maxBodyBytes + 65536;
+    std::size_t cap = limits.maxHeaderBytes + limits.maxBodyBytes + 65536;
+    if (!_outbox && _parser.readingHeaders())
+        cap = limits.maxHeaderBytes + 65536;   // where the body goes is known only once the headers are parsed
+    else if (!_outbox && _parser.spooling())
+        cap = spoolReadAhead;
     char buffer[16384];
     while (!_peerClosed && _in.size() - _start < cap)
     {

@@ -32,6 +32,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <unistd.h>
@@ -399,4 +400,25 @@ TEST_CASE("files: a file answer to an in-process call is read into the caller's 
     CHECK(json->getValue<int>("status") == 200);
     CHECK(json->getValue<bool>("in_process"));
     CHECK(json->getValue<std::string>("body") == text);
+}
+
+TEST_CASE("files: concurrent spooled uploads hold little memory each, also before their headers are parsed", "[files][memory]")
+{
+    TempDir storage;
+    TempDir source;
+    writePattern(source.file("up.bin"), 64 * MiB);
+    TerrariumProcess host(filesHost(storage));
+    REQUIRE(host.get("/files/warm-up").status == 404);
+    const std::size_t before = host.peakResidentKiB();
+
+    std::vector<std::thread> clients;
+    std::vector<int> statuses(4, 0);
+    for (std::size_t i = 0; i < statuses.size(); ++i)
+        clients.emplace_back([&, i] { statuses[i] = upload(host.mainAddress(), "/files/up-" + std::to_string(i) + ".bin", source.file("up.bin")).status; });
+    for (auto& client : clients) client.join();
+    for (int status : statuses) CHECK(status == 201);
+
+    const std::size_t after = host.peakResidentKiB();
+    INFO("VmHWM before " << before << " KiB, after " << after << " KiB");
+    CHECK(after - before < 24 * 1024);
 }

@@ -324,3 +324,16 @@ TEST_CASE("websocket: served over an HTTPS listener too (wss)", "[websocket][tls
     socket.shutdown();
     Poco::Net::uninitializeSSL();
 }
+
+TEST_CASE("websocket: a client message of 1 MiB, far larger than a request head, arrives whole and is echoed", "[websocket][bug]")
+{
+    TerrariumProcess host(options());
+    Client client(host);
+    CHECK(client.receive().rfind("welcome ", 0) == 0);
+    std::string message(1 << 20, 'm');
+    for (std::size_t i = 0; i < message.size(); i += 4096) message[i] = static_cast<char>('a' + (i / 4096) % 26);
+    client.send(message);
+    CHECK(client.receive() == message);
+    client.send("after");
+    CHECK(client.receive() == "after");
+}
