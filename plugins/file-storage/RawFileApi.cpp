@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <utility>
 
+#include <unistd.h>
+
 namespace filestorage {
 
 namespace json = terrarium::json;
@@ -80,7 +82,15 @@ bool RawFileApi::receiveUpload(const terrarium::Request& request, StagedFile& st
 
 void RawFileApi::sendBytes(terrarium::Response& response, const OpenFile& file, std::uint64_t offset, std::uint64_t length)
 {
-    response.body(file.read(offset, length));
+    // The host sends the range from the file (sendfile(2) on plain TCP) and closes the duplicate;
+    // on a host older than ABI 1.3 the SDK reads the range into memory instead.
+    int fd = ::dup(file.descriptor());
+    if (fd < 0)
+    {
+        response.body(file.read(offset, length));
+        return;
+    }
+    response.sendFile(fd, offset, length);
 }
 
 int RawFileApi::upload(const terrarium::Request& request, terrarium::Response& response, const std::string& name)
