@@ -3,12 +3,16 @@
 #ifndef Terrarium_Test_ScratchDir_INCLUDED
 #define Terrarium_Test_ScratchDir_INCLUDED
 
+#include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
 #include <Poco/Path.h>
 #include <Poco/TemporaryFile.h>
 
+#include <algorithm>
+#include <sstream>
 #include <string>
+#include <vector>
 
 namespace terrarium::test {
 
@@ -49,6 +53,24 @@ public:
         stream << content;
         stream.close();
         return target;
+    }
+
+    /// The content of file(name), read whole (throws a Poco exception when it cannot be opened).
+    std::string read(const std::string& name) const
+    {
+        Poco::FileInputStream stream(file(name), std::ios::in | std::ios::binary);
+        std::ostringstream text;
+        text << stream.rdbuf();
+        return text.str();
+    }
+
+    /// The names in the directory (or in its subdirectory below), sorted.
+    std::vector<std::string> names(const std::string& below = std::string()) const
+    {
+        std::vector<std::string> found;
+        for (Poco::DirectoryIterator it(below.empty() ? _path : file(below)), end; it != end; ++it) found.push_back(it.name());
+        std::sort(found.begin(), found.end());
+        return found;
     }
 
 private:

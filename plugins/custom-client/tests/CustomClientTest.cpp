@@ -32,22 +32,6 @@ std::string configFor(const terrarium::test::ScratchDir& dir)
     return R"({"request_log_dir":")" + dir.path() + R"(","file_interval_ms":0})";
 }
 
-std::vector<std::string> filesIn(const std::string& dir)
-{
-    std::vector<std::string> names;
-    for (Poco::DirectoryIterator it(dir), end; it != end; ++it) names.push_back(it.name());
-    std::sort(names.begin(), names.end());
-    return names;
-}
-
-std::string contentOf(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 /// status, {"status":…,"message":…,"timestamp":<integer of now>} exactly these members, in order.
 void checkAnswer(const FakeResponse& response, int status, const std::string& state, const std::string& message, std::time_t before)
 {
@@ -109,7 +93,7 @@ TEST_CASE("custom-client: the rows of its table over its default routes", "[cust
 
     CHECK(host.counter("health_checks") == 3);
     CHECK(host.counter("requests") == 13);
-    CHECK(filesIn(dir.path()).size() == 13);
+    CHECK(dir.names().size() == 13);
 }
 
 TEST_CASE("custom-client: its default routes", "[custom-client][routes]")
@@ -144,7 +128,7 @@ TEST_CASE("custom-client: health logs the probe type and the client, other reque
     CHECK(host.logged("Health check: liveness probe from 192.168.7.9"));
     CHECK(host.logged("Health check: readiness probe from 192.168.7.9"));
     CHECK(host.logged("Health check: unknown probe from 192.168.7.9"));
-    CHECK(filesIn(dir.path()).empty());   // health requests are not written to disk
+    CHECK(dir.names().empty());   // health requests are not written to disk
 
     std::time_t before = std::time(nullptr);
     REQUIRE(host.call("POST", "/api/fake-provider/items?color=red&size=2", "hello", {{"Host", "gw.test"}, {"Content-Type", "text/plain"}})
@@ -154,7 +138,7 @@ TEST_CASE("custom-client: health logs the probe type and the client, other reque
     REQUIRE(host.call("GET", "/api/custom-client/plain").status == 200);
     CHECK(host.logged("Request: GET /plain from 192.168.7.9 (Query: none, Body: 0 bytes)"));
 
-    std::vector<std::string> files = filesIn(dir.path());
+    std::vector<std::string> files = dir.names();
     REQUIRE(files.size() == 2);
     for (const std::string& name : files) {
         INFO(name);
@@ -162,7 +146,7 @@ TEST_CASE("custom-client: health logs the probe type and the client, other reque
         CHECK(name.find("_192.168.7.9_") != std::string::npos);
     }
     CHECK(files[0].find("_1.txt") != std::string::npos);   // sorted: the first request's file comes first
-    std::string first = contentOf(dir.file(files[0]));
+    std::string first = dir.read(files[0]);
     long long epoch = std::stoll(files[0].substr(8));
     CHECK(epoch >= before);
     CHECK(epoch <= after);
@@ -203,7 +187,7 @@ TEST_CASE("custom-client: an unparsable request answers 400 Bad Request with sta
     CHECK(host.logged("Failed to parse request from 127.0.0.1: malformed percent-escape"));
     CHECK(host.logged("Failed to parse request from 127.0.0.1: the request body is not valid JSON"));
     CHECK(host.counter("bad_requests") == 4);
-    CHECK(filesIn(dir.path()).empty());
+    CHECK(dir.names().empty());
 
     // Bytes a strict reader would choke on but that parse: answered, in valid JSON.
     checkAnswer(host.call("POST", "/api/custom-client/caf\xC3\xA9/\xFF?q=\"x\"", std::string("a\0b\n\"c\"", 7)), 200, "success", Received, before);

@@ -42,23 +42,6 @@ Poco::JSON::Object::Ptr parsed(const FakeResponse& response)
     return parser.parse(response.body).extract<Poco::JSON::Object::Ptr>();
 }
 
-/// The file names in dir, sorted.
-std::vector<std::string> filesIn(const std::string& dir)
-{
-    std::vector<std::string> names;
-    for (Poco::DirectoryIterator it(dir), end; it != end; ++it) names.push_back(it.name());
-    std::sort(names.begin(), names.end());
-    return names;
-}
-
-std::string contentOf(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 /// A successful sink answer: 200, the four members in order, timestamp an integer of now.
 void checkSuccess(const FakeResponse& response, const std::string& message, std::time_t before)
 {
@@ -101,14 +84,14 @@ TEST_CASE("service-sink: GET /health answers healthy and logs the probe type, wi
 
     CHECK(host.counter("health_checks") == 5);
     CHECK(host.counter("requests") == 0);
-    CHECK(filesIn(dir.path()).empty());
+    CHECK(dir.names().empty());
 
     SECTION("only GET on the exact path is a health check")
     {
         checkSuccess(host.call("POST", "/health"), processed("/health"), before);
         checkSuccess(host.call("GET", "/health/x"), processed("/health/x"), before);
         checkSuccess(host.call("GET", "/healthz"), processed("/healthz"), before);
-        CHECK(filesIn(dir.path()).size() == 3);
+        CHECK(dir.names().size() == 3);
     }
 }
 
@@ -208,7 +191,7 @@ TEST_CASE("service-sink: an unparsable request answers 400 with status error and
     checkBadRequest(host.call("POST", "/api/a", "{\"id\":1} trailing", {{"Content-Type", "application/json"}}), "the request body is not valid JSON");
     CHECK(host.counter("bad_requests") == 9);
     CHECK(host.counter("requests") == 0);
-    CHECK(filesIn(dir.path()).empty());
+    CHECK(dir.names().empty());
 
     // Well-formed, or not declared as JSON: served.
     checkSuccess(host.call("POST", "/api/a", "{\"id\":", {{"Content-Type", "text/plain"}}), processed("/a"), before);
@@ -228,7 +211,7 @@ TEST_CASE("service-sink: every request is written to its own request-log file in
     REQUIRE(host.call("POST", "/api/orders?id=7", "line one\nline \"two\"\n\x01", {{"Host", "sink.test"}, {"X-Thing", "a b"}}).status == 200);
     std::time_t after = std::time(nullptr);
 
-    std::vector<std::string> files = filesIn(dir.path());
+    std::vector<std::string> files = dir.names();
     REQUIRE(files.size() == 1);
     const std::string name = files[0];
     INFO(name);
@@ -243,7 +226,7 @@ TEST_CASE("service-sink: every request is written to its own request-log file in
     localtime_r(&stamp, &local);
     char timestamp[32];
     std::strftime(timestamp, sizeof timestamp, "%Y-%m-%d %H:%M:%S", &local);
-    CHECK(contentOf(dir.file(name)) == std::string("=== Service Sink HTTP Request Log ===\n"
+    CHECK(dir.read(name) == std::string("=== Service Sink HTTP Request Log ===\n"
                                                    "Timestamp: ") + timestamp + "\n"
                                        "Client IP: 10.1.2.3\n"
                                        "Method: POST\n"
@@ -260,10 +243,10 @@ TEST_CASE("service-sink: every request is written to its own request-log file in
                                        "=== End Request ===\n");
 
     REQUIRE(host.call("GET", "/api/plain").status == 200);
-    files = filesIn(dir.path());
+    files = dir.names();
     REQUIRE(files.size() == 2);
     std::string second = files[0] == name ? files[1] : files[0];
-    std::string content = contentOf(dir.file(second));
+    std::string content = dir.read(second);
     CHECK(content.find("Path: /plain\n") != std::string::npos);
     CHECK(content.find("Headers:\n\nQuery Parameters: (none)\nBody Length: 0\nBody Content: (empty)\n=== End Request ===\n") != std::string::npos);
     CHECK(host.counter("request_log_files") == 2);
@@ -278,7 +261,7 @@ TEST_CASE("service-sink: many requests in one second from one address get distin
         FakeHost host(&terrarium_plugin_entry, configFor(dir, R"(,"request_log_retention":1000)"));
         host.start();
         for (int i = 0; i < 200; ++i) REQUIRE(host.call("GET", "/api/n/" + std::to_string(i)).status == 200);
-        std::vector<std::string> files = filesIn(dir.path());
+        std::vector<std::string> files = dir.names();
         CHECK(files.size() == 200);
         for (const std::string& name : files) CHECK(name.rfind("service-sink-request_", 0) == 0);   // no temporary file left
     }
@@ -295,7 +278,7 @@ TEST_CASE("service-sink: many requests in one second from one address get distin
             });
         for (auto& thread : threads) thread.join();
         CHECK(answered == 200);
-        std::vector<std::string> files = filesIn(dir.path());
+        std::vector<std::string> files = dir.names();
         CHECK(files.size() == 150);
         for (const std::string& name : files) CHECK(name.rfind("service-sink-request_", 0) == 0);
     }
@@ -304,10 +287,10 @@ TEST_CASE("service-sink: many requests in one second from one address get distin
         FakeHost host(&terrarium_plugin_entry, configFor(dir, R"(,"request_log_retention":3)"));
         host.start();
         for (int i = 1; i <= 10; ++i) REQUIRE(host.call("GET", "/api/n/" + std::to_string(i)).status == 200);
-        std::vector<std::string> files = filesIn(dir.path());
+        std::vector<std::string> files = dir.names();
         REQUIRE(files.size() == 3);
         std::string kept;
-        for (const std::string& name : files) kept += contentOf(dir.file(name));
+        for (const std::string& name : files) kept += dir.read(name);
         for (int i = 8; i <= 10; ++i) CHECK(kept.find("Path: /n/" + std::to_string(i) + "\n") != std::string::npos);
         CHECK(kept.find("Path: /n/7\n") == std::string::npos);
     }
@@ -320,7 +303,7 @@ TEST_CASE("service-sink: many requests in one second from one address get distin
         host.start();
         REQUIRE(host.call("GET", "/api/a").status == 200);
         REQUIRE(host.call("GET", "/api/b").status == 200);
-        std::vector<std::string> files = filesIn(dir.path());
+        std::vector<std::string> files = dir.names();
         REQUIRE(files.size() == 4);
         CHECK(files[0] == "notes.txt");
         CHECK(files[1] == "request_1_1.2.3.4_1.txt");
@@ -345,7 +328,7 @@ TEST_CASE("service-sink: request-log settings: off, unwritable directory, malfor
         FakeHost host(&terrarium_plugin_entry, R"({"request_log_dir":")" + dir.file("a/b") + "\"}");
         host.start();
         CHECK(host.call("GET", "/api/x").status == 200);
-        CHECK(filesIn(dir.file("a/b")).size() == 1);
+        CHECK(dir.names("a/b").size() == 1);
     }
     SECTION("a directory that cannot be written: the request is still answered, the failure logged and counted")
     {
