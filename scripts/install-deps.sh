@@ -8,7 +8,12 @@ packages=(
   wrk binutils openssl
   rpm lintian file python3 python3-yaml
   systemd iproute2
+  chromium chromium-driver
+  podman runc debootstrap
 )
+# npm (for the browser tests' locked playwright-core) comes with Debian's nodejs/npm packages;
+# a machine whose Node.js already ships npm keeps it.
+command -v npm >/dev/null || packages+=(nodejs npm)
 # The packaging tests also use kubectl (kustomize v5, kubectl 1.27 or later) where one is
 # installed; Debian 12's kubernetes-client (1.20) is too old for the manifests' Kustomization
 # fields, and without a kubectl the tests render with their own fallback renderer.
