@@ -127,6 +127,11 @@ void ConnectionEngine::join()
     _unpark.notify_all();
     for (auto& worker : workers)
         if (worker->thread.joinable()) worker->thread.join();
+    {
+        std::lock_guard<std::mutex> lock(_readyMutex);
+        _ready.clear();
+        _readyCount = 0;
+    }
     std::lock_guard<std::mutex> lock(_connectionsMutex);
     _connections.clear();
 }
@@ -189,23 +194,53 @@ void ConnectionEngine::spawnWorker()
 void ConnectionEngine::workerLoop(Worker& self)
 {
     currentBusy = &self.busySince;
-    epoll_event event{};
+    epoll_event events[EVENTS_PER_WAIT];
     while (!_finished.load(std::memory_order_relaxed))
     {
         if (parkIfSurplus()) continue;
-        int n = ::epoll_wait(_epoll, &event, 1, 200);
-        if (n <= 0) continue;
-        void* tag = event.data.ptr;
-        if (tag == &wakeTag) continue;
-        if (tag == &listenTag)
+        epoll_event event{};
+        if (!takeReady(event))
         {
-            acceptBatch();
-            continue;
+            int n = ::epoll_wait(_epoll, events, EVENTS_PER_WAIT, 200);
+            if (n <= 0) continue;
+            event = events[0];
+            if (n > 1) putReady(events + 1, static_cast<std::size_t>(n - 1));
         }
-        static_cast<HttpConnection*>(tag)->onEvent(event.events);
-        runPending();
+        dispatch(event);
     }
     _alive.fetch_sub(1);
+}
+
+void ConnectionEngine::dispatch(const epoll_event& event)
+{
+    void* tag = event.data.ptr;
+    if (tag == &wakeTag) return;
+    if (tag == &listenTag)
+    {
+        acceptBatch();
+        return;
+    }
+    static_cast<HttpConnection*>(tag)->onEvent(event.events);
+    runPending();
+}
+
+void ConnectionEngine::putReady(const epoll_event* events, std::size_t count)
+{
+    std::lock_guard<std::mutex> lock(_readyMutex);
+    for (std::size_t i = 0; i < count; ++i)
+        if (events[i].data.ptr != &wakeTag) _ready.push_back(events[i]);
+    _readyCount.store(_ready.size(), std::memory_order_release);
+}
+
+bool ConnectionEngine::takeReady(epoll_event& event)
+{
+    if (_readyCount.load(std::memory_order_acquire) == 0) return false;
+    std::lock_guard<std::mutex> lock(_readyMutex);
+    if (_ready.empty()) return false;
+    event = _ready.front();
+    _ready.pop_front();
+    _readyCount.store(_ready.size(), std::memory_order_release);
+    return true;
 }
 
 void ConnectionEngine::runPending()

@@ -8,6 +8,8 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Timespan.h>
 
+#include <sys/epoll.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -44,7 +46,10 @@ class ServerState;
 /// slow handlers run. At most handlerThreads requests are in handlers at once; further complete
 /// requests wait in a queue of queueSize (answered in order by the handler threads as they
 /// finish), and above that are answered 503 with Retry-After. Above maxConnections, a new
-/// connection gets a 503 and is closed. Threads left over once load drops park.
+/// connection gets a 503 and is closed. Threads left over once load drops park. A poller takes
+/// up to EVENTS_PER_WAIT ready connections per epoll_wait (fewer system calls under load); those
+/// beyond the first wait in a ready list that every poller drains before it polls again, so a
+/// slow handler holds up the events taken with it at most until its replacement poller starts.
 ///
 /// Deadlines (swept by the monitor): a connection idle between requests closes after
 /// keepAliveTimeout; a request whose headers are not complete within headerTimeout, or that is
@@ -147,6 +152,9 @@ public:
     static std::int64_t now();
 
 private:
+    /// Events one poller takes from the epoll set at once.
+    static constexpr int EVENTS_PER_WAIT = 16;
+
     struct Worker
     {
         std::thread thread;
@@ -154,6 +162,9 @@ private:
     };
 
     void workerLoop(Worker& self);
+    void dispatch(const epoll_event& event);
+    void putReady(const epoll_event* events, std::size_t count);
+    bool takeReady(epoll_event& event);
     bool parkIfSurplus();
     void monitorLoop();
     void keepPollersAvailable();
@@ -179,6 +190,12 @@ private:
     mutable std::mutex _connectionsMutex;
     std::unordered_map<HttpConnection*, std::unique_ptr<HttpConnection>> _connections;
     std::condition_variable _connectionsGone;
+
+    /// Events one epoll_wait returned beyond the first: taken, oldest first, by whichever
+    /// poller comes next (the one that got them, once done with the first, or another).
+    std::mutex _readyMutex;
+    std::deque<epoll_event> _ready;
+    std::atomic<std::size_t> _readyCount{0};
 
     mutable std::mutex _queueMutex;
     unsigned _slotsUsed = 0;

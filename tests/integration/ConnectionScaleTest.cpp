@@ -638,3 +638,26 @@ TEST_CASE("slow handlers: while slow requests hold handler threads, other connec
     // All of that was answered while the three slow requests were still in their handlers.
     CHECK(metric(host, mainHandling) == 3);
 }
+
+TEST_CASE("slow handlers: requests that became ready together with a slow one are answered while it runs", "[slow][http]")
+{
+    ignoreSigpipe();
+    // One polling thread, kept busy for a moment so that the slow request and the fast ones are
+    // ready together and come back from one epoll_wait: the slow one is handled first, the others
+    // must be taken from the ready list by the poller that replaces the slow one's thread.
+    TerrariumProcess host(hostWith(R"({"threads": 4, "io_threads": 1, "shutdown_timeout_ms": 1000})", {fixture("slow.so")}));
+    RawHttpConnection busy(host.mainAddress());
+    RawHttpConnection slow(host.mainAddress());
+    std::vector<std::unique_ptr<RawHttpConnection>> fast;
+    for (int i = 0; i < 12; ++i) fast.push_back(std::make_unique<RawHttpConnection>(host.mainAddress()));
+    CHECK(host.get("/echo/warm").status == 200);
+
+    busy.send(get("/slow/?ms=4"));
+    slow.send(get("/slow/?ms=10000"));
+    for (std::size_t i = 0; i < fast.size(); ++i) fast[i]->send(get("/echo/f" + std::to_string(i)));
+
+    for (std::size_t i = 0; i < fast.size(); ++i) CHECK(echoedPath(fast[i]->readResponse()) == "/f" + std::to_string(i));
+    CHECK(busy.readResponse().status == 200);
+    // All answered while the slow request was still in its handler.
+    CHECK(metric(host, mainHandling) == 1);
+}
