@@ -10,6 +10,7 @@ packages=(
   systemd iproute2
   chromium chromium-driver
   podman runc debootstrap
+  clang libclang-rt-dev
 )
 # npm (for the browser tests' locked playwright-core) comes with Debian's nodejs/npm packages;
 # a machine whose Node.js already ships npm keeps it.

@@ -170,8 +170,9 @@ void ConfigOverrides::applyEnvironment(const ConfigLoader::Overrides& environmen
     for (const auto& [name, value] : environment) {
         if (name.compare(0, std::strlen(ENVIRONMENT_PREFIX), ENVIRONMENT_PREFIX) != 0 || name == CONFIG_FILE_VARIABLE)
             continue;
+        const std::string& variable = name;
         auto known = std::find_if(std::begin(ENVIRONMENT_SETTINGS), std::end(ENVIRONMENT_SETTINGS),
-                                  [&](const auto& entry) { return name == entry.first; });
+                                  [&](const auto& entry) { return variable == entry.first; });
         if (known == std::end(ENVIRONMENT_SETTINGS)) {
             std::string list = CONFIG_FILE_VARIABLE;
             for (const auto& entry : ENVIRONMENT_SETTINGS)

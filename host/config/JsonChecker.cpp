@@ -1,5 +1,7 @@
 #include "config/JsonChecker.h"
 
+#include <Poco/UTF8Encoding.h>
+
 #include <cstdint>
 #include <map>
 
@@ -173,6 +175,16 @@ std::string JsonChecker::string()
         }
         if (static_cast<unsigned char>(c) < 0x20)
             fail("control character " + describeChar(c) + " in a string; expected an escape such as \\n");
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            const auto* bytes = reinterpret_cast<const unsigned char*>(_text.data() + _pos);
+            const unsigned char lead = bytes[0];
+            const int length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+            if (length == 1 || _pos + static_cast<std::size_t>(length) > _text.size() || !Poco::UTF8Encoding::isLegal(bytes, length))
+                fail("invalid UTF-8 in a string (" + describeChar(c) + "); the file must be UTF-8");
+            result.append(_text.data() + _pos, static_cast<std::size_t>(length));
+            _pos += static_cast<std::size_t>(length);
+            continue;
+        }
         if (c != '\\') {
             result += c;
             ++_pos;

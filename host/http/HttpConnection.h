@@ -126,7 +126,6 @@ private:
     IncomingRequest _request;
     std::size_t _bodyReserved = 0;   /// bytes of the engine's body bound held for _request
     HttpReply _reply;
-    bool _keepAlive = true;
 
     std::string _head;               /// output not yet written: _head[_headSent..], then _body[_bodySent..], then _tail
     std::size_t _headSent = 0;

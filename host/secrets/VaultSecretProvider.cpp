@@ -120,6 +120,7 @@ SecretRead VaultSecretProvider::read(const std::string& path)
         request.headers.emplace_back("X-Vault-Token", token);
         request.timeout = _timeout;
         HttpExchangeResult result = send(std::move(request));
+        const std::string failure = result.reached && result.status != 200 && result.status != 404 ? describe(result, token) : std::string();
         SecretValues::wipe(token);
         if (!result.reached)
             return SecretRead::failure(SecretOutcome::Unavailable,
@@ -153,9 +154,9 @@ SecretRead VaultSecretProvider::read(const std::string& path)
                 "secret path '" + path + "' not found in Vault mount '" + _config.mount + "'");
         if (result.status == 403)
             return SecretRead::failure(SecretOutcome::Forbidden,
-                "Vault refused access to secret path '" + path + "': " + describe(result));
+                "Vault refused access to secret path '" + path + "': " + failure);
         return SecretRead::failure(SecretOutcome::Unavailable,
-            "Vault read of secret path '" + path + "' failed: " + describe(result));
+            "Vault read of secret path '" + path + "' failed: " + failure);
     }
 }
 
@@ -252,7 +253,6 @@ SecretRead VaultSecretProvider::login()
     Poco::JSON::Object credentials;
     credentials.set("role", _config.kubernetesRole);
     credentials.set("jwt", jwt);
-    SecretValues::wipe(jwt);
     HttpExchangeRequest request;
     request.method = "POST";
     request.url = _address + "/v1/auth/" + encodedPath(_config.kubernetesAuthPath) + "/login";
@@ -263,13 +263,15 @@ SecretRead VaultSecretProvider::login()
     credentials.set("jwt", std::string());
     request.body = body.str();
     HttpExchangeResult result = send(std::move(request));
+    const std::string refusal = result.reached && result.status != 200 ? describe(result, jwt) : std::string();
+    SecretValues::wipe(jwt);
     if (!result.reached)
         return SecretRead::failure(SecretOutcome::Unavailable, what + ": Vault unreachable: " + result.error);
     if (result.status != 200)
     {
         const bool refused = result.status >= 400 && result.status < 500 && result.status != 429;
         return SecretRead::failure(refused ? SecretOutcome::Forbidden : SecretOutcome::Unavailable,
-            what + (refused ? " refused: " : " failed: ") + describe(result));
+            what + (refused ? " refused: " : " failed: ") + refusal);
     }
     Poco::JSON::Object::Ptr answer = parseObject(result.body);
     SecretValues::wipe(result.body);
@@ -298,7 +300,7 @@ bool VaultSecretProvider::renew()
     Poco::JSON::Object::Ptr auth = answer ? answer->getObject("auth") : nullptr;
     if (!auth || !auth->has("client_token") || !auth->get("client_token").isString())
     {
-        logger().warning("Vault token renewal failed (" + (result.reached ? describe(result) : result.error) + "); logging in again");
+        logger().warning("Vault token renewal failed (" + (result.reached ? describe(result, _token) : result.error) + "); logging in again");
         return false;
     }
     adoptLogin(auth->getValue<std::string>("client_token"), auth->optValue<Poco::Int64>("lease_duration", 0),
@@ -343,7 +345,7 @@ HttpExchangeResult VaultSecretProvider::send(HttpExchangeRequest request) const
     return result;
 }
 
-std::string VaultSecretProvider::describe(const HttpExchangeResult& result) const
+std::string VaultSecretProvider::describe(const HttpExchangeResult& result, const std::string& credential) const
 {
     std::string text = "HTTP " + std::to_string(result.status);
     Poco::JSON::Object::Ptr body = parseObject(result.body);
@@ -357,6 +359,8 @@ std::string VaultSecretProvider::describe(const HttpExchangeResult& result) cons
             joined += "; ";
         joined += errors->get(static_cast<unsigned>(index)).convert<std::string>();
     }
+    if (!credential.empty())
+        Poco::replaceInPlace(joined, credential, std::string("<redacted>"));
     if (joined.size() > MAX_ERROR_TEXT)
         joined = joined.substr(0, MAX_ERROR_TEXT) + "...";
     return text + " (" + joined + ")";

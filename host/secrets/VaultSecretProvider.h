@@ -70,7 +70,8 @@ private:
     bool renew();
     void adoptLogin(const std::string& token, Poco::Int64 leaseSeconds, bool renewable);
     HttpExchangeResult send(HttpExchangeRequest request) const;
-    std::string describe(const HttpExchangeResult& result) const;
+    /// "HTTP <status> (<Vault's errors>)", with credential (the token or JWT sent) shown as <redacted>.
+    std::string describe(const HttpExchangeResult& result, const std::string& credential) const;
 
     VaultConfig _config;
     std::string _address;

@@ -11,6 +11,8 @@
 #include "TestCertificate.h"
 #include "VaultFixture.h"
 
+#include <Poco/JSON/Parser.h>
+
 #include <catch2/catch.hpp>
 
 #include <thread>
@@ -314,4 +316,42 @@ TEST_CASE("the cache over Vault: one read per path, stale while Vault is down, f
         for (const auto& value : VaultFixture::demoData())
             if (value.second.size() > 5)
                 CHECK_FALSE(contains(entry.text, value.second));
+}
+
+TEST_CASE("the Vault provider never repeats its token or JWT when Vault's error text echoes them", "[secrets][vault]")
+{
+    // Found by fuzzing the provider with Vault answers: the errors Vault sends are quoted in the
+    // outcome's message, which must never hold a credential.
+    const std::string token = "s.secret-token-4711";
+    ScratchDir dir;
+    const std::string jwtFile = dir.write("jwt", "eyJhbGciOi.service-account.jwt-0815");
+    HttpExchange echoing = [](const HttpExchangeRequest& request) {
+        HttpExchangeResult result;
+        result.reached = true;
+        result.status = 403;
+        std::string credential;
+        for (const auto& header : request.headers)
+            if (header.first == "X-Vault-Token") credential = header.second;
+        if (!request.body.empty())
+            credential = Poco::JSON::Parser().parse(request.body).extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("jwt");
+        result.body = R"({"errors":["permission denied for )" + credential + R"("]})";
+        return result;
+    };
+
+    VaultConfig withToken;
+    withToken.address = "http://127.0.0.1:1";
+    withToken.token = token;
+    SecretRead refused = VaultSecretProvider(withToken, echoing).read(DEMO);
+    CHECK(refused.outcome == SecretOutcome::Forbidden);
+    CHECK(contains(refused.message, "permission denied"));
+    CHECK(contains(refused.message, "<redacted>"));
+    CHECK_FALSE(contains(refused.message, token));
+
+    VaultConfig withLogin;
+    withLogin.address = "http://127.0.0.1:1";
+    withLogin.kubernetesRole = "reader";
+    withLogin.kubernetesJwtFile = jwtFile;
+    SecretRead login = VaultSecretProvider(withLogin, echoing).read(DEMO);
+    CHECK(login.outcome == SecretOutcome::Forbidden);
+    CHECK_FALSE(contains(login.message, "service-account.jwt-0815"));
 }
