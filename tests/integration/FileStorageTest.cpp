@@ -289,3 +289,29 @@ TEST_CASE("file-storage: a full disk answers 507 and leaves no partial file (tmp
     CHECK(host.waitForLog("API PUT /files/big.bin - 507 ("));
     CHECK(host.request("PUT", "/api/storage/files/after.txt", "still serving").status == 201);
 }
+
+TEST_CASE("file-storage: a spooled upload copied onto a full disk answers 507 and leaves nothing (tmpfs)", "[file-storage][enospc][spool]")
+{
+    TempDir dir;
+    const std::string store = dir.file("tiny");
+    TinyTmpfs tmpfs(store);
+    if (!tmpfs.mounted())
+    {
+        WARN("skipped: cannot mount a tmpfs here (" << tmpfs.error() << "); the unit tests cover ENOSPC through an injected writer");
+        return;
+    }
+    TerrariumProcess::Options options;
+    options.plugins = {{FILE_STORAGE_PLUGIN_PATH, "file-storage.so"}};
+    options.configJson = R"({"watch":{"enabled":false},"plugins":{"file-storage":{"config":{"path":")" + store +
+                         R"("},"spool":{"threshold_bytes":0}}}})";
+    TerrariumProcess host(options);
+    // Every body is spooled into the state directory, on another file system than the tmpfs: copied.
+    HttpResult small = host.request("PUT", "/api/storage/files/small.txt", std::string(1000, 's'));
+    REQUIRE(small.status == 201);
+    HttpResult raw = host.request("PUT", "/api/storage/files/big.bin", std::string(200 * 1024, 'b'));
+    CHECK(raw.status == 507);
+    CHECK(raw.body == R"({"detail":"Insufficient storage: No space left on device"})");
+    CHECK(entriesOf(store) == std::vector<std::string>{"small.txt"});
+    CHECK(entriesOf(host.stateDir() + "/spool").empty());
+    CHECK(host.request("PUT", "/api/storage/files/after.txt", "still serving").status == 201);
+}
