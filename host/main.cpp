@@ -8,6 +8,7 @@
 #include "config/ConfigLoader.h"
 #include "router/GatewayHandler.h"
 #include "http/ConnectionMetrics.h"
+#include "http/SpoolStats.h"
 #include "http/HttpListener.h"
 #include "router/InProcessDispatcher.h"
 #include "router/ProbeHandler.h"
@@ -312,6 +313,8 @@ private:
         }
         std::unique_ptr<UpstreamProxy> proxy;
         if (hasUpstreamRoutes(config)) proxy = std::make_unique<UpstreamProxy>(directory, config.proxy);
+        if (proxy) metrics.add("proxy", [&](PrometheusWriter& w) { proxy->collect(w); });
+        metrics.add("spool", [](PrometheusWriter& w) { SpoolStats::process().collect(w); });
         std::vector<std::unique_ptr<GatewayHandler>> gateways;
         for (const auto& l : config.listeners)
             gateways.push_back(std::make_unique<GatewayHandler>(routing, state, l, requestMetrics, proxy.get(),
@@ -390,6 +393,7 @@ private:
         for (auto& l : listeners) l->join();
         if (proxy) proxy->stop();   // after the listeners: requests waiting for an upstream resume until then
         metrics.remove("connections");
+        metrics.remove("proxy");
         if (_accessLog) _accessLog->stop();
         lifecycle.unloadAll(config.drainTimeout);
         directory.setLocalDispatcher(nullptr);

@@ -29,8 +29,9 @@ CircuitBreaker::Admission CircuitBreaker::admit(const Poco::Timestamp& now)
 void CircuitBreaker::recordSuccess(Admission admission)
 {
     Poco::FastMutex::ScopedLock lock(_mutex);
-    if (admission == Admission::Probe) {
-        _probeInFlight = false;
+    if (admission == Admission::Probe || admission == Admission::Bypass) {
+        if (admission == Admission::Probe)
+            _probeInFlight = false;
         _state = BreakerState::Closed;
         _consecutiveFailures = 0;
     } else if (_state == BreakerState::Closed) {

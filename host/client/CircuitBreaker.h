@@ -21,7 +21,8 @@ public:
     {
         Refused,   /// open (or half-open with its probe in flight): fail fast
         Admitted,  /// closed: go ahead
-        Probe      /// half-open: this try is the probe
+        Probe,     /// half-open: this try is the probe
+        Bypass     /// not asked (a call that is never refused): its outcome still counts
     };
 
     /// failureThreshold 0 disables the breaker (it never opens).
@@ -31,10 +32,12 @@ public:
     /// followed by exactly one recordSuccess() or recordFailure() for that try.
     Admission admit(const Poco::Timestamp& now);
 
-    /// The try admitted as admission got an answer that shows the origin works.
+    /// The try admitted as admission got an answer that shows the origin works. A Bypass try's
+    /// success closes an open or half-open breaker too (the origin is back).
     void recordSuccess(Admission admission);
 
-    /// The try admitted as admission failed (connection failure, timeout or 5xx) at now.
+    /// The try admitted as admission failed (connection failure, timeout or 5xx) at now. A Bypass
+    /// try's failure counts like an admitted one's while the breaker is closed.
     void recordFailure(Admission admission, const Poco::Timestamp& now);
 
     /// The try admitted as admission never reached the origin (no free connection): a probe

@@ -13,6 +13,10 @@ void ClientMetrics::collect(const ClientStats& stats, PrometheusWriter& writer)
         writer.sample("terrarium_client_connections", {{"origin", origin.origin}, {"state", "in_use"}}, std::uint64_t(origin.inUse));
     }
 
+    writer.family("terrarium_client_waiting", "gauge",
+                  "Calls waiting now for a free pooled connection (max_per_origin or max_total reached), by origin.");
+    for (const auto& origin : stats.origins) writer.sample("terrarium_client_waiting", {{"origin", origin.origin}}, std::uint64_t(origin.waiting));
+
     struct Counter
     {
         const char* name;

@@ -7,7 +7,7 @@
 namespace terrarium {
 
 /// The HTTP client's figures on /metrics: per origin, open and idle connections, calls,
-/// connects, waits for a free connection, retries, failures, 5xx answers, replaced stale
+/// connects, calls waiting (and that waited) for a free connection, retries, failures, 5xx answers, replaced stale
 /// connections, idle closes, and the circuit breaker's state.
 class ClientMetrics
 {

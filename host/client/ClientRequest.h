@@ -20,6 +20,7 @@ struct ClientRequest
     Poco::Timespan timeout;      /// total deadline of the call, all tries included; 0 = configured default
     unsigned maxAttempts = 0;    /// tries in total; 0 = configured default; 1 = never retry
     std::string requestId;       /// sent as X-Request-Id when not empty
+    bool bypassBreaker = false;  /// the origin's circuit breaker never refuses this call (a proxy route's); its outcome still counts
 };
 
 } // namespace terrarium

@@ -20,6 +20,7 @@ struct ClientStats
         unsigned open = 0;              /// gauge: connections open (idle + in use)
         unsigned idle = 0;              /// gauge: connections waiting in the pool
         unsigned inUse = 0;             /// gauge: connections serving a call
+        unsigned waiting = 0;           /// gauge: calls waiting for a free connection
         std::uint64_t calls = 0;        /// calls made to this origin
         std::uint64_t connects = 0;     /// connections opened
         std::uint64_t waits = 0;        /// calls that had to wait for a free connection

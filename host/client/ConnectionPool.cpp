@@ -43,6 +43,11 @@ std::unique_ptr<PooledConnection> ConnectionPool::acquire(OriginPool& pool, cons
     Closing closing;
     Poco::FastMutex::ScopedLock lock(_mutex);
     bool waited = false;
+    struct WaitEnd {
+        OriginPool& pool;
+        const bool& waited;
+        ~WaitEnd() { if (waited) pool.endWait(); }   // still under the lock
+    } waitEnd{pool, waited};
     for (;;) {
         Poco::Timestamp now;
         sweepLocked(now, false, closing);
@@ -72,6 +77,7 @@ std::unique_ptr<PooledConnection> ConnectionPool::acquire(OriginPool& pool, cons
         }
         if (!waited) {
             pool.countWait();
+            pool.beginWait();
             waited = true;
         }
         Poco::Timespan::TimeDiff milliseconds = (deadline - now) / 1000;

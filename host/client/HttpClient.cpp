@@ -270,7 +270,8 @@ ClientResult HttpClient::call(const ClientRequest& request)
     std::unique_ptr<RetryBackoff> backoff;
     ClientAttempt attempt;
     for (unsigned tries = 1;; ++tries) {
-        CircuitBreaker::Admission admission = pool.breaker().admit(Poco::Timestamp());
+        CircuitBreaker::Admission admission =
+            request.bypassBreaker ? CircuitBreaker::Admission::Bypass : pool.breaker().admit(Poco::Timestamp());
         if (admission == CircuitBreaker::Admission::Refused) {
             if (tries > 1 && attempt.outcome == Outcome::Response)
                 return ClientResult::success(std::move(attempt.response));

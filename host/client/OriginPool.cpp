@@ -14,6 +14,7 @@ ClientStats::Origin OriginPool::stats(const Poco::Timestamp& now) const
     figures.open = open();
     figures.idle = static_cast<unsigned>(_idle.size());
     figures.inUse = _inUse;
+    figures.waiting = _waiting;
     figures.calls = _calls.load();
     figures.connects = _connects.load();
     figures.waits = _waits.load();

@@ -55,6 +55,10 @@ public:
     /// Time since the oldest idle connection became idle (only when hasIdle()).
     const Poco::Timestamp& oldestIdleSince() const { return _idle.front()->idleSince(); }
 
+    /// A call starts (ends) waiting for a free connection.
+    void beginWait() { ++_waiting; }
+    void endWait() { --_waiting; }
+
     /// A new connection slot is in use.
     void reserve() { ++_inUse; }
 
@@ -75,6 +79,7 @@ private:
     CircuitBreaker _breaker;
     std::deque<std::unique_ptr<PooledConnection>> _idle;   /// oldest first
     unsigned _inUse = 0;
+    unsigned _waiting = 0;   /// calls waiting for a free connection
     std::atomic<std::uint64_t> _calls{0};
     std::atomic<std::uint64_t> _connects{0};
     std::atomic<std::uint64_t> _waits{0};

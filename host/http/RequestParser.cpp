@@ -5,6 +5,7 @@
 #include "http/HttpSyntax.h"
 #include "http/IncomingRequest.h"
 #include "http/RequestTarget.h"
+#include "http/SpoolStats.h"
 
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>
@@ -115,9 +116,15 @@ bool RequestParser::spoolFailed(const std::exception& error, HttpReply& failure)
     std::string message = file ? file->message() : std::string(error.what());
     logger().error("listener '%s': the body of a request from %s cannot be spooled: %s", _listener, _peer, message);
     if (code == ENOSPC || code == EDQUOT)
+    {
+        SpoolStats::process().refused(SpoolStats::Refusal::Disk);
         fail(failure, 507, "insufficient_storage", "no room to store the request body: " + message);
+    }
     else
+    {
+        SpoolStats::process().refused(SpoolStats::Refusal::Error);
         fail(failure, 500, "spool_failed", "the request body cannot be stored: " + message);
+    }
     return false;
 }
 
@@ -290,6 +297,7 @@ bool RequestParser::takeFraming(const std::string& buffer, std::size_t start, In
     {
         if (lengthValue > _bodyLimit)
         {
+            if (_bodyPolicy.spools()) SpoolStats::process().refused(SpoolStats::Refusal::Limit);
             fail(failure, 413, "payload_too_large", "request body of " + std::to_string(lengthValue) + " bytes exceeds the limit of "
                                                         + std::to_string(_bodyLimit) + " bytes");
             return false;
@@ -346,7 +354,10 @@ RequestParser::Result RequestParser::parseChunkLine(const std::string& buffer, s
     }
     // Subtracting, not adding: a chunk size near 2^64 must not wrap the total around.
     if (chunk > _bodyLimit - _bodyReceived)
+    {
+        if (_bodyPolicy.spools()) SpoolStats::process().refused(SpoolStats::Refusal::Limit);
         return fail(failure, 413, "payload_too_large", "chunked request body exceeds the limit of " + std::to_string(_bodyLimit) + " bytes");
+    }
     if (_bodyPolicy.spools() && !_spooling && chunk > _bodyPolicy.spoolAbove - _bodyReceived && !startSpool(request, failure))
         return Result::Failed;
     _remaining = static_cast<std::size_t>(chunk);

@@ -1,5 +1,7 @@
 #include "http/SpoolFile.h"
 
+#include "http/SpoolStats.h"
+
 #include <Poco/Exception.h>
 #include <Poco/NumberFormatter.h>
 #include <Poco/RandomStream.h>
@@ -40,6 +42,7 @@ SpoolFile::SpoolFile(const std::string& directory) : _directory(directory)
         }
         _named = true;
     }
+    SpoolStats::process().opened();
 }
 
 SpoolFile::~SpoolFile()
@@ -66,6 +69,7 @@ void SpoolFile::write(const char* data, std::size_t size)
         data += n;
         size -= static_cast<std::size_t>(n);
         _size += static_cast<std::uint64_t>(n);
+        SpoolStats::process().wrote(static_cast<std::uint64_t>(n));
     }
 }
 
@@ -86,8 +90,10 @@ void SpoolFile::discard()
 {
     if (_named && !_path.empty()) ::unlink(_path.c_str());
     _named = false;
-    if (_descriptor >= 0) ::close(_descriptor);
+    if (_descriptor < 0) return;
+    ::close(_descriptor);
     _descriptor = -1;
+    SpoolStats::process().closed();
 }
 
 } // namespace terrarium

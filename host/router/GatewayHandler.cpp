@@ -156,6 +156,7 @@ void GatewayHandler::toUpstream(const IncomingRequest& request, const RouteTable
     exchange->upstream = route.upstream;
     exchange->call = ProxyRewrite::request(request, match.routedPath, _secure);
     exchange->call.timeout = route.upstreamTimeout;
+    exchange->call.bypassBreaker = true;   // a proxy route tries its upstream on every request
     exchange->figures = &_metrics.route(request.listener, route.prefix, "");
     exchange->started = std::chrono::steady_clock::now();
     exchange->figures->begin();

@@ -2,7 +2,16 @@
 
 #include "logging/RequestIdScope.h"
 
+#include <cstring>
+
 namespace terrarium {
+
+namespace {
+
+/// The kinds errorKind() names, in the order of the counters.
+const char* const errorKindNames[] = {"timeout", "unavailable", "too_large", "invalid", "not_found", "server_error"};
+
+} // namespace
 
 UpstreamProxy::UpstreamProxy(ServiceDirectory& directory, const ProxyConfig& config)
     : _directory(directory), _capacity(std::size_t(config.threads) + config.queueSize)
@@ -25,7 +34,11 @@ UpstreamProxy::Submission UpstreamProxy::submit(const std::shared_ptr<ProxyExcha
     }
     {
         std::lock_guard<std::mutex> lock(_mutex);
-        if (_stopping || _accepted >= _capacity) return Submission::Refused;
+        if (_stopping || _accepted >= _capacity)
+        {
+            ++_refused;
+            return Submission::Refused;
+        }
         ++_accepted;
     }
     reply.setResumeState(exchange);
@@ -41,10 +54,67 @@ UpstreamProxy::Submission UpstreamProxy::submit(const std::shared_ptr<ProxyExcha
 
 ClientResult UpstreamProxy::call(const ProxyExchange& exchange)
 {
-    if (exchange.upstream.find("://") == std::string::npos) return _directory.call(exchange.upstream, exchange.call);
-    ClientRequest absolute = exchange.call;
-    absolute.url = exchange.upstream + exchange.call.path;
-    return _directory.call(std::string(), absolute);
+    ++_calling;
+    ClientResult result;
+    if (exchange.upstream.find("://") == std::string::npos)
+        result = _directory.call(exchange.upstream, exchange.call);
+    else
+    {
+        ClientRequest absolute = exchange.call;
+        absolute.url = exchange.upstream + exchange.call.path;
+        result = _directory.call(std::string(), absolute);
+    }
+    --_calling;
+    countResult(exchange.upstream, result);
+    return result;
+}
+
+const char* UpstreamProxy::errorKind(const ClientResult& result)
+{
+    switch (result.status)
+    {
+    case ClientStatus::Ok: return result.response.status >= 500 ? "server_error" : nullptr;
+    case ClientStatus::Timeout: return "timeout";
+    case ClientStatus::Unavailable: return "unavailable";
+    case ClientStatus::TooLarge: return "too_large";
+    case ClientStatus::Invalid: return "invalid";
+    case ClientStatus::NotFound: return "not_found";
+    }
+    return "unavailable";
+}
+
+void UpstreamProxy::countResult(const std::string& upstream, const ClientResult& result)
+{
+    const char* kind = errorKind(result);
+    if (!kind) return;
+    std::size_t index = 0;
+    while (index + 1 < errorKinds && std::strcmp(errorKindNames[index], kind) != 0) ++index;
+    std::lock_guard<std::mutex> lock(_mutex);
+    ++_errors[upstream][index];
+}
+
+void UpstreamProxy::collect(PrometheusWriter& writer) const
+{
+    std::size_t queued = 0;
+    std::map<std::string, std::array<std::uint64_t, errorKinds>> errors;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        queued = _queue.size();
+        errors = _errors;
+    }
+    writer.family("terrarium_proxy_requests", "gauge",
+                  "Requests of upstream routes under way: waiting for a proxy thread (queued) or calling their upstream (calling).");
+    writer.sample("terrarium_proxy_requests", {{"state", "queued"}}, static_cast<std::uint64_t>(queued));
+    writer.sample("terrarium_proxy_requests", {{"state", "calling"}}, _calling.load());
+    writer.family("terrarium_proxy_refused_total", "counter",
+                  "Requests of upstream routes answered 503 overloaded: every proxy thread busy and the queue full.");
+    writer.sample("terrarium_proxy_refused_total", {}, _refused.load());
+    writer.family("terrarium_proxy_upstream_errors_total", "counter",
+                  "Calls of upstream routes that ended without a good answer, by upstream and kind (timeout: 504; unavailable, "
+                  "too_large, invalid, not_found: 502; server_error: a 5xx answer passed on).");
+    for (const auto& [upstream, counts] : errors)
+        for (std::size_t i = 0; i < errorKinds; ++i)
+            writer.sample("terrarium_proxy_upstream_errors_total", {{"upstream", upstream}, {"kind", errorKindNames[i]}}, counts[i]);
 }
 
 void UpstreamProxy::stop()

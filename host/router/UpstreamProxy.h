@@ -4,7 +4,13 @@
 #include "client/ServiceDirectory.h"
 #include "config/Config.h"
 #include "http/HttpReply.h"
+#include "metrics/PrometheusWriter.h"
 #include "router/ProxyExchange.h"
+
+#include <array>
+#include <atomic>
+#include <map>
+#include <string>
 
 #include <condition_variable>
 #include <deque>
@@ -22,7 +28,10 @@ namespace terrarium {
 /// call through the service directory (the host's pooled HTTP client, or a plugin of this host
 /// when the upstream names one), then resumes the request, whose next run answers from the
 /// exchange. At most ProxyConfig::threads calls run at once and ProxyConfig::queueSize wait;
-/// beyond that a request is refused. Thread-safe.
+/// beyond that a request is refused. The calls are never refused by the origin's circuit breaker
+/// (ClientRequest::bypassBreaker, set by the gateway): each request tries its upstream. Counts
+/// requests waiting for a thread and calling, refusals and upstream errors by kind for /metrics.
+/// Thread-safe.
 class UpstreamProxy
 {
 public:
@@ -53,19 +62,34 @@ public:
     /// joins the threads.
     void stop();
 
+    /// Writes the terrarium_proxy_* families: requests waiting for a proxy thread and calling
+    /// their upstream, refusals, and calls that ended in an error, by upstream and kind.
+    void collect(PrometheusWriter& writer) const;
+
+    /// The kind of error a call result is ("timeout", "unavailable", "too_large", "invalid",
+    /// "not_found", "server_error" for a 5xx answer), or nullptr for a good answer.
+    static const char* errorKind(const ClientResult& result);
+
 private:
     using Queued = std::pair<std::shared_ptr<ProxyExchange>, HttpReply::Resume>;
 
     void work();
+    /// Counts the error result is, if it is one, for upstream.
+    void countResult(const std::string& upstream, const ClientResult& result);
+
+    static constexpr std::size_t errorKinds = 6;
 
     ServiceDirectory& _directory;
     const std::size_t _capacity;     /// calls accepted at once: threads + queue
-    std::mutex _mutex;
+    mutable std::mutex _mutex;
     std::condition_variable _wake;
     std::deque<Queued> _queue;
     std::size_t _accepted = 0;       /// submitted and not yet finished
     bool _stopping = false;
     std::vector<std::thread> _threads;
+    std::atomic<std::uint64_t> _calling{0};     /// calls under way
+    std::atomic<std::uint64_t> _refused{0};     /// requests refused: threads busy and queue full
+    std::map<std::string, std::array<std::uint64_t, errorKinds>> _errors;   /// by upstream, guarded by _mutex
 };
 
 } // namespace terrarium

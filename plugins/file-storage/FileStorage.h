@@ -21,6 +21,10 @@ namespace filestorage {
 class FileStorage
 {
 public:
+    /// Large request bodies arrive in a spool file (TRM_PLUGIN_SPOOL_BODIES, ABI 1.3): raw uploads
+    /// are bounded by max_raw_size and the host's spool limit, not by limits.max_body_bytes.
+    static constexpr bool spoolBodies = true;
+
     /// Reads the settings and opens (creates) the storage directory; throws (the load is refused)
     /// when a setting is unusable or the directory cannot be opened.
     explicit FileStorage(terrarium::Host& host);

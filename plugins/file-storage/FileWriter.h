@@ -1,7 +1,10 @@
-// file-storage: how bytes reach a staged file. The seam through which tests make the disk full.
+// file-storage: how bytes reach a staged file (written, copied from a spooled request body, or the
+// spooled file renamed into place). The seam through which tests make the disk full.
 #ifndef FileStorage_FileWriter_INCLUDED
 #define FileStorage_FileWriter_INCLUDED
 
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace filestorage {
@@ -18,6 +21,15 @@ public:
 
     /// Flushes fd's data and metadata to the device; throws StorageError.
     virtual void sync(int fd) = 0;
+
+    /// Copies everything readable from fromFd (its current offset to its end) to toFd in the
+    /// kernel, never through memory; returns the bytes copied; throws StorageError.
+    virtual std::uint64_t copy(int toFd, int fromFd) = 0;
+
+    /// Renames the file at path to name in the directory dirFd, replacing a file of that name:
+    /// true when done, false when they are on different file systems (EXDEV: copy instead);
+    /// throws StorageError for another failure.
+    virtual bool rename(const std::string& path, int dirFd, const std::string& name) = 0;
 };
 
 } // namespace filestorage

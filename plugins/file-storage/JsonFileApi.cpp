@@ -3,6 +3,7 @@
 #include "ApiAnswer.h"
 #include "FileNameRules.h"
 #include "JsonBody.h"
+#include "RequestBody.h"
 #include "StorageError.h"
 #include "TimeText.h"
 #include "Utf8Text.h"
@@ -153,6 +154,11 @@ int JsonFileApi::refuseOversized(terrarium::Response& response, const std::strin
     return ApiAnswer::detail(response, 400, "File content exceeds maximum size of " + std::to_string(_settings.maxSize) + " bytes");
 }
 
+int JsonFileApi::refuseJsonBody(terrarium::Response& response) const
+{
+    return ApiAnswer::detail(response, 413, "Request body exceeds maximum size of " + std::to_string(_settings.maxJsonBodyBytes()) + " bytes");
+}
+
 int JsonFileApi::refuseExtension(terrarium::Response& response, const std::string& extension) const
 {
     if (_settings.allows(extension)) return 0;
@@ -175,7 +181,9 @@ StoredFile JsonFileApi::storeGenerated(const std::string& stem, const std::strin
 
 int JsonFileApi::create(const terrarium::Request& request, terrarium::Response& response)
 {
-    JsonBody body(request.body());
+    std::optional<std::string> text = RequestBody(request).text(_settings.maxJsonBodyBytes());
+    if (!text) return refuseJsonBody(response);
+    JsonBody body(*text);
     std::optional<std::string> content = body.string("content", true);
     std::optional<std::string> prefix = body.string("filename_prefix", false);
     std::optional<std::string> extension = body.string("extension", false);
@@ -205,7 +213,9 @@ int JsonFileApi::create(const terrarium::Request& request, terrarium::Response& 
 
 int JsonFileApi::createNamed(const terrarium::Request& request, terrarium::Response& response)
 {
-    JsonBody body(request.body());
+    std::optional<std::string> text = RequestBody(request).text(_settings.maxJsonBodyBytes());
+    if (!text) return refuseJsonBody(response);
+    JsonBody body(*text);
     std::optional<std::string> name = body.string("filename", true);
     std::optional<std::string> content = body.string("content", true);
     body.object("metadata");

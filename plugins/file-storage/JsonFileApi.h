@@ -58,6 +58,8 @@ private:
     terrarium::json::ObjectPtr fileInfo(const OpenFile& file) const;
     /// 400 when content is larger than max_size (0 when it fits).
     int refuseOversized(terrarium::Response& response, const std::string& content) const;
+    /// 413 for a body above maxJsonBodyBytes (never read).
+    int refuseJsonBody(terrarium::Response& response) const;
     /// 400 when extension is not allowed (0 when it is).
     int refuseExtension(terrarium::Response& response, const std::string& extension) const;
     /// Stores content under a new name "<stem>_<stamp><extension>" (a "_<n>" suffix when taken).

@@ -1,4 +1,4 @@
-// file-storage: FileWriter over write(2) and fsync(2).
+// file-storage: FileWriter over write(2), sendfile(2), renameat(2) and fsync(2).
 #ifndef FileStorage_PosixFileWriter_INCLUDED
 #define FileStorage_PosixFileWriter_INCLUDED
 
@@ -6,7 +6,8 @@
 
 namespace filestorage {
 
-/// Writes with write(2) (partial writes continued, EINTR retried) and flushes with fsync(2).
+/// Writes with write(2) (partial writes continued, EINTR retried), copies with sendfile(2), renames
+/// with renameat(2) and flushes with fsync(2).
 class PosixFileWriter : public FileWriter
 {
 public:
@@ -15,6 +16,12 @@ public:
 
     /// fsync(fd); throws StorageError("fsync", errno).
     void sync(int fd) override;
+
+    /// sendfile(2) a MiB at a time (EINTR retried); throws StorageError("copy", errno).
+    std::uint64_t copy(int toFd, int fromFd) override;
+
+    /// renameat(2); false on EXDEV; throws StorageError("rename", errno).
+    bool rename(const std::string& path, int dirFd, const std::string& name) override;
 };
 
 } // namespace filestorage

@@ -2,6 +2,7 @@
 
 #include "ApiAnswer.h"
 #include "ByteRange.h"
+#include "RequestBody.h"
 #include "TimeText.h"
 
 #include <Poco/String.h>
@@ -75,8 +76,9 @@ std::string RawFileApi::contentType(const std::string& extension)
 
 bool RawFileApi::receiveUpload(const terrarium::Request& request, StagedFile& staged) const
 {
-    if (request.body().size() > _settings.maxRawSize) return false;
-    staged.append(request.body());
+    RequestBody body(request);
+    if (body.size() > _settings.maxRawSize) return false;
+    body.storeInto(staged);
     return true;
 }
 

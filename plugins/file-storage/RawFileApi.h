@@ -2,9 +2,8 @@
 // stores the body as it is; GET /files/{name}/raw answers the bytes with a content type from the
 // extension, ETag (If-None-Match: 304) and single byte ranges (206, 416).
 //
-// Two functions hold what changes with the host's file responses and spooled request bodies:
-// receiveUpload() is the only place that reads an upload's bytes, sendBytes() the only place that
-// hands a download's bytes to the host.
+// receiveUpload() is the only place that takes an upload's bytes (the spooled body's file itself,
+// ABI 1.3), sendBytes() the only place that hands a download's bytes to the host (sendfile).
 #ifndef FileStorage_RawFileApi_INCLUDED
 #define FileStorage_RawFileApi_INCLUDED
 
@@ -49,9 +48,9 @@ public:
     static std::string contentType(const std::string& extension);
 
 private:
-    /// Writes the request body into staged; false (nothing written) when it is larger than
-    /// max_raw_size. Today the body is in memory; with spooled request bodies this takes the spool
-    /// file instead (staged.appendFrom(<spool descriptor>), no copy through memory).
+    /// Makes the request body the content of staged; false (nothing written) when it is larger
+    /// than max_raw_size. A spooled body's file is renamed into place (copied in the kernel when
+    /// the spool directory is on another file system); a body in memory is written.
     bool receiveUpload(const terrarium::Request& request, StagedFile& staged) const;
 
     /// Sets length bytes of file from offset as the response body. Today they are read into memory;

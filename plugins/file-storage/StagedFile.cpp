@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <fcntl.h>
-#include <sys/sendfile.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace filestorage {
@@ -60,17 +60,49 @@ void StagedFile::append(std::string_view data)
 
 void StagedFile::appendFrom(int fd)
 {
-    for (;;)
+    _size += _writer->copy(_fd, fd);
+}
+
+void StagedFile::adopt(const std::string& path)
+{
+    if (_size != 0) throw StorageError("adopt a body into a file already written", EINVAL);
+    int source = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (source < 0) throw StorageError("open the request body", errno);
+    struct stat body;
+    struct stat staged;
+    if (::fstat(source, &body) != 0 || ::fstat(_fd, &staged) != 0)
     {
-        ssize_t copied = ::sendfile(_fd, fd, nullptr, 1 << 20);
-        if (copied < 0)
-        {
-            if (errno == EINTR) continue;
-            throw StorageError("copy", errno);
-        }
-        if (copied == 0) return;
-        _size += static_cast<std::uint64_t>(copied);
+        int error = errno;
+        ::close(source);
+        throw StorageError("stat the request body", error);
     }
+    if (!S_ISREG(body.st_mode))
+    {
+        ::close(source);
+        throw StorageError("read the request body: not a regular file", EINVAL);
+    }
+    bool renamed = false;
+    try
+    {
+        renamed = _writer->rename(path, _dirFd, _tempName);
+        if (!renamed) _size = _writer->copy(_fd, source);
+    }
+    catch (...)
+    {
+        ::close(source);
+        throw;
+    }
+    if (!renamed)
+    {
+        ::close(source);
+        return;
+    }
+    // The body now has the temporary name (the empty staged file it replaced is gone): it is the
+    // staged file, with the permissions a staged file is created with.
+    ::close(_fd);
+    _fd = source;
+    _size = static_cast<std::uint64_t>(body.st_size);
+    if (::fchmod(_fd, staged.st_mode & 07777) != 0) throw StorageError("chmod", errno);
 }
 
 void StagedFile::flush()

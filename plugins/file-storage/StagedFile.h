@@ -40,6 +40,11 @@ public:
     /// body), without passing it through memory; throws StorageError.
     void appendFrom(int fd);
 
+    /// Makes the regular file at path (a spooled request body, which the caller gives up) the
+    /// whole content of this still empty staged file: renamed into its place when both are on one
+    /// file system (no copy; it gets the mode a staged file gets), else copied. Throws StorageError.
+    void adopt(const std::string& path);
+
     /// Bytes written so far.
     std::uint64_t size() const noexcept { return _size; }
 
@@ -60,7 +65,7 @@ private:
     StoredFile published(const std::string& name);
 
     int _dirFd;
-    std::shared_ptr<FileWriter> _writer;
+    std::shared_ptr<FileWriter> _writer;   ///< _fd may be read-only once adopt() renamed a file in
     std::string _tempName;
     int _fd = -1;
     std::uint64_t _size = 0;

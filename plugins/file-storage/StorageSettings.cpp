@@ -73,4 +73,12 @@ bool StorageSettings::allows(const std::string& extension) const
     return std::find(allowedExtensions.begin(), allowedExtensions.end(), extension) != allowedExtensions.end();
 }
 
+std::uint64_t StorageSettings::maxJsonBodyBytes() const
+{
+    constexpr std::uint64_t escapeBytes = 6;
+    constexpr std::uint64_t otherMembers = 65536;
+    if (maxSize > (std::numeric_limits<std::uint64_t>::max() - otherMembers) / escapeBytes) return std::numeric_limits<std::uint64_t>::max();
+    return maxSize * escapeBytes + otherMembers;
+}
+
 } // namespace filestorage

@@ -35,6 +35,10 @@ struct StorageSettings
 
     /// True when extension is one of allowedExtensions.
     bool allows(const std::string& extension) const;
+
+    /// The largest body of PUT/POST /files that is read (413 beyond): room for maxSize bytes of
+    /// content written as \u escapes (6 bytes each) and 64 KiB for the other members.
+    std::uint64_t maxJsonBodyBytes() const;
 };
 
 } // namespace filestorage

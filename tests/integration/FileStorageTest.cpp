@@ -289,3 +289,55 @@ TEST_CASE("file-storage: a full disk answers 507 and leaves no partial file (tmp
     CHECK(host.waitForLog("API PUT /files/big.bin - 507 ("));
     CHECK(host.request("PUT", "/api/storage/files/after.txt", "still serving").status == 201);
 }
+
+TEST_CASE("file-storage: a spooled upload copied onto a full disk answers 507 and leaves nothing (tmpfs)", "[file-storage][enospc][spool]")
+{
+    TempDir dir;
+    const std::string store = dir.file("tiny");
+    TinyTmpfs tmpfs(store);
+    if (!tmpfs.mounted())
+    {
+        WARN("skipped: cannot mount a tmpfs here (" << tmpfs.error() << "); the unit tests cover ENOSPC through an injected writer");
+        return;
+    }
+    TerrariumProcess::Options options;
+    options.plugins = {{FILE_STORAGE_PLUGIN_PATH, "file-storage.so"}};
+    options.configJson = R"({"watch":{"enabled":false},"plugins":{"file-storage":{"config":{"path":")" + store +
+                         R"("},"spool":{"threshold_bytes":0}}}})";
+    TerrariumProcess host(options);
+    // Every body is spooled into the state directory, on another file system than the tmpfs: copied.
+    HttpResult small = host.request("PUT", "/api/storage/files/small.txt", std::string(1000, 's'));
+    REQUIRE(small.status == 201);
+    HttpResult raw = host.request("PUT", "/api/storage/files/big.bin", std::string(200 * 1024, 'b'));
+    CHECK(raw.status == 507);
+    CHECK(raw.body == R"({"detail":"Insufficient storage: No space left on device"})");
+    CHECK(entriesOf(store) == std::vector<std::string>{"small.txt"});
+    CHECK(entriesOf(host.stateDir() + "/spool").empty());
+    CHECK(host.request("PUT", "/api/storage/files/after.txt", "still serving").status == 201);
+}
+
+TEST_CASE("file-storage: a spool directory without room answers 507 before the plugin and counts the refusal (tmpfs)", "[file-storage][enospc][spool][metrics]")
+{
+    TempDir dir;
+    const std::string spool = dir.file("spool");
+    TinyTmpfs tmpfs(spool);
+    if (!tmpfs.mounted())
+    {
+        WARN("skipped: cannot mount a tmpfs here (" << tmpfs.error() << ")");
+        return;
+    }
+    TerrariumProcess::Options options;
+    options.plugins = {{FILE_STORAGE_PLUGIN_PATH, "file-storage.so"}};
+    options.configJson = R"({"watch":{"enabled":false},"spool_dir":")" + spool + R"(","plugins":{"file-storage":{"config":{"path":")" +
+                         dir.file("store") + R"("},"spool":{"threshold_bytes":0}}}})";
+    TerrariumProcess host(options);
+    HttpResult raw = host.request("PUT", "/api/storage/files/big.bin", std::string(200 * 1024, 'b'));
+    CHECK(raw.status == 507);
+    CHECK(raw.json()->getValue<std::string>("error") == "insufficient_storage");
+    const std::string page = host.admin("GET", "/metrics", "", false).body;
+    CHECK(metricSample(page, "terrarium_spool_refusals_total{reason=\"disk\"}") == 1);
+    CHECK(metricSample(page, "terrarium_spooled_bodies_in_progress") == 0);
+    CHECK(entriesOf(spool).empty());
+    CHECK(entriesOf(dir.file("store")).empty());
+    CHECK(host.request("PUT", "/api/storage/files/small.txt", "fits").status == 201);
+}

@@ -1,7 +1,7 @@
 // Writes that fail (a full disk, injected through the FileWriter seam), concurrent creates, and
 // what a crash in the middle of a write leaves behind.
 #include "FileStorageFixture.h"
-#include "StorageError.h"
+#include "FullDiskWriter.h"
 
 #include <Poco/File.h>
 #include <Poco/Timestamp.h>
@@ -17,39 +17,6 @@
 #include <algorithm>
 
 using namespace filestorage::test;
-using filestorage::FileWriter;
-using filestorage::StorageError;
-
-namespace {
-
-/// A disk with room for budget more bytes: writes go through for real up to the budget (leaving a
-/// partial file), then fail with ENOSPC like write(2) on a full file system. syncError makes fsync
-/// fail instead (0: fsync succeeds).
-class FullDiskWriter : public FileWriter
-{
-public:
-    explicit FullDiskWriter(std::size_t budget, int syncError = 0) : _budget(budget), _syncError(syncError) {}
-
-    void write(int fd, std::string_view data) override
-    {
-        std::size_t room = std::min(_budget, data.size());
-        if (room > 0 && ::write(fd, data.data(), room) != static_cast<ssize_t>(room)) throw StorageError("write", errno);
-        _budget -= room;
-        if (room < data.size()) throw StorageError("write", ENOSPC);
-    }
-
-    void sync(int fd) override
-    {
-        if (_syncError != 0) throw StorageError("fsync", _syncError);
-        if (::fsync(fd) != 0) throw StorageError("fsync", errno);
-    }
-
-private:
-    std::size_t _budget;
-    int _syncError;
-};
-
-} // namespace
 
 TEST_CASE("file-storage: a full disk answers 507 and leaves no partial file", "[file-storage][enospc]")
 {

@@ -95,3 +95,22 @@ TEST_CASE("a breaker with threshold 0 never opens", "[client][breaker]")
         breaker.recordFailure(breaker.admit(t0), t0);
     CHECK(breaker.state(t0) == BreakerState::Closed);
 }
+
+TEST_CASE("a try that bypasses the breaker counts its failures while closed and closes an open breaker with its success", "[client][breaker]")
+{
+    Poco::Timestamp t0;
+    CircuitBreaker breaker(2, openPeriod);
+    breaker.recordFailure(Admission::Bypass, t0);
+    breaker.recordFailure(Admission::Bypass, t0);
+    CHECK(breaker.state(t0) == BreakerState::Open);
+    CHECK(breaker.admit(at(t0, 1)) == Admission::Refused);   // ordinary tries still fail fast
+    breaker.recordFailure(Admission::Bypass, at(t0, 9));      // no longer period while open
+    CHECK(breaker.admit(at(t0, 11)) == Admission::Probe);
+    breaker.recordAbandoned(Admission::Probe);
+
+    breaker.recordSuccess(Admission::Bypass);   // the origin answered a bypassing try
+    CHECK(breaker.state(at(t0, 1)) == BreakerState::Closed);
+    CHECK(breaker.admit(at(t0, 1)) == Admission::Admitted);
+    breaker.recordFailure(Admission::Admitted, at(t0, 1));   // the count started again
+    CHECK(breaker.state(at(t0, 1)) == BreakerState::Closed);
+}

@@ -427,6 +427,34 @@ TEST_CASE("the circuit breaker opens, fails fast, probes when half-open and clos
     CHECK(after.response.body == "up");
 }
 
+TEST_CASE("a call that bypasses the breaker reaches an origin whose breaker is open, and its success closes it", "[client][breaker]")
+{
+    UpstreamFixture upstream;
+    upstream.answer("/flaky", 500, "down");
+    ClientConfig config = testClientConfig();
+    config.breakerFailures = 1;
+    config.breakerOpen = Poco::Timespan(600, 0);
+    config.maxAttempts = 1;
+    HttpClient client(config);
+    const std::string url = upstream.baseUrl() + "/flaky";
+    REQUIRE(client.call(request(url)).response.status == 500);
+    REQUIRE(originStats(client.stats(), upstream).breaker == BreakerState::Open);
+    CHECK(client.call(request(url)).status == ClientStatus::Unavailable);   // fails fast
+
+    ClientRequest bypassing = request(url);
+    bypassing.bypassBreaker = true;
+    ClientResult down = client.call(bypassing);
+    REQUIRE(down.ok());
+    CHECK(down.response.status == 500);
+    CHECK(upstream.requests("/flaky") == 2);
+    upstream.answer("/flaky", 200, "up");
+    ClientResult up = client.call(bypassing);
+    REQUIRE(up.ok());
+    CHECK(up.response.body == "up");
+    CHECK(originStats(client.stats(), upstream).breaker == BreakerState::Closed);
+    CHECK(client.call(request(url)).ok());
+}
+
 TEST_CASE("a response above maxResponseBytes is TooLarge and its connection dropped", "[client]")
 {
     UpstreamFixture upstream;
