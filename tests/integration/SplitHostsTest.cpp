@@ -145,7 +145,7 @@ TEST_CASE("split: custom-client's files land in file-storage on the other host, 
     CHECK(waitUntil([&] { return logthonRecord(*hostB, "service-sink", "Request: GET /orders") != nullptr; }));
 }
 
-TEST_CASE("split: file-storage moves from host A to host B with the admin API while clients call through A; no request fails", "[platform][split][move]")
+TEST_CASE("split: file-storage moves from host A to host B with the admin API while clients call through A, and no request fails", "[platform][split][move]")
 {
     TempDir storage;   // the two file-storage instances share it, as hosts share a volume
     TempDir requests;

@@ -261,7 +261,7 @@ TEST_CASE("HTTP 500 from logthon is retried with backoff until it answers 200", 
     pipeline.stop();
 }
 
-TEST_CASE("a rejected record is dropped and counted, not retried; the rest of its batch is delivered", "[logging][logthon]")
+TEST_CASE("a rejected record is dropped and counted, not retried, and the rest of its batch is delivered", "[logging][logthon]")
 {
     CapturedDiagnostics diagnostics;
     std::atomic<unsigned> calls{0};
