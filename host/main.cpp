@@ -549,9 +549,10 @@ private:
         running.services = fresh.services;
     }
 
-    /// Ships one logthon record (services.md section 6) through the service directory: to a logthon
-    /// plugin of this host in-process, else to the directory's base URL for "logthon". One try per
-    /// call: the sink retries with its own backoff, keeping the records in order.
+    /// Ships one logthon body (services.md section 6: a round's JSON array of records, or one record)
+    /// through the service directory: to a logthon plugin of this host in-process, else to the
+    /// directory's base URL for "logthon". One try per call: the sink retries with its own backoff,
+    /// keeping the records in order.
     static LogShipper logthonShipper(ServiceDirectory& directory, const std::string& path)
     {
         return [&directory, path](const std::string& body) {

@@ -4,6 +4,12 @@
 # (config/terrarium.json), main listener on 127.0.0.1:8080, admin API on 127.0.0.1:8081. Once the
 # host answers, prints what to try next.
 #
+# The default configuration is the whole Edge-Terrarium platform: custom-client, service-sink,
+# file-storage and logthon behind the gateway's route table on the main listener (logthon's web UI
+# at /api/logthon/). Secrets come from Vault when VAULT_ADDR is set (and VAULT_TOKEN), else from the
+# files provider: build/run/state/secrets, which this script links to config/demo-secrets (the
+# platform's demo values) unless it already exists.
+#
 # Extra arguments go to terrariumd (e.g. --listen 0.0.0.0:8080 to listen on every interface, or
 # --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0 for free ports); TERRARIUM_LISTEN (and the other
 # TERRARIUM_* variables) work too. The build directory is build/ (or $TERRARIUM_BUILD_DIR); a
@@ -47,6 +53,15 @@ run=$build/run
 mkdir -p "$run/plugins" "$run/state"
 # The service plugins keep their files under the run's state unless told otherwise.
 export FILE_STORAGE_PATH=${FILE_STORAGE_PATH:-$run/state/file-storage}
+# Without Vault, the files provider reads <state>/secrets: the platform's demo secrets.
+if [ -z "${VAULT_ADDR:-}" ]; then
+  if [ ! -e "$run/state/secrets" ] && [ ! -L "$run/state/secrets" ]; then
+    ln -s "$root/config/demo-secrets" "$run/state/secrets"
+  fi
+  say "secrets: files under $run/state/secrets ($(readlink -f "$run/state/secrets" 2>/dev/null || echo missing)); set VAULT_ADDR and VAULT_TOKEN to use Vault"
+else
+  say "secrets: Vault at $VAULT_ADDR"
+fi
 for name in "${plugins[@]}"; do
   lib=$build/plugins/$name/$name.so
   [ -f "$lib" ] || continue
@@ -93,6 +108,12 @@ if [ -n "$scheme" ]; then
   curl -sfk -o /dev/null --max-time 2 "http://$admin/metrics" 2>/dev/null || admin_scheme=https
   M=$scheme://$main A=$admin_scheme://$admin
   say "terrariumd is up (pid $pid): main listener $M, admin API $A"
+  echo "run: the Edge-Terrarium platform:"
+  echo "  open $M/api/logthon/ in a browser: every service's logs, live (custom-client creates a file every 15 s)"
+  echo "  curl -s $M/api/custom-client/health"
+  echo "  curl -s $M/api/file-storage/files"
+  echo "  curl -s '$M/api/logthon/logs?service=custom-client&limit=5'"
+  echo "  curl -s $M/api/anything        # service-sink takes every other path"
   echo "run: try:"
   echo "  curl -s $M/health"
   echo "  curl -s $M/ready"

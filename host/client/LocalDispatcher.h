@@ -18,7 +18,8 @@ public:
     /// True when service names a plugin of this process that can take a call now.
     virtual bool serves(const std::string& service) const = 0;
 
-    /// Calls the plugin with request (request.path is the plugin's routed path).
+    /// Calls the plugin with request (request.path is the plugin's routed path); NotFound when
+    /// the plugin is no longer loaded (it was not called: the caller may go elsewhere).
     virtual ClientResult dispatch(const std::string& service, const ClientRequest& request) = 0;
 };
 

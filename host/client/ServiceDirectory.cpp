@@ -100,7 +100,8 @@ ClientResult ServiceDirectory::call(const std::string& service, const ClientRequ
             if (result.response.attempts == 0)
                 result.response.attempts = 1;
         }
-        return result;
+        if (result.status != ClientStatus::NotFound)
+            return result;
     }
 
     std::string base;

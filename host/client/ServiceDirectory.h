@@ -43,7 +43,9 @@ public:
     std::map<std::string, std::string> baseUrls() const;
 
     /// Calls service: in-process when the local dispatcher serves the name (response.inProcess
-    /// is true), else base URL + request.path through the HTTP client, else NotFound. With an
+    /// is true), else base URL + request.path through the HTTP client, else NotFound. A plugin
+    /// that left between the two (the dispatcher answers NotFound: it was not called) is called
+    /// at the base URL, so moving a service away (unload here, base URL elsewhere) fails no call. With an
     /// empty service name, request.url (or request.path when url is empty) is called as an
     /// absolute URL. Never throws.
     ClientResult call(const std::string& service, const ClientRequest& request);

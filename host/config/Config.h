@@ -178,6 +178,7 @@ struct LogConfig
     unsigned accessKeep = 5;                        /// rotated access logs kept
     bool logthon = true;                            /// ship to the "logthon" service when the directory knows it
     std::string logthonPath = "/logs";              /// POST path on logthon
+    bool logthonBatch = true;                       /// one POST per shipping round (a JSON array); false: one POST per record
     std::size_t queueCapacity = 10000;              /// records waiting to be shipped; above: dropped and counted
     std::size_t batchSize = 100;                    /// records per shipping round
     Poco::Timespan flushInterval = Poco::Timespan(0, 500 * 1000); /// shipping round at least this often

@@ -52,7 +52,7 @@ bool sameSecrets(const SecretsConfig& a, const SecretsConfig& b)
 auto sinkFields(const LogConfig& l)
 {
     return std::tie(l.format, l.console, l.filePath, l.fileMaxBytes, l.fileKeep, l.accessPath, l.accessMaxBytes, l.accessKeep, l.logthon,
-                    l.logthonPath, l.queueCapacity, l.batchSize, l.flushInterval, l.serviceName, l.containerName);
+                    l.logthonPath, l.logthonBatch, l.queueCapacity, l.batchSize, l.flushInterval, l.serviceName, l.containerName);
 }
 
 } // namespace

@@ -30,7 +30,7 @@ const ConfigKey::Names ENV_KEYS = {"prefix"};
 const ConfigKey::Names LOG_KEYS = {"level", "plugins", "format", "console", "file", "access", "logthon", "service_name",
                                    "container_name"};
 const ConfigKey::Names LOG_FILE_KEYS = {"path", "max_bytes", "keep"};
-const ConfigKey::Names LOGTHON_KEYS = {"enabled", "path", "queue_capacity", "batch_size", "flush_interval_ms"};
+const ConfigKey::Names LOGTHON_KEYS = {"enabled", "path", "queue_capacity", "batch_size", "flush_interval_ms", "batch"};
 
 std::string quoted(const std::string& text)
 {
@@ -237,6 +237,7 @@ void HostServicesConfigParser::parseLog(const Var& value, Config& config)
         if (logthon->has("batch_size"))
             out.batchSize = static_cast<std::size_t>(
                 ConfigValue::integer(logthon->get("batch_size"), "log.logthon.batch_size", ValueRange::COUNT));
+        if (logthon->has("batch")) out.logthonBatch = ConfigValue::boolean(logthon->get("batch"), "log.logthon.batch");
         if (logthon->has("flush_interval_ms")) out.flushInterval = ConfigValue::millis(*logthon, "log.logthon", "flush_interval_ms");
     }
     if (log->has("service_name"))

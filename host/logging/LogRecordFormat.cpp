@@ -135,6 +135,19 @@ std::string LogRecordFormat::logthonBody(const LogRecord& record, const LogIdent
     return body.str();
 }
 
+std::string LogRecordFormat::logthonBatchBody(const std::vector<LogRecord>& records, const LogIdentity& identity)
+{
+    std::string body = "[";
+    for (const LogRecord& record : records)
+    {
+        if (body.size() > 1)
+            body += ',';
+        body += logthonBody(record, identity);
+    }
+    body += ']';
+    return body;
+}
+
 std::string LogRecordFormat::isoTimestamp(const Poco::Timestamp& timestamp)
 {
     return Poco::DateTimeFormatter::format(timestamp, "%Y-%m-%dT%H:%M:%S.%iZ");

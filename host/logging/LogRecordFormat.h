@@ -7,6 +7,7 @@
 #include <Poco/Timestamp.h>
 
 #include <string>
+#include <vector>
 
 namespace terrarium {
 
@@ -29,6 +30,9 @@ public:
     /// seconds>,"container_id","container_name","service_name","level":"info","request_id"?,
     /// fields...},"request_id"?} (the request id also at the top, where logthon keeps it).
     static std::string logthonBody(const LogRecord& record, const LogIdentity& identity);
+
+    /// Logthon's batch body: a JSON array of the logthonBody() of each record, in order.
+    static std::string logthonBatchBody(const std::vector<LogRecord>& records, const LogIdentity& identity);
 
     /// ISO-8601 UTC with milliseconds: "2024-05-01T12:00:00.123Z".
     static std::string isoTimestamp(const Poco::Timestamp& timestamp);

@@ -26,6 +26,7 @@ LogthonSink::Settings LogthonSink::Settings::fromConfig(const LogConfig& config)
     Settings settings;
     settings.queueCapacity = config.queueCapacity;
     settings.batchSize = config.batchSize;
+    settings.batch = config.logthonBatch;
     settings.flushInterval = config.flushInterval;
     settings.identity = LogIdentity::fromConfig(config);
     return settings;
@@ -179,60 +180,42 @@ void LogthonSink::shipBatch(std::unique_lock<std::mutex>& lock)
     _inFlight = count;
     lock.unlock();
 
-    std::size_t delivered = 0;
-    std::size_t rejected = 0;
-    std::size_t unsentFrom = count;
-    std::string failure;
-    std::string rejection;
-    for (std::size_t index = 0; index < count; ++index)
+    RoundOutcome outcome;
+    outcome.unsentFrom = count;
+    if (_settings.batch)
     {
-        ShipResult result;
-        try
-        {
-            result = _shipper(LogRecordFormat::logthonBody(batch[index], _settings.identity));
-        }
-        catch (const Poco::Exception& error)
-        {
-            result = ShipResult::retryable(error.displayText());
-        }
-        catch (const std::exception& error)
-        {
-            result = ShipResult::retryable(error.what());
-        }
-        catch (...)
-        {
-            result = ShipResult::retryable("unknown exception from the log shipper");
-        }
+        const ShipResult result = ship(LogRecordFormat::logthonBatchBody(batch, _settings.identity));
         if (result.outcome == ShipResult::Outcome::Delivered)
-            ++delivered;
-        else if (result.outcome == ShipResult::Outcome::Rejected)
+            outcome.delivered = count;
+        else if (result.outcome == ShipResult::Outcome::Retryable)
         {
-            ++rejected;
-            rejection = result.message;
+            outcome.unsentFrom = 0;
+            outcome.failure = result.message;
         }
         else
         {
-            unsentFrom = index;
-            failure = result.message;
-            break;
+            outcome.batchRefusal = result.message;
+            shipEach(batch, outcome);
         }
     }
+    else
+        shipEach(batch, outcome);
 
     std::vector<std::pair<bool, std::string>> reports;
     lock.lock();
     _inFlight = 0;
-    _shipped += delivered;
-    _dropped += rejected;
-    _failures += rejected;
-    if (unsentFrom < count)
+    _shipped += outcome.delivered;
+    _dropped += outcome.rejected;
+    _failures += outcome.rejected;
+    if (outcome.unsentFrom < count)
     {
-        _queue.insert(_queue.begin(), std::make_move_iterator(batch.begin() + static_cast<std::ptrdiff_t>(unsentFrom)),
+        _queue.insert(_queue.begin(), std::make_move_iterator(batch.begin() + static_cast<std::ptrdiff_t>(outcome.unsentFrom)),
             std::make_move_iterator(batch.end()));
         ++_failures;
         ++_consecutiveFailures;
         const auto wait = backoff();
         _retryAt = Clock::now() + wait;
-        reports.emplace_back(false, "cannot ship log records to logthon: " + failure + "; " + std::to_string(_queue.size())
+        reports.emplace_back(false, "cannot ship log records to logthon: " + outcome.failure + "; " + std::to_string(_queue.size())
             + " records queued, retrying in " + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()) + " ms");
     }
     else if (_consecutiveFailures > 0)
@@ -241,19 +224,69 @@ void LogthonSink::shipBatch(std::unique_lock<std::mutex>& lock)
         _consecutiveFailures = 0;
         _retryAt = Clock::time_point();
     }
-    if (rejected > 0)
-        reports.emplace_back(false, "logthon rejected " + std::to_string(rejected) + " log records (dropped): " + rejection);
+    if (!outcome.batchRefusal.empty())
+    {
+        ++_failures;
+        reports.emplace_back(false, "logthon refused a batch of " + std::to_string(count) + " log records (" + outcome.batchRefusal
+            + "); shipped them one per POST instead (log.logthon.batch: false for a logthon that takes single records only)");
+    }
+    if (outcome.rejected > 0)
+        reports.emplace_back(false, "logthon rejected " + std::to_string(outcome.rejected) + " log records (dropped): " + outcome.rejection);
     if (reports.empty())
         return;
     lock.unlock();
+    std::string problems;
     for (const auto& report : reports)
     {
         if (report.first)
             _diagnostics.reportNow(report.second);
         else
-            _diagnostics.report(report.second);
+            problems += (problems.empty() ? "" : "; ") + report.second;
     }
+    if (!problems.empty())
+        _diagnostics.report(problems);
     lock.lock();
+}
+
+void LogthonSink::shipEach(const std::vector<LogRecord>& records, RoundOutcome& outcome)
+{
+    for (std::size_t index = 0; index < records.size(); ++index)
+    {
+        const ShipResult result = ship(LogRecordFormat::logthonBody(records[index], _settings.identity));
+        if (result.outcome == ShipResult::Outcome::Delivered)
+            ++outcome.delivered;
+        else if (result.outcome == ShipResult::Outcome::Rejected)
+        {
+            ++outcome.rejected;
+            outcome.rejection = result.message;
+        }
+        else
+        {
+            outcome.unsentFrom = index;
+            outcome.failure = result.message;
+            return;
+        }
+    }
+}
+
+ShipResult LogthonSink::ship(const std::string& body)
+{
+    try
+    {
+        return _shipper(body);
+    }
+    catch (const Poco::Exception& error)
+    {
+        return ShipResult::retryable(error.displayText());
+    }
+    catch (const std::exception& error)
+    {
+        return ShipResult::retryable(error.what());
+    }
+    catch (...)
+    {
+        return ShipResult::retryable("unknown exception from the log shipper");
+    }
 }
 
 LogthonSink::Clock::duration LogthonSink::backoff() const

@@ -15,20 +15,24 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace terrarium {
 
 struct LogConfig;
 
-/// Ships records to logthon (§6 of services.md), one record per LogShipper call, from ONE
-/// background thread: write() only appends to a bounded queue (full: the record is dropped and
-/// counted, the caller never waits). The thread ships in batches of batchSize, as soon as a
-/// batch is full and at least every flushInterval. A Retryable failure puts the unsent records
-/// back at the head of the queue (order kept, still within queueCapacity) and waits with
-/// exponential backoff (backoffInitial doubling up to backoffMax) before trying again, so what
-/// is logged while logthon is down is shipped once it is back. Failures are counted and
-/// reported through LogDiagnostics (stderr, rate-limited), never logged: the shipping thread
-/// runs inside a LogShippingScope, so nothing it logs re-enters the pipeline.
+/// Ships records to logthon (§6 of services.md) from ONE background thread: write() only appends
+/// to a bounded queue (full: the record is dropped and counted, the caller never waits). The
+/// thread ships in rounds of at most batchSize records, as soon as a round is full and at least
+/// every flushInterval; a round is ONE LogShipper call whose body is a JSON array of the records
+/// (Settings::batch), or one call per record (batch false, for a logthon that takes single
+/// records only). A round logthon rejects as a whole (4xx) is shipped again one record per call,
+/// so one bad record or a logthon without batches loses nothing else. A Retryable failure puts
+/// the unsent records back at the head of the queue (order kept, still within queueCapacity) and
+/// waits with exponential backoff (backoffInitial doubling up to backoffMax) before trying
+/// again, so what is logged while logthon is down is shipped once it is back. Failures are
+/// counted and reported through LogDiagnostics (stderr, rate-limited), never logged: the
+/// shipping thread runs inside a LogShippingScope, so nothing it logs re-enters the pipeline.
 class LogthonSink : public LogSink
 {
 public:
@@ -37,6 +41,7 @@ public:
     {
         std::size_t queueCapacity = 10000;                              /// records queued or in flight; more are dropped
         std::size_t batchSize = 100;                                    /// records per shipping round
+        bool batch = true;                                              /// a round is one POST of a JSON array; false: one POST per record
         Poco::Timespan flushInterval = Poco::Timespan(0, 500 * 1000);   /// a round at least this often
         Poco::Timespan backoffInitial = Poco::Timespan(0, 100 * 1000);  /// wait after the first failure (doubles)
         Poco::Timespan backoffMax = Poco::Timespan(5, 0);               /// longest wait between attempts
@@ -44,7 +49,7 @@ public:
         LogIdentity identity;                                           /// metadata of every entry
         std::function<bool()> destination;  /// when set: false while there is no logthon to ship to (records are then skipped, not queued)
 
-        /// queueCapacity, batchSize, flushInterval and the identity from config; the rest default.
+        /// queueCapacity, batchSize, batch, flushInterval and the identity from config; the rest default.
         static Settings fromConfig(const LogConfig& config);
     };
 
@@ -80,9 +85,22 @@ public:
 private:
     using Clock = std::chrono::steady_clock;
 
+    /// What became of the records of one round.
+    struct RoundOutcome
+    {
+        std::size_t delivered = 0;
+        std::size_t rejected = 0;
+        std::size_t unsentFrom = 0;   /// index of the first record to retry (the round's size: none)
+        std::string failure;          /// why the records from unsentFrom on were not delivered
+        std::string rejection;        /// why logthon rejected the last rejected record
+        std::string batchRefusal;     /// why logthon rejected the round's batch (then shipped one by one)
+    };
+
     void run();
     void waitForWork(std::unique_lock<std::mutex>& lock, Clock::time_point& nextRound);
     void shipBatch(std::unique_lock<std::mutex>& lock);
+    void shipEach(const std::vector<LogRecord>& records, RoundOutcome& outcome);
+    ShipResult ship(const std::string& body);
     Clock::duration backoff() const;
 
     LogShipper _shipper;

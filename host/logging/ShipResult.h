@@ -6,14 +6,14 @@
 
 namespace terrarium {
 
-/// What became of one record handed to a LogShipper.
+/// What became of one body (a record, or a batch of records) handed to a LogShipper.
 struct ShipResult
 {
     enum class Outcome
     {
         Delivered,   /// logthon took it (2xx)
         Retryable,   /// logthon unreachable, slow or failing (connect error, timeout, 408, 429, 5xx): keep and retry
-        Rejected     /// logthon refused this record (other 4xx): retrying would not help, drop it
+        Rejected     /// logthon refused this body (other 4xx): retrying it would not help
     };
 
     Outcome outcome = Outcome::Delivered;
@@ -43,7 +43,7 @@ struct ShipResult
     }
 };
 
-/// Delivers one logthon body (§6 JSON, one record) and says what became of it: the composition
+/// Delivers one logthon body (§6 JSON: one record, or a JSON array of records) and says what became of it: the composition
 /// root binds it to the pooled HTTP client (POST <logthon><logthonPath>) or to an in-process call
 /// of a logthon plugin. Called from LogthonSink's one shipping thread only; must not block
 /// without bound (use the client's timeouts). May throw: an exception counts as Retryable.

@@ -50,7 +50,7 @@ ClientResult InProcessDispatcher::dispatch(const std::string& service, const Cli
     std::shared_ptr<const RoutingSnapshot> snapshot = _routing.load();
     PluginSlot* slot = snapshot->slot(service);
     PluginSlot::Ref generation = slot ? slot->acquire() : PluginSlot::Ref();
-    if (!generation) return ClientResult::failure(ClientStatus::Unavailable, "plugin '" + service + "' is not loaded any more");
+    if (!generation) return ClientResult::failure(ClientStatus::NotFound, "plugin '" + service + "' is not loaded any more");
     generation->waitUntilRestored();
 
     std::string_view target = request.path.empty() ? std::string_view("/") : std::string_view(request.path);

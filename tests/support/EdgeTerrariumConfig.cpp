@@ -26,6 +26,30 @@ Poco::JSON::Object::Ptr edgeTerrariumConfigOnLoopback()
     return root;
 }
 
+Poco::JSON::Object::Ptr shippedConfigOnLoopback(const std::string& file)
+{
+    const std::string text = readFile(std::string(TERRARIUM_CONFIG_DIR) + "/" + file);
+    INFO("config/" << file);
+    REQUIRE_FALSE(text.empty());
+    auto root = Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
+    REQUIRE(root);
+    root->set("listen", "127.0.0.1:0");
+    if (auto listeners = root->getArray("listeners"))
+        for (unsigned i = 0; i < listeners->size(); ++i) listeners->getObject(i)->set("listen", "127.0.0.1:0");
+    objectMember(root, "admin")->set("listen", "127.0.0.1:0");
+    return root;
+}
+
+Poco::JSON::Object::Ptr objectMember(Poco::JSON::Object::Ptr object, const std::string& name)
+{
+    Poco::JSON::Object::Ptr child = object->getObject(name);
+    if (!child) {
+        child = new Poco::JSON::Object;
+        object->set(name, child);
+    }
+    return child;
+}
+
 std::string jsonText(const Poco::JSON::Object::Ptr& object)
 {
     std::ostringstream out;

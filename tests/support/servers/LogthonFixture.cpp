@@ -89,6 +89,7 @@ void LogthonFixture::clear()
 {
     std::lock_guard<std::mutex> lock(_mutex);
     _entries.clear();
+    _deliveries.clear();
 }
 
 void LogthonFixture::setDown(bool down)
@@ -116,6 +117,18 @@ bool LogthonFixture::waitForHeld(unsigned count, Poco::Timespan timeout) const
     std::unique_lock<std::mutex> lock(_mutex);
     return _changed.wait_for(lock, std::chrono::microseconds(timeout.totalMicroseconds()),
         [&] { return _held >= count; });
+}
+
+std::vector<LogthonFixture::Delivery> LogthonFixture::deliveries() const
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    return _deliveries;
+}
+
+void LogthonFixture::setAcceptsBatches(bool accepts)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    _acceptsBatches = accepts;
 }
 
 void LogthonFixture::setFailureStatus(int status)
@@ -170,44 +183,74 @@ void LogthonFixture::handlePost(Poco::Net::HTTPServerRequest& request, Poco::Net
         FixtureJson::send(response, failureStatus, detail("failing on purpose"));
         return;
     }
-    Poco::JSON::Object::Ptr body;
+    Poco::Dynamic::Var parsed;
     try
     {
-        body = Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
+        parsed = Poco::JSON::Parser().parse(text);
     }
     catch (const Poco::Exception& error)
     {
         FixtureJson::send(response, 422, detail("invalid JSON body: " + error.displayText()));
         return;
     }
-    if (!body || !body->has("service") || !body->has("message"))
+    std::vector<Poco::JSON::Object::Ptr> bodies;
+    const bool batch = parsed.type() == typeid(Poco::JSON::Array::Ptr);
+    if (batch)
     {
-        FixtureJson::send(response, 422, detail("service and message are required"));
-        return;
+        Poco::JSON::Array::Ptr array = parsed.extract<Poco::JSON::Array::Ptr>();
+        for (unsigned index = 0; array && index < array->size(); ++index)
+            bodies.push_back(array->getObject(index));
     }
-    Poco::JSON::Object::Ptr metadata = new Poco::JSON::Object;
-    if (body->has("metadata") && body->isObject("metadata"))
-        metadata = new Poco::JSON::Object(*body->getObject("metadata"));
-    if (body->has("timestamp"))
-        metadata->set("timestamp", body->get("timestamp"));
-    if (body->has("request_id"))
-        metadata->set("request_id", body->get("request_id"));
-    Poco::JSON::Object::Ptr stored = new Poco::JSON::Object;
+    else if (parsed.type() == typeid(Poco::JSON::Object::Ptr))
+        bodies.push_back(parsed.extract<Poco::JSON::Object::Ptr>());
+    else
+        bodies.push_back(nullptr);
+    bool acceptsBatches = true;
     {
         std::lock_guard<std::mutex> lock(_mutex);
-        stored->set("id", _nextId++);
-        stored->set("timestamp", Poco::DateTimeFormatter::format(Poco::Timestamp(), Poco::DateTimeFormat::ISO8601_FRAC_FORMAT));
-        stored->set("service", body->getValue<std::string>("service"));
-        stored->set("level", body->has("level") ? body->getValue<std::string>("level") : std::string("INFO"));
-        stored->set("message", body->getValue<std::string>("message"));
-        stored->set("metadata", metadata);
-        _entries.push_back(Entry{body, stored});
+        acceptsBatches = _acceptsBatches;
+    }
+    if (batch && !acceptsBatches)
+    {
+        FixtureJson::send(response, 422, detail("expected one log entry (a JSON object)"));
+        return;
+    }
+    for (const Poco::JSON::Object::Ptr& body : bodies)
+        if (!body || !body->has("service") || !body->has("message"))
+        {
+            FixtureJson::send(response, 422, detail("service and message are required"));
+            return;
+        }
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        for (const Poco::JSON::Object::Ptr& body : bodies)
+            _entries.push_back(Entry{body, storedEntry(*body)});
+        _deliveries.push_back(Delivery{bodies.size(), batch});
     }
     _changed.notify_all();
     Poco::JSON::Object answer;
     answer.set("status", "success");
-    answer.set("message", "Log entry added");
+    answer.set("message", bodies.size() == 1 && !batch ? std::string("Log entry added") : std::to_string(bodies.size()) + " log entries added");
     FixtureJson::send(response, 200, answer);
+}
+
+Poco::JSON::Object::Ptr LogthonFixture::storedEntry(const Poco::JSON::Object& body)
+{
+    Poco::JSON::Object::Ptr metadata = new Poco::JSON::Object;
+    if (body.has("metadata") && body.isObject("metadata"))
+        metadata = new Poco::JSON::Object(*body.getObject("metadata"));
+    if (body.has("timestamp"))
+        metadata->set("timestamp", body.get("timestamp"));
+    if (body.has("request_id"))
+        metadata->set("request_id", body.get("request_id"));
+    Poco::JSON::Object::Ptr stored = new Poco::JSON::Object;
+    stored->set("id", _nextId++);
+    stored->set("timestamp", Poco::DateTimeFormatter::format(Poco::Timestamp(), Poco::DateTimeFormat::ISO8601_FRAC_FORMAT));
+    stored->set("service", body.getValue<std::string>("service"));
+    stored->set("level", body.has("level") ? body.getValue<std::string>("level") : std::string("INFO"));
+    stored->set("message", body.getValue<std::string>("message"));
+    stored->set("metadata", metadata);
+    return stored;
 }
 
 void LogthonFixture::handleList(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response)

@@ -36,6 +36,8 @@ public:
 
     ClientResult dispatch(const std::string& service, const ClientRequest& request) override
     {
+        if (leaving)
+            return ClientResult::failure(ClientStatus::NotFound, "plugin '" + service + "' is not loaded any more");
         ++calls;
         lastPath = request.path;
         ClientResponse response;
@@ -46,6 +48,7 @@ public:
 
     std::atomic<int> calls{0};
     std::string lastPath;
+    bool leaving = false;   /// serves() says yes, but the plugin is gone when dispatch() comes (NotFound, not called)
 
 private:
     std::string _name;
@@ -88,6 +91,26 @@ TEST_CASE("a plugin of this process is preferred over a base URL", "[client][dir
     REQUIRE(remote.ok());
     CHECK_FALSE(remote.response.inProcess);
     CHECK(upstream.requests("/files") == 1);
+}
+
+TEST_CASE("a plugin unloaded between serves() and dispatch() is called at its base URL: a move fails no call", "[client][directory]")
+{
+    UpstreamFixture upstream;
+    upstream.answer("/files", 200, "remote");
+    HttpClient client(testClientConfig());
+    ServiceDirectory directory(client, {{"file-storage", upstream.baseUrl()}});
+    FakeDispatcher local("file-storage");
+    local.leaving = true;
+    directory.setLocalDispatcher(&local);
+
+    ClientResult result = directory.call("file-storage", at("/files", "POST"));
+    REQUIRE(result.ok());
+    CHECK(result.response.body == "remote");
+    CHECK_FALSE(result.response.inProcess);
+    CHECK(upstream.requests("/files") == 1);
+
+    directory.removeBaseUrl("file-storage");
+    CHECK(directory.call("file-storage", at("/files")).status == ClientStatus::NotFound);
 }
 
 TEST_CASE("a remote service is called at its base URL with the path appended", "[client][directory]")

@@ -45,6 +45,7 @@ TEST_CASE("host service defaults follow the guide: 10 s timeout, 3 tries, no TLS
     CHECK_FALSE(config.adminTls.enabled);
     CHECK(config.services.empty());
     CHECK(config.log.logthon);
+    CHECK(config.log.logthonBatch);
     CHECK(config.log.level == "information");
 }
 
@@ -69,7 +70,7 @@ TEST_CASE("client, secrets, services, log, metrics and TLS sections are read", "
       "log": {"level": "debug", "plugins": {"echo": "trace"}, "format": "json", "console": false,
               "file": {"path": "/var/log/t.log", "max_bytes": 100, "keep": 2},
               "logthon": {"enabled": false, "path": "/api/logs", "queue_capacity": 10, "batch_size": 5,
-                          "flush_interval_ms": 20},
+                          "flush_interval_ms": 20, "batch": false},
               "service_name": "edge", "container_name": "c1"}
     })json");
     CHECK(config.mainListener().tls.enabled);
@@ -99,6 +100,7 @@ TEST_CASE("client, secrets, services, log, metrics and TLS sections are read", "
     CHECK_FALSE(config.log.logthon);
     CHECK(config.log.logthonPath == "/api/logs");
     CHECK(config.log.flushInterval == ms(20));
+    CHECK_FALSE(config.log.logthonBatch);
     CHECK(config.log.containerName == "c1");
 }
 
@@ -135,5 +137,6 @@ TEST_CASE("bad host service settings name the key and what was expected", "[conf
     CHECK(parseFailure(R"({"log": {"format": "xml"}})").key == "log.format");
     CHECK(parseFailure(R"({"log": {"plugins": {"echo": "loud"}}})").key == "log.plugins.echo");
     CHECK(parseFailure(R"({"log": {"logthon": {"path": "logs"}}})").key == "log.logthon.path");
+    CHECK(parseFailure(R"({"log": {"logthon": {"batch": "yes"}}})").key == "log.logthon.batch");
     CHECK(parseFailure("{}", {{"FILE_STORAGE_URL", "not a url"}}).key == "FILE_STORAGE_URL");
 }

@@ -82,3 +82,27 @@ TEST_CASE("the logthon fixture goes down, comes back on the same port, and fails
     CHECK(logthon.count() == 1);
     CHECK(logthon.posts() == 2);
 }
+
+TEST_CASE("the logthon fixture takes a JSON array of entries as one POST, all or nothing", "[logging][fixture]")
+{
+    LogthonFixture logthon;
+    auto added = call(logthon, "POST", "/logs", R"([{"service":"echo","message":"one"},{"service":"host","message":"two"}])");
+    CHECK(added.first == 200);
+    CHECK(added.second->getValue<std::string>("status") == "success");
+    CHECK(call(logthon, "POST", "/logs", R"([{"service":"echo","message":"three"},{"service":"echo"}])").first == 422);
+    CHECK(call(logthon, "POST", "/logs", R"({"service":"echo","message":"four"})").first == 200);
+    CHECK(logthon.count() == 3);
+    const auto deliveries = logthon.deliveries();
+    REQUIRE(deliveries.size() == 2);
+    CHECK(deliveries[0].entries == 2);
+    CHECK(deliveries[0].batch);
+    CHECK(deliveries[1].entries == 1);
+    CHECK_FALSE(deliveries[1].batch);
+    CHECK(call(logthon, "GET", "/logs").second->getArray("logs")->getObject(1)->getValue<std::string>("message") == "two");
+
+    logthon.setAcceptsBatches(false);
+    CHECK(call(logthon, "POST", "/logs", R"([{"service":"echo","message":"five"}])").first == 422);
+    CHECK(call(logthon, "POST", "/logs", R"({"service":"echo","message":"six"})").first == 200);
+    CHECK(logthon.count() == 4);
+    CHECK(logthon.posts() == 5);
+}

@@ -6,6 +6,8 @@
 #include "logging/PocoLogChannel.h"
 #include "logging/RequestIdScope.h"
 
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
 
 #include <catch2/catch.hpp>
@@ -44,6 +46,22 @@ std::vector<std::string> messagesOf(const std::vector<Poco::JSON::Object::Ptr>& 
     return messages;
 }
 
+/// The records of a logthon body: the elements of a batch (a JSON array), or the one object.
+std::vector<Poco::JSON::Object::Ptr> recordsOf(const std::string& body)
+{
+    std::vector<Poco::JSON::Object::Ptr> records;
+    Poco::Dynamic::Var parsed = Poco::JSON::Parser().parse(body);
+    if (parsed.type() == typeid(Poco::JSON::Array::Ptr))
+    {
+        Poco::JSON::Array::Ptr array = parsed.extract<Poco::JSON::Array::Ptr>();
+        for (unsigned index = 0; index < array->size(); ++index)
+            records.push_back(array->getObject(index));
+    }
+    else
+        records.push_back(parsed.extract<Poco::JSON::Object::Ptr>());
+    return records;
+}
+
 std::vector<std::string> numbered(const std::string& prefix, int count)
 {
     std::vector<std::string> messages;
@@ -54,12 +72,14 @@ std::vector<std::string> numbered(const std::string& prefix, int count)
 
 } // namespace
 
-TEST_CASE("records reach logthon in the §6 shape, one per POST", "[logging][logthon]")
+TEST_CASE("a round of records reaches logthon as ONE POST of a JSON array in the §6 shape", "[logging][logthon]")
 {
     LogthonFixture logthon;
     CapturedDiagnostics diagnostics;
     LogPipeline pipeline(LogLevel::Debug);
-    pipeline.addSink(std::make_unique<LogthonSink>(httpShipper(logthon.port()), fastSettings(), diagnostics.writer()));
+    LogthonSink::Settings settings = fastSettings(1000, 2);
+    settings.flushInterval = Poco::Timespan(3600, 0);
+    pipeline.addSink(std::make_unique<LogthonSink>(httpShipper(logthon.port()), settings, diagnostics.writer()));
     pipeline.start();
     {
         RequestIdScope scope("req-7");
@@ -83,7 +103,11 @@ TEST_CASE("records reach logthon in the §6 shape, one per POST", "[logging][log
     CHECK(metadata->getValue<std::string>("free_bytes") == "1024");
     CHECK(records[1]->getValue<std::string>("level") == "DEBUG");
     CHECK_FALSE(records[1]->getObject("metadata")->has("request_id"));
-    CHECK(logthon.posts() == 2);
+    CHECK(logthon.posts() == 1);
+    const auto deliveries = logthon.deliveries();
+    REQUIRE(deliveries.size() == 1);
+    CHECK(deliveries[0].batch);
+    CHECK(deliveries[0].entries == 2);
 
     pipeline.stop();
     const LogPipelineStats stats = pipeline.stats();
@@ -91,6 +115,59 @@ TEST_CASE("records reach logthon in the §6 shape, one per POST", "[logging][log
     CHECK(stats.dropped == 0);
     CHECK(stats.shipFailures == 0);
     CHECK(diagnostics.lines().empty());
+}
+
+TEST_CASE("with batch off every record is a POST of its own (a logthon that takes single records only)", "[logging][logthon]")
+{
+    LogthonFixture logthon;
+    logthon.setAcceptsBatches(false);
+    CapturedDiagnostics diagnostics;
+    LogthonSink::Settings settings = fastSettings(1000, 3);
+    settings.flushInterval = Poco::Timespan(3600, 0);
+    settings.batch = false;
+    LogPipeline pipeline(LogLevel::Info);
+    pipeline.addSink(std::make_unique<LogthonSink>(httpShipper(logthon.port()), settings, diagnostics.writer()));
+    pipeline.start();
+    for (int index = 0; index < 3; ++index)
+        pipeline.log("host", LogLevel::Info, "single " + std::to_string(index));
+
+    REQUIRE(logthon.waitForCount(3));
+    CHECK(messagesOf(logthon.records()) == numbered("single ", 3));
+    CHECK(logthon.posts() == 3);
+    for (const auto& delivery : logthon.deliveries())
+    {
+        CHECK_FALSE(delivery.batch);
+        CHECK(delivery.entries == 1);
+    }
+    REQUIRE(eventually([&] { return pipeline.stats().shipped == 3; }));
+    CHECK(pipeline.stats().shipFailures == 0);
+    pipeline.stop();
+    CHECK(diagnostics.lines().empty());
+}
+
+TEST_CASE("a batch logthon refuses is shipped again one record per POST: nothing is lost", "[logging][logthon]")
+{
+    LogthonFixture logthon;
+    logthon.setAcceptsBatches(false);
+    CapturedDiagnostics diagnostics;
+    LogthonSink::Settings settings = fastSettings(1000, 3);
+    settings.flushInterval = Poco::Timespan(3600, 0);
+    LogPipeline pipeline(LogLevel::Info);
+    pipeline.addSink(std::make_unique<LogthonSink>(httpShipper(logthon.port()), settings, diagnostics.writer()));
+    pipeline.start();
+    for (int index = 0; index < 3; ++index)
+        pipeline.log("host", LogLevel::Info, "fallback " + std::to_string(index));
+
+    REQUIRE(logthon.waitForCount(3));
+    CHECK(messagesOf(logthon.records()) == numbered("fallback ", 3));
+    CHECK(logthon.posts() == 4);
+    REQUIRE(eventually([&] { return pipeline.stats().shipped == 3; }));
+    const LogPipelineStats stats = pipeline.stats();
+    CHECK(stats.dropped == 0);
+    CHECK(stats.shipFailures == 1);
+    CHECK(diagnostics.contains("logthon refused a batch of 3 log records"));
+    CHECK(diagnostics.contains("log.logthon.batch"));
+    pipeline.stop();
 }
 
 TEST_CASE("records logged while logthon is down are queued and shipped when it is back", "[logging][logthon]")
@@ -184,7 +261,7 @@ TEST_CASE("HTTP 500 from logthon is retried with backoff until it answers 200", 
     pipeline.stop();
 }
 
-TEST_CASE("a rejected record is dropped and counted, not retried", "[logging][logthon]")
+TEST_CASE("a rejected record is dropped and counted, not retried, and the rest of its batch is delivered", "[logging][logthon]")
 {
     CapturedDiagnostics diagnostics;
     std::atomic<unsigned> calls{0};
@@ -195,11 +272,14 @@ TEST_CASE("a rejected record is dropped and counted, not retried", "[logging][lo
         if (body.find("refuse me") != std::string::npos)
             return ShipResult::fromStatus(422, "{\"detail\":\"no\"}");
         std::lock_guard<std::mutex> lock(deliveredMutex);
-        delivered.push_back(test::parseObject(body)->getValue<std::string>("message"));
+        for (const auto& record : recordsOf(body))
+            delivered.push_back(record->getValue<std::string>("message"));
         return ShipResult::delivered();
     };
+    LogthonSink::Settings settings = fastSettings(1000, 3);
+    settings.flushInterval = Poco::Timespan(3600, 0);
     LogPipeline pipeline(LogLevel::Info);
-    pipeline.addSink(std::make_unique<LogthonSink>(shipper, fastSettings(), diagnostics.writer()));
+    pipeline.addSink(std::make_unique<LogthonSink>(shipper, settings, diagnostics.writer()));
     pipeline.start();
     pipeline.log("host", LogLevel::Info, "a");
     pipeline.log("host", LogLevel::Info, "refuse me");
@@ -208,7 +288,7 @@ TEST_CASE("a rejected record is dropped and counted, not retried", "[logging][lo
     pipeline.stop();
     const LogPipelineStats stats = pipeline.stats();
     CHECK(stats.dropped == 1);
-    CHECK(calls == 3);
+    CHECK(calls == 4);   // the batch, then each record on its own
     CHECK(delivered == std::vector<std::string>{"a", "b"});
     CHECK(diagnostics.contains("logthon rejected 1 log records"));
 }
@@ -230,7 +310,9 @@ TEST_CASE("what the shipper logs never re-enters the pipeline", "[logging][logth
             return ShipResult::retryable("connection refused");
         return ShipResult::delivered();
     };
-    pipeline.addSink(std::make_unique<LogthonSink>(shipper, fastSettings(), diagnostics.writer()));
+    LogthonSink::Settings settings = fastSettings(1000, 3);
+    settings.flushInterval = Poco::Timespan(3600, 0);
+    pipeline.addSink(std::make_unique<LogthonSink>(shipper, settings, diagnostics.writer()));
     pipeline.start();
     for (int index = 0; index < 3; ++index)
         pipeline.log("host", LogLevel::Info, "real " + std::to_string(index));
@@ -238,8 +320,8 @@ TEST_CASE("what the shipper logs never re-enters the pipeline", "[logging][logth
     REQUIRE(eventually([&] { return pipeline.stats().shipped == 3; }));
     const LogPipelineStats stats = pipeline.stats();
     CHECK(stats.records == 3);
-    CHECK(calls == 8);
-    CHECK(stats.suppressed == 2 * 8);
+    CHECK(calls == 6);   // one batch of 3: five failures, then delivered
+    CHECK(stats.suppressed == 2 * 6);
     CHECK(stats.shipFailures == 5);
     CHECK(store->size() == 3);
     CHECK(diagnostics.contains("connection refused"));
@@ -249,9 +331,9 @@ TEST_CASE("what the shipper logs never re-enters the pipeline", "[logging][logth
 
 TEST_CASE("records logged before start are shipped after start, and stop ships what is queued", "[logging][logthon]")
 {
-    std::atomic<unsigned> delivered{0};
-    LogShipper shipper = [&](const std::string&) {
-        ++delivered;
+    std::atomic<std::size_t> delivered{0};
+    LogShipper shipper = [&](const std::string& body) {
+        delivered += recordsOf(body).size();
         return ShipResult::delivered();
     };
     LogthonSink::Settings settings = fastSettings(1000, 100);
