@@ -150,7 +150,7 @@ TEST_CASE("edge-terrarium.json: every service on its own listener takes the guid
     CHECK(edge.direct("logthon", "GET", "/health").header("Access-Control-Allow-Origin").empty());
 }
 
-TEST_CASE("edge-terrarium.json: the host's probes answer on the admin listener; a service not loaded is 503", "[edge][probes]")
+TEST_CASE("edge-terrarium.json: the host's probes answer on the admin listener, a service not loaded is 503", "[edge][probes]")
 {
     EdgeHost edge;
     HttpResult alive = edge.host->admin("GET", "/health", "", false);

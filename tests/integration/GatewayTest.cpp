@@ -246,7 +246,7 @@ TEST_CASE("gateway: a fixed route answers /nginx-health with 200 healthy", "[gat
     CHECK(host.request("HEAD", "/nginx-health").status == 200);
 }
 
-TEST_CASE("gateway: with probes off the route table owns /health and /ready; the admin listener answers them without a token", "[gateway][probes]")
+TEST_CASE("gateway: with probes off the route table owns /health and /ready, the admin listener answers them without a token", "[gateway][probes]")
 {
     TerrariumProcess::Options options;
     options.plugins = {{ECHO_PLUGIN_PATH, "echo.so"}};

@@ -95,7 +95,7 @@ TEST_CASE("gateway config: route target errors name the key", "[config][gateway]
     }
 }
 
-TEST_CASE("gateway config: probes are the main listener's by default; a listener may turn them on or off", "[config][gateway][probes]")
+TEST_CASE("gateway config: probes are the main listener's by default, a listener may turn them on or off", "[config][gateway][probes]")
 {
     Config defaults = parse(R"({"listeners": [{"name": "x", "listen": "127.0.0.1:0"}]})");
     CHECK(defaults.listeners[0].probes);

@@ -103,7 +103,7 @@ TEST_CASE("gateway: a fixed route answers its status, content type and body for 
     }
 }
 
-TEST_CASE("gateway: with probes off the route table owns /health; with probes on the host answers it", "[gateway][probes]")
+TEST_CASE("gateway: with probes off the route table owns /health, with probes on the host answers it", "[gateway][probes]")
 {
     Gateway routed(false, false);
     HttpReply toTable;
@@ -143,7 +143,7 @@ TEST_CASE("gateway: with CORS, OPTIONS on any path is 204 with a max age, answer
     CHECK_FALSE(without.atOnce(requestFor("OPTIONS", "/x")));
 }
 
-TEST_CASE("gateway: an upstream route without a proxy answers 502; no route is 404", "[gateway][upstream]")
+TEST_CASE("gateway: an upstream route without a proxy answers 502, no route is 404", "[gateway][upstream]")
 {
     Gateway gateway(false, false);
     HttpReply reply;
