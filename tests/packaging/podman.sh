@@ -138,12 +138,16 @@ admin_get() { curl -fsS -m 10 -H "Authorization: Bearer $(token "$1")" "http://$
 generation() { admin_get "$1" "/admin/plugins/$2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["generation"])'; }
 loaded() { admin_get "$1" /admin/plugins | python3 -c 'import json,sys; print(" ".join(sorted(p["name"] for p in json.load(sys.stdin)["plugins"])))'; }
 has_loaded() { loaded "$1" | grep -qw -- "$2"; }
-loads_exactly() { [ "$(loaded "$1")" = "$2" ]; }
+loads_exactly() { local got; got=$(loaded "$1"); [ "$got" = "$2" ] || { echo "    $1 loaded: $got"; return 1; }; }
 generation_above() { [ "$(generation "$1" "$2")" -gt "$3" ]; }
 files_contain() { grep -rlq -- "$2" "$1" 2>/dev/null; }
 secrets_from_store() { P logs "$run_id-$1" 2>&1 | grep 'Secrets loaded' | grep -q 'secret store'; }
 stops_cleanly() { P stop -t 30 "$run_id-$1" >/dev/null 2>&1 && [ "$(P inspect --format '{{.State.ExitCode}}' "$run_id-$1")" = 0 ]; }
 logs_have() { P logs "$run_id-$1" 2>&1 | grep -qF -- "$2"; }
+# eventually SECONDS COMMAND...: polls the command quietly until it succeeds; after the deadline runs
+# it once more with its output (what it saw last)
+eventually() { local seconds=$1; shift; poll "$seconds" quietly "$@" || "$@"; }
+quietly() { "$@" >/dev/null 2>&1; }
 # make_config OUT BASE PYTHON: BASE (JSON) changed by the python statements on "config"
 make_config() {
   python3 - "$1" "$2" "$3" <<'EOF'
@@ -171,7 +175,7 @@ healthy() { P healthcheck run "$shipped" >/dev/null 2>&1; }
 if P run -d --name "$shipped" --network none "$image" >/dev/null 2>"$work/shipped.err"; then
   containers+=("$shipped")
   expect "image's HEALTHCHECK kept (--format docker)" test -n "$(P image inspect --format '{{.Config.Healthcheck}}' "$image" | grep -F /health)"
-  expect "podman healthcheck run: healthy (curl on the admin listener's /health)" poll 60 healthy
+  expect "podman healthcheck run: healthy (curl on the admin listener's /health)" eventually 60 healthy
   expect "the host is ready (admin /ready)" P exec "$shipped" curl -fsS -o /dev/null http://127.0.0.1:8081/ready
   expect "admin API with the generated token" P exec "$shipped" sh -c \
     'curl -fsS -o /dev/null -H "Authorization: Bearer $(cat /var/lib/terrarium/admin.token)" http://127.0.0.1:8081/admin/plugins'
@@ -195,7 +199,7 @@ G=http://$(listener platform main)
 A=http://$(listener platform admin)
 echo "gateway $G, admin $A, listeners $(cat "$work/platform/state/listeners.json")"
 for name in "${platform[@]}"; do
-  expect "platform: $name loaded" poll 30 has_loaded platform "$name"
+  expect "platform: $name loaded" eventually 30 has_loaded platform "$name"
 done
 expect "platform: runs as the image's user (uid 10001)" \
   test "$(P top "$run_id-platform" huser 2>/dev/null | tail -n +2 | sort -u | tr -d ' ')" = 10001
@@ -221,11 +225,11 @@ expect "admin listener /health without a token" answers "$A/health" 200 ""
 expect "admin listener /ready without a token" answers "$A/ready" 200 ""
 expect "admin API refuses a request without the token" answers "$A/admin/plugins" 401 ""
 expect "admin API with the generated token" answers "$A/admin/plugins" 200 '"plugins"' -H "Authorization: Bearer $(token platform)"
-expect "custom-client read its secrets from the files provider (API Key: $api_key)" poll 30 logs_have platform "API Key: $api_key"
-expect "custom-client: Secrets loaded from the secret store" poll 30 secrets_from_store platform
-expect "custom-client's periodic file stored by file-storage (in-process)" poll 30 \
+expect "custom-client read its secrets from the files provider (API Key: $api_key)" eventually 30 logs_have platform "API Key: $api_key"
+expect "custom-client: Secrets loaded from the secret store" eventually 30 secrets_from_store platform
+expect "custom-client's periodic file stored by file-storage (in-process)" eventually 30 \
   answers "$G/api/file-storage/files" 200 '"filename":"'
-expect "file-storage wrote it to the state volume" poll 10 files_contain "$work/platform/state/file-storage" 'Custom Client generated file at'
+expect "file-storage wrote it to the state volume" eventually 10 files_contain "$work/platform/state/file-storage" 'Custom Client generated file at'
 
 echo "--- hot reloads inside the container under traffic"
 # traffic: sequential requests through the gateway to both plugins until told to stop
@@ -235,7 +239,7 @@ echo "--- hot reloads inside the container under traffic"
     done
   done >"$work/traffic.txt" ) &
 traffic=$!
-poll 10 test -s "$work/traffic.txt" || true
+poll 10 test -s "$work/traffic.txt" || true   # traffic flows before the first reload
 client_gen=$(generation platform custom-client)
 expect "admin API: POST /admin/plugins/custom-client/reload" \
   answers "$A/admin/plugins/custom-client/reload" 200 "" -X POST -H "Authorization: Bearer $(token platform)"
@@ -250,9 +254,10 @@ objcopy --add-section .terrarium_pkgtest="$work/rebuilt-note" "$plugins_dir/serv
 chown 10001:10001 "$plugins_dir/.service-sink.so.new"; chmod 0755 "$plugins_dir/.service-sink.so.new"
 mv -f "$plugins_dir/.service-sink.so.new" "$plugins_dir/service-sink.so"
 expect "service-sink reloaded from its new file in the plugins volume (generation > $sink_gen)" \
-  poll 30 generation_above platform service-sink "$sink_gen"
+  eventually 30 generation_above platform service-sink "$sink_gen"
 before=$(wc -l <"$work/traffic.txt")
-poll 10 bash -c "[ \$(wc -l <'$work/traffic.txt') -ge $((before + 20)) ]" || true
+traffic_beyond() { [ "$(wc -l <"$work/traffic.txt")" -ge "$1" ]; }
+poll 10 traffic_beyond $((before + 20)) || true
 touch "$work/stop-traffic"; wait "$traffic" || true
 total=$(wc -l <"$work/traffic.txt"); bad=$(grep -cvx 200 "$work/traffic.txt" || true)
 echo "traffic during the reloads: $total requests, $bad not 200"
@@ -278,18 +283,18 @@ for name, url in config["services"].items():
 config["plugins"] = {"custom-client": {"config": {"request_log_dir": "/var/lib/terrarium/requests", "file_interval_ms": 300}}}'
 start_host host-a "$work/host-a.json" "$a_dir"
 echo "host-a $(cat "$work/host-a/state/listeners.json"), host-b $(cat "$work/host-b/state/listeners.json")"
-expect "host-a loads custom-client and service-sink only" poll 30 loads_exactly host-a 'custom-client service-sink'
-expect "host-b loads ${b_plugins[*]} only" poll 30 loads_exactly host-b "${b_plugins[*]}"
+expect "host-a loads custom-client and service-sink only" eventually 30 loads_exactly host-a 'custom-client service-sink'
+expect "host-b loads ${b_plugins[*]} only" eventually 30 loads_exactly host-b "${b_plugins[*]}"
 expect "host-a's directory sends file-storage calls to host-b's gateway" \
   bash -c "curl -fsS -H 'Authorization: Bearer $(token host-a)' http://$(listener host-a admin)/admin/services | grep -qF 'http://$B/api/file-storage'"
 expect "host-a serves custom-client" answers "http://$(listener host-a main)/api/custom-client/health" 200 '"Custom Client is healthy"'
 expect "host-b serves file-storage" answers "http://$B/api/file-storage/health" 200 '"service":"file-storage"'
 expect "custom-client's files (host-a) arrive in file-storage on host-b" \
-  poll 30 files_contain "$work/host-b/state/file-storage" 'Custom Client generated file at'
+  eventually 30 files_contain "$work/host-b/state/file-storage" 'Custom Client generated file at'
 expect "host-b lists them" answers "http://$B/api/file-storage/files" 200 '"filename":"'
-expect "host-a logged the successful creation" poll 10 logs_have host-a "Successfully created file via file storage API"
+expect "host-a logged the successful creation" eventually 10 logs_have host-a "Successfully created file via file storage API"
 if has_plugin logthon; then
-  expect "host-a's logs arrive in logthon on host-b" poll 30 \
+  expect "host-a's logs arrive in logthon on host-b" eventually 30 \
     answers "http://$B/api/logthon/logs?service=custom-client&limit=5" 200 '"service":"custom-client"'
 fi
 for h in host-a host-b; do
