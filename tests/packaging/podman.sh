@@ -25,9 +25,11 @@ run_id=terrarium-pkgtest-$$-$RANDOM
 image=localhost/$run_id:$version
 work=$(mktemp -d)
 containers=()
+traffic=""
 P() { podman --runtime runc "$@"; }
 cleanup() {
   local c
+  if [ -n "$traffic" ]; then kill "$traffic" 2>/dev/null || true; wait "$traffic" 2>/dev/null || true; fi
   for c in "${containers[@]}"; do P rm -f -v -t 5 "$c" >/dev/null 2>&1 || true; done
   P rmi -f "$image" >/dev/null 2>&1 || true
   rm -rf "$work"
@@ -258,7 +260,7 @@ expect "service-sink reloaded from its new file in the plugins volume (generatio
 before=$(wc -l <"$work/traffic.txt")
 traffic_beyond() { [ "$(wc -l <"$work/traffic.txt")" -ge "$1" ]; }
 poll 10 traffic_beyond $((before + 20)) || true
-touch "$work/stop-traffic"; wait "$traffic" || true
+touch "$work/stop-traffic"; wait "$traffic" || true; traffic=""
 total=$(wc -l <"$work/traffic.txt"); bad=$(grep -cvx 200 "$work/traffic.txt" || true)
 echo "traffic during the reloads: $total requests, $bad not 200"
 expect "every request during the reloads succeeded ($total requests)" test "$total" -gt 20 -a "$bad" -eq 0
