@@ -24,6 +24,8 @@ expect "terrarium: man page" has "$L" ' \./usr/share/man/man8/terrariumd\.8\.gz$
 expect "terrarium: state dir" has "$L" '^d.* \./var/lib/terrarium/$'
 expect "terrarium: drop-in plugins dir" has "$L" '^d.* \./var/lib/terrarium/plugins/$'
 expect "terrarium: copyright" has "$L" ' \./usr/share/doc/terrarium/copyright$'
+expect "terrarium: the Edge-Terrarium platform configuration /usr/share/terrarium/edge-terrarium.json" \
+  has "$L" '^-rw-r--r-- root/root .* \./usr/share/terrarium/edge-terrarium\.json$'
 expect "terrarium: conffiles lists exactly the configuration" \
   test "$(cat "$work/terrarium.control/conffiles")" = "/etc/terrarium/terrarium.json"
 packaged_config=$work/terrarium.json

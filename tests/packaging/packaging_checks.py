@@ -457,6 +457,16 @@ def validate_container(docker_dir, unit, install_script, image):
     out = package[2] if len(package) > 2 else None
     check(any(re.fullmatch(rf"--from=build {re.escape(str(out))}/? /tmp/packages/?", c) for c in copies),
           f"Dockerfile: the final stage does not copy build-packages.sh's output {out} to /tmp/packages")
+    # PACKAGES=prebuilt: the build stage skips its apt-get and compilation and takes the context's
+    # packages/ as build-packages.sh's output; the default compiles.
+    build_stage = ins[:max(i for i, (kw, _) in enumerate(ins) if kw == "FROM")]
+    check(("ARG", "PACKAGES=build") in build_stage, "Dockerfile: the build stage has no ARG PACKAGES=build")
+    prebuilt = [r for kw, r in build_stage if kw == "RUN" and '"$PACKAGES" = prebuilt' in r]
+    check(any(re.search(rf"cp packages/terrarium\*\.deb {re.escape(str(out))}/?", r) for r in prebuilt),
+          f"Dockerfile: with PACKAGES=prebuilt the build stage does not copy packages/terrarium*.deb to {out}")
+    apt_runs = [r for kw, r in build_stage if kw == "RUN" and "apt-get install" in r]
+    check(apt_runs and all(re.match(r'case "\$PACKAGES" in build\) ;; prebuilt\) exit 0;;', r) for r in apt_runs),
+          "Dockerfile: with PACKAGES=prebuilt the build stage still installs the build dependencies")
     installs = [c for r in final_runs for c in r.split("&&") if "install-packages.sh" in shlex.split(c)[0]]
     check(len(installs) == 1 and shlex.split(installs[0]) == ["/tmp/install-packages.sh", "/tmp/packages"],
           f"Dockerfile: the package install is not exactly '/tmp/install-packages.sh /tmp/packages': {installs}")
