@@ -43,6 +43,17 @@ void appendUtf8(std::string& out, std::uint32_t cp)
     }
 }
 
+/// An integer literal (optional '-', digits) that a 64-bit integer holds, as Poco's parser needs:
+/// up to 2^64 - 1, down to -2^63.
+bool fitsInteger(std::string_view literal)
+{
+    const bool negative = !literal.empty() && literal[0] == '-';
+    std::string_view digits = negative ? literal.substr(1) : literal;
+    const std::string_view limit = negative ? "9223372036854775808" : "18446744073709551615";
+    if (digits.size() != limit.size()) return digits.size() < limit.size();
+    return digits <= limit;
+}
+
 std::string describeChar(char c)
 {
     auto u = static_cast<unsigned char>(c);
@@ -227,6 +238,7 @@ std::string JsonChecker::string()
 
 void JsonChecker::number()
 {
+    const std::size_t start = _pos;
     if (_text[_pos] == '-')
         ++_pos;
     if (_pos >= _text.size() || !isDigit(_text[_pos]))
@@ -250,6 +262,11 @@ void JsonChecker::number()
         if (_pos >= _text.size() || !isDigit(_text[_pos]))
             fail("invalid number; expected a digit in the exponent");
         while (_pos < _text.size() && isDigit(_text[_pos])) ++_pos;
+    }
+    const std::string_view written = _text.substr(start, _pos - start);
+    if (written.find_first_of(".eE") == std::string_view::npos && !fitsInteger(written)) {
+        _pos = start;
+        fail("integer too large (beyond 64 bits); write it as a string or use a smaller number");
     }
 }
 

@@ -9,11 +9,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
     const std::string text(reinterpret_cast<const char*>(data), size);
-    terrarium::JsonChecker::Result checked = terrarium::JsonChecker::check(text);
+    // The loader skips a UTF-8 byte order mark before checking.
+    const std::string_view body = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? std::string_view(text).substr(3) : std::string_view(text);
+    terrarium::JsonChecker::Result checked = terrarium::JsonChecker::check(body);
     try
     {
         terrarium::Config config = terrarium::ConfigLoader::parse(text, {}, {});
