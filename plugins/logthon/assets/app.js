@@ -1,0 +1,2 @@
+// Placeholder: the web UI comes separately. Relative URLs only (works behind /api/logs/).
+"use strict";
