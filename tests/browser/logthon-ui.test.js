@@ -21,6 +21,7 @@ const VISIBLE_MESSAGES = '[data-testid="log-entry"]:not([hidden]) [data-testid="
 function hostConfig() {
   return {
     watch: { enabled: false },
+    log: { logthon: { enabled: false } },   // only the entries a test posts, none of the host's own
     routes: [
       { prefix: '/api/logs', plugin: 'logthon' },
       { prefix: '/api/logthon', plugin: 'logthon' },
