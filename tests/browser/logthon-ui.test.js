@@ -271,4 +271,20 @@ describe('browser: logthon ui', () => {
       assert.deepEqual(mine, [tag + ' before the reload', tag + ' after the reload'], 'each entry shown once');
     });
   });
+
+  test('at logthon\'s connection limit (1013): the page says the server is busy and gets in once there is room', async () => {
+    await withPage('busy', async (page) => {
+      const tag = 'busy-' + Date.now();
+      await openLive(page, host.url('main', '/api/logs/'));
+      const full = await host.admin('POST', '/admin/plugins/logthon/reload', { config: { max_ws_connections: 0 } });
+      assert.equal(full.status, 200, full.text);
+      await page.locator('[data-testid="status"][data-state="reconnecting"]', { hasText: 'server busy' }).waitFor();
+
+      const room = await host.admin('POST', '/admin/plugins/logthon/reload', { config: null });
+      assert.equal(room.status, 200, room.text);
+      await page.locator('[data-testid="status"][data-state="live"]').waitFor({ timeout: 30000 });
+      await postLog({ service: 'busy', level: 'INFO', message: tag + ' once let in' });
+      await entryShown(page, tag + ' once let in');
+    });
+  });
 });

@@ -10,6 +10,7 @@
   const RECONNECT_FIRST_MS = 500;
   const RECONNECT_MAX_MS = 10000;
   const RECONNECT_BUSY_MS = 5000;
+  const RECONNECT_BUSY_MAX_MS = 60000;
 
   const $ = (id) => document.getElementById(id);
 
@@ -230,7 +231,7 @@
 
   // ---- Connection ----------------------------------------------------------------------------
 
-  const connection = { socket: null, attempts: 0, timer: null, countdown: null };
+  const connection = { socket: null, attempts: 0, busyRefusals: 0, timer: null, countdown: null };
 
   function setStatus(stateName, text) {
     const status = $('status');
@@ -272,9 +273,12 @@
   }
 
   function scheduleReconnect(code, reason) {
-    const exponential = Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * Math.pow(2, connection.attempts));
-    let delay = exponential * (0.8 + 0.4 * Math.random());
-    if (code === 1013) delay = Math.max(delay, RECONNECT_BUSY_MS);
+    // A server at its connection limit accepts and closes with 1013: wait longer each time.
+    connection.busyRefusals = code === 1013 ? connection.busyRefusals + 1 : 0;
+    const exponential = connection.busyRefusals
+      ? Math.min(RECONNECT_BUSY_MAX_MS, RECONNECT_BUSY_MS * Math.pow(2, connection.busyRefusals - 1))
+      : Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * Math.pow(2, connection.attempts));
+    const delay = exponential * (0.8 + 0.4 * Math.random());
     connection.attempts += 1;
     const due = Date.now() + delay;
     const why = code === 1013 ? 'server busy' : code === 1001 ? 'server going away' : code ? 'closed ' + code : 'disconnected';
