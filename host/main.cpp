@@ -283,7 +283,7 @@ private:
         RoutingState routing;
         InProcessDispatcher dispatcher(routing, config.client.maxResponseBytes);
         directory.setLocalDispatcher(&dispatcher);
-        HostApi::attach(HostServices{&directory, &client, secrets.get(), &pipeline});
+        HostApi::attach(HostServices{&directory, &client, secrets.get(), &pipeline, Poco::Path(config.stateDir).absolute().toString()});
         PluginLifecycle lifecycle(config, routing);
         RequestMetrics requestMetrics;
         MetricsRegistry metrics;

@@ -25,14 +25,23 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all packages present"
-  exit 0
+else
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  echo "install-deps: installing ${missing[*]}"
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
-  sudo="sudo"
+# Browser tests: playwright-core at the version tests/browser/package-lock.json locks, into
+# tests/browser/node_modules (again only when the lock file changed since the last install).
+browser_tests="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
+if [ -f "$browser_tests/package-lock.json" ] &&
+   ! cmp -s "$browser_tests/package-lock.json" "$browser_tests/node_modules/.terrarium-installed-lock"; then
+  echo "install-deps: npm ci in tests/browser"
+  (cd "$browser_tests" && npm ci --no-audit --no-fund)
+  cp "$browser_tests/package-lock.json" "$browser_tests/node_modules/.terrarium-installed-lock"
 fi
-echo "install-deps: installing ${missing[*]}"
-$sudo apt-get update
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"

@@ -5,6 +5,7 @@
 #include "logging/LogLevels.h"
 #include "logging/LogthonSink.h"
 #include "logging/RotatingFileSink.h"
+#include "logging/ServiceFilterSink.h"
 
 #include <Poco/Exception.h>
 
@@ -46,7 +47,9 @@ std::unique_ptr<LogPipeline> LogPipelineFactory::create(const LogConfig& config,
     {
         LogthonSink::Settings settings = LogthonSink::Settings::fromConfig(config);
         settings.destination = std::move(destination);
-        pipeline->addSink(std::make_unique<LogthonSink>(std::move(shipper), std::move(settings), diagnostics));
+        // The logthon plugin's own records are not shipped to it (see ServiceFilterSink).
+        pipeline->addSink(std::make_unique<ServiceFilterSink>(std::make_unique<LogthonSink>(std::move(shipper), std::move(settings), diagnostics),
+                                                              "logthon"));
     }
     return pipeline;
 }

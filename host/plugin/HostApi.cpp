@@ -160,11 +160,19 @@ trm_status secretGet(trm_host_ctx* ctx, trm_str path, trm_str key, char* buf, si
     }
 }
 
+/// Keys every plugin can read whatever its config holds: facts of the host (docs/plugins.md).
+constexpr std::string_view stateDirKey = "terrarium.state_dir";
+
 trm_status configGet(trm_host_ctx* ctx, trm_str key, trm_str* out) noexcept
 {
     if (!ctx || !out) return TRM_ERR_INVALID;
     try
     {
+        if (view(key) == stateDirKey && !services().stateDir.empty())
+        {
+            *out = str(services().stateDir);
+            return TRM_OK;
+        }
         const std::string* value = context(ctx)->configValue(view(key));
         if (!value) return TRM_ERR_NOT_FOUND;
         out->ptr = value->c_str();

@@ -1,6 +1,8 @@
 #ifndef Terrarium_HostServices_INCLUDED
 #define Terrarium_HostServices_INCLUDED
 
+#include <string>
+
 namespace terrarium {
 
 class HttpClient;
@@ -17,6 +19,7 @@ struct HostServices
     HttpClient* client = nullptr;            /// http_call with an absolute URL
     SecretCache* secrets = nullptr;          /// secret_get
     LogPipeline* log = nullptr;              /// log, log_enabled
+    std::string stateDir;                    /// config_get("terrarium.state_dir") answers it (empty: not answered)
 };
 
 } // namespace terrarium

@@ -1,0 +1,35 @@
+#ifndef Terrarium_ServiceFilterSink_INCLUDED
+#define Terrarium_ServiceFilterSink_INCLUDED
+
+#include "logging/LogSink.h"
+
+#include <memory>
+#include <string>
+
+namespace terrarium {
+
+/// Passes every record to an inner sink except the records of one service, and reports the inner
+/// sink's name and figures. LogPipelineFactory puts it in front of the LogthonSink with the name of
+/// the shipping destination ("logthon"): what the logthon plugin itself logs, on any thread, is
+/// never shipped back to it (services.md §6: never recursively).
+class ServiceFilterSink : public LogSink
+{
+public:
+    /// Forwards to inner everything but the records whose service is excludedService.
+    ServiceFilterSink(std::unique_ptr<LogSink> inner, std::string excludedService);
+
+    std::string name() const override { return _inner->name(); }
+    void start() override { _inner->start(); }
+    void write(const LogRecord& record) override;
+    void flush() override { _inner->flush(); }
+    void stop(Poco::Timespan bound) override { _inner->stop(bound); }
+    LogSinkStats stats() const override { return _inner->stats(); }
+
+private:
+    std::unique_ptr<LogSink> _inner;
+    std::string _excludedService;
+};
+
+} // namespace terrarium
+
+#endif

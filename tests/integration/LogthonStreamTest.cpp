@@ -1,0 +1,107 @@
+// logthon's WS /ws through the real terrariumd: the replay of the latest entries, then live
+// frames, then the connection limit (1013).
+#include "HttpTestClient.h"
+#include "TerrariumProcess.h"
+
+#include <catch2/catch.hpp>
+
+#include <Poco/Buffer.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/WebSocket.h>
+
+#include <memory>
+#include <string>
+
+using namespace terrarium::test;
+using Poco::Net::WebSocket;
+
+namespace {
+
+/// A client of logthon's live stream on the host's main listener.
+struct StreamClient
+{
+    std::unique_ptr<Poco::Net::HTTPClientSession> session;
+    std::unique_ptr<WebSocket> socket;
+    Poco::Net::HTTPResponse response;
+
+    explicit StreamClient(const TerrariumProcess& host, const std::string& path = "/api/logthon/ws")
+    {
+        Poco::Net::SocketAddress address(host.mainAddress());
+        session = std::make_unique<Poco::Net::HTTPClientSession>(address.host().toString(), address.port());
+        Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path, Poco::Net::HTTPMessage::HTTP_1_1);
+        socket = std::make_unique<WebSocket>(*session, request, response);
+        socket->setReceiveTimeout(Poco::Timespan(20, 0));
+    }
+
+    /// The next frame's payload; flags gets its flags.
+    std::string receive(int& flags)
+    {
+        Poco::Buffer<char> buffer(0);
+        socket->receiveFrame(buffer, flags);
+        return std::string(buffer.begin(), buffer.size());
+    }
+
+    /// The message of the next frame (a JSON entry).
+    std::string nextMessage()
+    {
+        int flags = 0;
+        std::string frame = receive(flags);
+        INFO(frame);
+        REQUIRE((flags & WebSocket::FRAME_OP_BITMASK) == WebSocket::FRAME_OP_TEXT);
+        return Poco::JSON::Parser().parse(frame).extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("message");
+    }
+};
+
+int closeCode(const std::string& payload)
+{
+    return payload.size() >= 2 ? (static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1]) : 0;
+}
+
+void post(const TerrariumProcess& host, const std::string& message)
+{
+    REQUIRE(host.request("POST", "/api/logs", R"({"service":"s","message":")" + message + R"("})").status == 200);
+}
+
+} // namespace
+
+TEST_CASE("logthon: a WebSocket gets the latest entries, then live frames; above the limit it is closed with 1013", "[logthon][stream]")
+{
+    TerrariumProcess::Options options;
+    options.plugins = {{LOGTHON_PLUGIN_PATH, "logthon.so"}};
+    options.configJson = R"({"watch":{"enabled":false},"log":{"logthon":{"enabled":false}},)"
+                         R"("plugins":{"logthon":{"config":{"initial_logs":3,"max_ws_connections":2}}}})";
+    TerrariumProcess host(options);
+    for (int i = 1; i <= 5; ++i) post(host, std::to_string(i));
+
+    StreamClient first(host);
+    REQUIRE(first.response.getStatus() == Poco::Net::HTTPResponse::HTTP_SWITCHING_PROTOCOLS);
+    CHECK(first.nextMessage() == "3");
+    CHECK(first.nextMessage() == "4");
+    CHECK(first.nextMessage() == "5");
+    post(host, "live-1");
+    CHECK(first.nextMessage() == "live-1");
+
+    StreamClient second(host, "/api/logs/ws");   // behind the other gateway prefix
+    CHECK(second.nextMessage() == "4");
+    CHECK(second.nextMessage() == "5");
+    CHECK(second.nextMessage() == "live-1");
+
+    StreamClient third(host);
+    int flags = 0;
+    std::string payload = third.receive(flags);
+    CHECK((flags & WebSocket::FRAME_OP_BITMASK) == WebSocket::FRAME_OP_CLOSE);
+    CHECK(closeCode(payload) == 1013);
+
+    HttpResult info = host.get("/api/logthon/websocket/info");
+    REQUIRE(info.status == 200);
+    CHECK(info.json()->getValue<int>("active_connections") == 2);
+    CHECK(info.json()->getValue<bool>("connection_limit_reached"));
+
+    post(host, "live-2");
+    CHECK(first.nextMessage() == "live-2");
+    CHECK(second.nextMessage() == "live-2");
+}
