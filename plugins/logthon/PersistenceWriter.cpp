@@ -1,10 +1,21 @@
 #include "PersistenceWriter.h"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
 
 namespace logthon {
+
+namespace {
+
+/// A round starts this long after the first entry arrived, so that one transaction takes what
+/// came meanwhile (group commit: few wake-ups and transactions at any rate of ingestion)...
+constexpr std::chrono::milliseconds gatherInterval(10);
+/// ... unless this many entries are waiting already, or someone waits in flush().
+constexpr std::size_t gatherLimit = 10000;
+
+} // namespace
 
 PersistenceWriter::PersistenceWriter(std::unique_ptr<LogDatabase> database, std::function<std::uint64_t(const std::string&)> keepFrom,
                                      std::function<std::uint64_t()> lastId, std::size_t queueLimit, const terrarium::Host& host)
@@ -30,10 +41,11 @@ void PersistenceWriter::added(const std::vector<EntryPtr>& entries)
         std::lock_guard lock(_mutex);
         std::size_t room = _added.size() < _queueLimit ? _queueLimit - _added.size() : 0;
         std::size_t taken = std::min(room, entries.size());
+        const std::size_t before = _added.size();
         _added.insert(_added.end(), entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(taken));
         _stats.dropped += entries.size() - taken;
-        wake = taken > 0;
-        if (wake) ++_queuedRounds;
+        if (taken > 0) ++_queuedRounds;
+        wake = taken > 0 && (before == 0 || (before < gatherLimit && _added.size() >= gatherLimit));
     }
     if (wake) _work.notify_one();
 }
@@ -62,7 +74,10 @@ void PersistenceWriter::flush()
 {
     std::unique_lock lock(_mutex);
     const std::uint64_t target = _queuedRounds;
+    ++_flushWaiters;
+    _work.notify_one();
     _done.wait(lock, [&] { return _writtenRounds >= target; });
+    --_flushWaiters;
 }
 
 PersistenceWriter::Stats PersistenceWriter::stats() const
@@ -84,6 +99,8 @@ void PersistenceWriter::run()
             if (_stopping) break;
             continue;
         }
+        if (!_stopping && _flushWaiters == 0 && _added.size() < gatherLimit)
+            _work.wait_for(lock, gatherInterval, [this] { return _stopping || _flushWaiters > 0 || _added.size() >= gatherLimit; });
         const std::uint64_t round = _queuedRounds;
         std::vector<EntryPtr> added;
         std::vector<LogDatabase::Clear> clears;
