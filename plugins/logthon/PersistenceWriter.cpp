@@ -14,6 +14,8 @@ namespace {
 constexpr std::chrono::milliseconds gatherInterval(10);
 /// ... unless this many entries are waiting already, or someone waits in flush().
 constexpr std::size_t gatherLimit = 10000;
+/// After a failed round, the next try comes this much later (sooner for flush() and at stop).
+constexpr std::chrono::milliseconds retryInterval(1000);
 
 } // namespace
 
@@ -125,25 +127,44 @@ void PersistenceWriter::run()
             error = e.what();
         }
         if (!error.empty())
-            _host.log(terrarium::LogLevel::Error, "persisting log entries failed; they stay in memory",
+            _host.log(terrarium::LogLevel::Error, "persisting log entries failed; they stay in memory and are written again later",
                       {{"database", _database->path()}, {"error", error}, {"entries", std::to_string(added.size())}});
         _host.count(error.empty() ? "entries_persisted" : "persistence_failures", error.empty() ? added.size() : 1);
 
         lock.lock();
+        _writtenRounds = round;
+        _done.notify_all();
         if (error.empty())
         {
             _stats.persisted += added.size();
             _stats.healthy = true;
+            continue;
         }
-        else
+        ++_stats.failures;
+        _stats.healthy = false;
+        _stats.lastError = error;
+        if (_stopping)
         {
-            ++_stats.failures;
-            _stats.healthy = false;
-            _stats.lastError = error;
+            _stats.dropped += added.size();
+            continue;
         }
-        _writtenRounds = round;
-        _done.notify_all();
+        requeue(std::move(added), std::move(clears), std::move(prunes));
+        _work.wait_for(lock, retryInterval, [this] { return _stopping || _flushWaiters > 0; });
     }
+}
+
+void PersistenceWriter::requeue(std::vector<EntryPtr> added, std::vector<LogDatabase::Clear> clears, std::vector<std::string> prunes)
+{
+    std::size_t room = _queueLimit > _added.size() ? _queueLimit - _added.size() : 0;
+    if (added.size() > room)
+    {
+        _stats.dropped += added.size() - room;
+        added.erase(added.begin(), added.end() - static_cast<std::ptrdiff_t>(room));
+    }
+    _added.insert(_added.begin(), added.begin(), added.end());
+    _clears.insert(_clears.begin(), clears.begin(), clears.end());
+    _prunes.insert(_prunes.begin(), prunes.begin(), prunes.end());
+    ++_queuedRounds;
 }
 
 } // namespace logthon

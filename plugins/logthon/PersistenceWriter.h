@@ -22,9 +22,10 @@ namespace logthon {
 /// Queues additions and clears (from LogStore's listeners: never blocks) and writes everything
 /// queued in one transaction per round on its own thread, so that a request never waits for the
 /// disk. A round starts 10 ms after the first entry waiting (at once with 10,000 waiting, in
-/// flush() and at stop), so one transaction takes many entries and the thread rarely wakes. At most queueLimit entries wait; more are not persisted (counted). A failed round is
-/// logged (with the file and the cause), counted and reported by healthy()/lastError(); the
-/// entries stay in memory and the next round tries again with new ones.
+/// flush() and at stop), so one transaction takes many entries and the thread rarely wakes. A
+/// failed round (logged with the file and the cause, counted, reported by stats()) goes back to
+/// the head of the queue and is tried again a second later with what came meanwhile; at stop it is
+/// given up (counted as dropped). At most queueLimit entries wait; more are not persisted (counted).
 class PersistenceWriter
 {
 public:
@@ -70,6 +71,8 @@ public:
 
 private:
     void run();
+    /// Puts a failed round back at the head of the queue (within queueLimit); under _mutex.
+    void requeue(std::vector<EntryPtr> added, std::vector<LogDatabase::Clear> clears, std::vector<std::string> prunes);
 
     std::unique_ptr<LogDatabase> _database;
     std::function<std::uint64_t(const std::string&)> _keepFrom;
