@@ -18,11 +18,17 @@ public:
     /// Forwards to inner everything but the records whose service is excludedService.
     ServiceFilterSink(std::unique_ptr<LogSink> inner, std::string excludedService);
 
+    /// The inner sink's name.
     std::string name() const override { return _inner->name(); }
+    /// Starts the inner sink.
     void start() override { _inner->start(); }
+    /// Passes record on unless its service is the excluded one.
     void write(const LogRecord& record) override;
+    /// Flushes the inner sink.
     void flush() override { _inner->flush(); }
+    /// Stops the inner sink within bound.
     void stop(Poco::Timespan bound) override { _inner->stop(bound); }
+    /// The inner sink's figures (excluded records are not counted).
     LogSinkStats stats() const override { return _inner->stats(); }
 
 private:

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace logthon {
 
@@ -12,6 +13,7 @@ namespace logthon {
 class IngestError : public std::runtime_error
 {
 public:
+    /// A refusal answered with status, code and message (index: the batch record at fault).
     IngestError(int status, std::string code, const std::string& message, long index = -1)
         : std::runtime_error(message), _status(status), _code(std::move(code)), _index(index)
     {

@@ -32,6 +32,7 @@ public:
     /// The limit of GET /logs without one.
     static constexpr std::size_t defaultQueryLimit = 100;
 
+    /// The routes over store, checking submissions with parser; stream and persistence for the reports.
     LogApi(const terrarium::Host& host, const RecordParser& parser, LogStore& store, const LiveStream& stream, PersistenceStatus persistence);
 
     /// POST /logs, /api/logs, /: one record or a batch.

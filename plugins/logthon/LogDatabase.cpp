@@ -16,13 +16,18 @@ namespace logthon {
 
 namespace {
 
+/// Seconds Poco's SQLite connector keeps trying to open a file that cannot be opened.
+constexpr std::size_t openTimeoutSeconds = 1;
+
 Poco::Data::Session openSession(const std::string& path)
 {
     try
     {
-        Poco::Path file(path);
-        Poco::File(file.parent()).createDirectories();
-        return Poco::Data::Session(new Poco::Data::SQLite::SessionImpl(path));
+        Poco::File directory(Poco::Path(path).parent());
+        directory.createDirectories();
+        if (!directory.isDirectory()) throw std::runtime_error("cannot open the log database " + path + ": " + directory.path() + " is not a directory");
+        if (!directory.canWrite()) throw std::runtime_error("cannot open the log database " + path + ": " + directory.path() + " is not writable");
+        return Poco::Data::Session(new Poco::Data::SQLite::SessionImpl(path, openTimeoutSeconds));
     }
     catch (const Poco::Exception& e)
     {

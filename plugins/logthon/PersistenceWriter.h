@@ -21,9 +21,11 @@ namespace logthon {
 
 /// Queues additions and clears (from LogStore's listeners: never blocks) and writes everything
 /// queued in one transaction per round on its own thread, so that a request never waits for the
-/// disk. At most queueLimit entries wait; more are not persisted (counted). A failed round is
-/// logged (with the file and the cause), counted and reported by healthy()/lastError(); the
-/// entries stay in memory and the next round tries again with new ones.
+/// disk. A round starts 10 ms after the first entry waiting (at once with 10,000 waiting, in
+/// flush() and at stop), so one transaction takes many entries and the thread rarely wakes. A
+/// failed round (logged with the file and the cause, counted, reported by stats()) goes back to
+/// the head of the queue and is tried again a second later with what came meanwhile; at stop it is
+/// given up (counted as dropped). At most queueLimit entries wait; more are not persisted (counted).
 class PersistenceWriter
 {
 public:
@@ -69,6 +71,8 @@ public:
 
 private:
     void run();
+    /// Puts a failed round back at the head of the queue (within queueLimit); under _mutex.
+    void requeue(std::vector<EntryPtr> added, std::vector<LogDatabase::Clear> clears, std::vector<std::string> prunes);
 
     std::unique_ptr<LogDatabase> _database;
     std::function<std::uint64_t(const std::string&)> _keepFrom;
@@ -84,6 +88,7 @@ private:
     std::vector<std::string> _prunes;
     std::uint64_t _queuedRounds = 0;    /// increases with every change queued
     std::uint64_t _writtenRounds = 0;   /// the _queuedRounds value the last finished round covered
+    int _flushWaiters = 0;              /// threads in flush(): the round starts at once
     bool _stopping = false;
     Stats _stats;
     std::thread _thread;

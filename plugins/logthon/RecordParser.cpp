@@ -52,7 +52,6 @@ std::string text(const Poco::JSON::Object& object, const std::string& key, long 
     if (!value.isString()) invalid(index, key, "must be a string");
     const std::string& s = value.extract<std::string>();
     if (s.size() > maxBytes) invalid(index, key, "is longer than " + std::to_string(maxBytes) + " bytes");
-    if (!Utf8Text::valid(s)) invalid(index, key, "is not valid UTF-8");
     if (hasControl(s, allowLineBreaks))
         invalid(index, key, allowLineBreaks ? "must not contain control characters other than tab, line feed and carriage return"
                                             : "must not contain control characters");
@@ -74,6 +73,8 @@ bool RecordParser::isBatch(std::string_view body)
 
 std::vector<IncomingRecord> RecordParser::parse(std::string_view body) const
 {
+    // The one UTF-8 check: Poco's parser refuses lone surrogates in \u escapes, so every string
+    // it returns is valid UTF-8 too.
     if (!Utf8Text::valid(body)) throw IngestError(400, "invalid_json", "the request body is not valid UTF-8");
     Poco::Dynamic::Var value;
     try
@@ -134,7 +135,6 @@ IncomingRecord RecordParser::record(const Poco::JSON::Object& object, long index
         const Poco::Dynamic::Var& metadata = object.get("metadata");
         if (metadata.type() != typeid(terrarium::json::ObjectPtr)) invalid(index, "metadata", "must be an object");
         record.metadataJson = terrarium::json::write(metadata);
-        if (!Utf8Text::valid(record.metadataJson)) invalid(index, "metadata", "is not valid UTF-8");
     }
 
     if (object.has("timestamp") && !object.isNull("timestamp"))

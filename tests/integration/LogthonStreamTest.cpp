@@ -105,3 +105,28 @@ TEST_CASE("logthon: a WebSocket gets the latest entries, then live frames; above
     CHECK(first.nextMessage() == "live-2");
     CHECK(second.nextMessage() == "live-2");
 }
+
+TEST_CASE("logthon: a WebSocket reader that does not read never holds ingestion up; its dropped frames are counted", "[logthon][stream]")
+{
+    TerrariumProcess::Options options;
+    options.plugins = {{LOGTHON_PLUGIN_PATH, "logthon.so"}};
+    options.configJson = R"({"watch":{"enabled":false},"log":{"logthon":{"enabled":false}},"limits":{"max_body_bytes":2097152},)"
+                         R"("plugins":{"logthon":{"config":{"initial_logs":0,"max_logs":100}}}})";
+    TerrariumProcess host(options);
+    StreamClient stalled(host);   // never reads: the kernel's buffers, then the host's backlog bound fill up
+    REQUIRE(waitUntil([&] { return host.get("/api/logthon/websocket/info").json()->getValue<int>("active_connections") == 1; }));
+
+    const std::string message(10000, 'x');
+    std::string batch = "[";
+    for (int i = 0; i < 100; ++i) batch += (i ? "," : "") + std::string(R"({"service":"s","message":")") + message + "\"}";
+    batch += "]";
+    HttpTestClient client(host.mainAddress());
+    for (int round = 0; round < 40; ++round) REQUIRE(client.request("POST", "/api/logs", batch).status == 200);   // 40 MB of frames
+
+    auto dropped = [&] {
+        return metricSample(host.admin("GET", "/metrics", "", false).body, "terrarium_plugin_logthon_stream_frames_dropped_total");
+    };
+    CHECK(waitUntil([&] { return dropped() > 0; }));
+    HttpResult health = host.get("/api/logthon/health");
+    CHECK(health.json()->getObject("log_counts")->getValue<int>("s") == 100);
+}

@@ -155,7 +155,7 @@ TEST_CASE("control characters are refused (tab, line feed and carriage return al
     CHECK(logthon.messages() == std::vector<std::string>{"line one\nline two\ttab\r"});
 }
 
-TEST_CASE("invalid UTF-8 is answered 400 and nothing is stored; valid multi-byte text is kept", "[logthon][ingest][bad-input]")
+TEST_CASE("invalid UTF-8 and lone surrogate escapes are answered 400 and nothing is stored; valid multi-byte text is kept", "[logthon][ingest][bad-input]")
 {
     LogthonFixture logthon;
     for (const std::string& body : {std::string("{\"service\":\"s\",\"message\":\"\xff\xfe\"}"), std::string("{\"service\":\"s\xc3\",\"message\":\"m\"}"),
@@ -167,8 +167,16 @@ TEST_CASE("invalid UTF-8 is answered 400 and nothing is stored; valid multi-byte
         CHECK(errorCode(r) == "invalid_json");
         CHECK(errorMessage(r) == "the request body is not valid UTF-8");
     }
+    for (const char* escaped : {R"({"service":"s","message":"\ud800"})", R"({"service":"s","message":"\udc00x"})"})   // lone surrogates
+    {
+        FakeResponse r = logthon.post(escaped);
+        INFO(r.body);
+        CHECK(r.status == 400);
+        CHECK(errorCode(r) == "invalid_json");
+    }
     CHECK(logthon.post("{\"service\":\"s\",\"message\":\"caf\xc3\xa9 \xe2\x9c\x93\"}").status == 200);
-    CHECK(logthon.messages() == std::vector<std::string>{"caf\xc3\xa9 \xe2\x9c\x93"});
+    CHECK(logthon.post(R"({"service":"s","message":"\ud83d\ude00"})").status == 200);   // a surrogate pair
+    CHECK(logthon.messages() == std::vector<std::string>{"caf\xc3\xa9 \xe2\x9c\x93", "\xf0\x9f\x98\x80"});
 }
 
 TEST_CASE("a batch of valid records is stored in order with one answer", "[logthon][ingest][batch]")

@@ -3,12 +3,17 @@
 #include "LogthonFixture.h"
 #include "ScratchDir.h"
 
+#include "Eventually.h"
+
+#include <Poco/Data/SQLite/SessionImpl.h>
+#include <Poco/Data/Session.h>
 #include <Poco/File.h>
 
 #include <string>
 
 using namespace logthon::test;
 using terrarium::test::ScratchDir;
+using terrarium::test::eventually;
 
 namespace {
 
@@ -161,4 +166,38 @@ TEST_CASE("snapshot writes out what is queued for the database first", "[logthon
     REQUIRE(next.host.restore(state) == TRM_OK);
     next.add("a", "3");
     CHECK(next.ids() == std::vector<std::uint64_t>{1, 2, 3});
+}
+
+TEST_CASE("a failing write round is logged with the file and the cause, health says degraded, entries stay in memory and are written once the database works again",
+          "[logthon][persistence][failure]")
+{
+    ScratchDir dir;
+    const std::string database = dir.file("logthon.db");
+    LogthonFixture logthon(withDatabase(database));
+    logthon.add("a", "1");
+    auto persisted = [&] { return logthon.getObject("/health")->getObject("persistence")->getValue<int>("persisted"); };
+    REQUIRE(eventually([&] { return persisted() == 1; }));
+
+    Poco::Data::Session other(new Poco::Data::SQLite::SessionImpl(database));
+    other << "DROP TABLE logs", Poco::Data::Keywords::now;   // the next insert fails: no such table
+    logthon.add("a", "2");
+    REQUIRE(eventually([&] { return logthon.host.counter("persistence_failures") >= 1; }));
+    CHECK(logthon.messages() == std::vector<std::string>{"1", "2"});
+    auto health = logthon.getObject("/health");
+    CHECK(health->getValue<std::string>("status") == "degraded");
+    CHECK(health->getObject("persistence")->getValue<std::string>("error").find("no such table") != std::string::npos);
+    bool named = false;
+    for (const auto& record : logthon.host.logs())
+        if (record.message == "persisting log entries failed; they stay in memory and are written again later" && record.field("database") == database &&
+            record.field("error").value_or("").find("no such table") != std::string::npos)
+            named = true;
+    CHECK(named);
+
+    other << "CREATE TABLE logs (id INTEGER PRIMARY KEY, service TEXT NOT NULL, entry TEXT NOT NULL)", Poco::Data::Keywords::now;
+    logthon.add("a", "3");
+    REQUIRE(eventually([&] { return persisted() == 3; }));   // the failed round's entry too
+    CHECK(logthon.getObject("/health")->getValue<std::string>("status") == "healthy");
+    std::vector<std::string> stored;
+    other << "SELECT entry FROM logs ORDER BY id", Poco::Data::Keywords::into(stored), Poco::Data::Keywords::now;
+    CHECK(stored.size() == 2);   // "2" and "3": "1" went with the dropped table
 }
