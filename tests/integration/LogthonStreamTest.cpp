@@ -68,7 +68,7 @@ void post(const TerrariumProcess& host, const std::string& message)
 
 } // namespace
 
-TEST_CASE("logthon: a WebSocket gets the latest entries, then live frames; above the limit it is closed with 1013", "[logthon][stream]")
+TEST_CASE("logthon: a WebSocket gets the latest entries, then live frames, above the limit it is closed with 1013", "[logthon][stream]")
 {
     TerrariumProcess::Options options;
     options.plugins = {{LOGTHON_PLUGIN_PATH, "logthon.so"}};
@@ -106,7 +106,7 @@ TEST_CASE("logthon: a WebSocket gets the latest entries, then live frames; above
     CHECK(second.nextMessage() == "live-2");
 }
 
-TEST_CASE("logthon: a WebSocket reader that does not read never holds ingestion up; its dropped frames are counted", "[logthon][stream]")
+TEST_CASE("logthon: a WebSocket reader that does not read never holds ingestion up, its dropped frames are counted", "[logthon][stream]")
 {
     TerrariumProcess::Options options;
     options.plugins = {{LOGTHON_PLUGIN_PATH, "logthon.so"}};

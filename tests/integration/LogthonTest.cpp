@@ -103,7 +103,7 @@ TEST_CASE("logthon: entries survive a restart of the host", "[logthon][persisten
     CHECK(idsOf(logsOf(again)) == std::vector<std::uint64_t>{1, 2, 3, 4});
 }
 
-TEST_CASE("logthon: hot reloads under ingestion load lose no entry and store none twice; ids stay unique and increasing",
+TEST_CASE("logthon: hot reloads under ingestion load lose no entry and store none twice, ids stay unique and increasing",
           "[logthon][reload][persistence]")
 {
     TempDir dir;
@@ -208,7 +208,7 @@ TEST_CASE("logthon: 1001 entries into a 1000-entry ring keep the latest 1000", "
     CHECK(ids.back() == 1001);
 }
 
-TEST_CASE("logthon: /files is proxied to the real file-storage plugin; without it 503", "[logthon][files]")
+TEST_CASE("logthon: /files is proxied to the real file-storage plugin, without it 503", "[logthon][files]")
 {
     TempDir dir;
     TerrariumProcess::Options options;
@@ -236,7 +236,7 @@ TEST_CASE("logthon: /files is proxied to the real file-storage plugin; without i
     CHECK(gone.json()->getValue<std::string>("error") == "file_storage_unavailable");
 }
 
-TEST_CASE("logthon: the host's and the plugins' logs arrive in logthon loaded in the same host; its own never do", "[logthon][shipping]")
+TEST_CASE("logthon: the host's and the plugins' logs arrive in logthon loaded in the same host, its own never do", "[logthon][shipping]")
 {
     TempDir dir;
     TerrariumProcess::Options options;

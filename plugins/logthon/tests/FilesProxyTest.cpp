@@ -7,7 +7,7 @@ using namespace logthon::test;
 using terrarium::testing::FakeServiceCall;
 using terrarium::testing::FakeServiceReply;
 
-TEST_CASE("GET and DELETE /files[/name] reach file-storage with path and query; its answer comes back as is", "[logthon][files]")
+TEST_CASE("GET and DELETE /files[/name] reach file-storage with path and query, its answer comes back as is", "[logthon][files]")
 {
     LogthonFixture logthon;
     logthon.host.onServiceCall([](const FakeServiceCall& call) {

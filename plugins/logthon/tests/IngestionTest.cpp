@@ -51,7 +51,7 @@ TEST_CASE("the original's shipping shape is stored: level defaults to INFO, meta
     CHECK(logs->getObject(1)->getValue<std::string>("level") == "WARNING");
 }
 
-TEST_CASE("POST /api/logs and POST / ingest like POST /logs; a numeric client timestamp is kept as a number", "[logthon][ingest]")
+TEST_CASE("POST /api/logs and POST / ingest like POST /logs, a numeric client timestamp is kept as a number", "[logthon][ingest]")
 {
     LogthonFixture logthon;
     CHECK(logthon.post(R"({"service":"a","message":"one"})", "/api/logs").body == R"({"status":"success","message":"Log entry added"})");
@@ -155,7 +155,7 @@ TEST_CASE("control characters are refused (tab, line feed and carriage return al
     CHECK(logthon.messages() == std::vector<std::string>{"line one\nline two\ttab\r"});
 }
 
-TEST_CASE("invalid UTF-8 and lone surrogate escapes are answered 400 and nothing is stored; valid multi-byte text is kept", "[logthon][ingest][bad-input]")
+TEST_CASE("invalid UTF-8 and lone surrogate escapes are answered 400 and nothing is stored, valid multi-byte text is kept", "[logthon][ingest][bad-input]")
 {
     LogthonFixture logthon;
     for (const std::string& body : {std::string("{\"service\":\"s\",\"message\":\"\xff\xfe\"}"), std::string("{\"service\":\"s\xc3\",\"message\":\"m\"}"),

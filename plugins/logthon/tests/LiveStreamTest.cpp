@@ -49,7 +49,7 @@ TEST_CASE("LOGTHON_INITIAL_LOGS defaults to 50 entries replayed", "[logthon][str
     CHECK(frames.back() == "59");
 }
 
-TEST_CASE("above max_ws_connections a WebSocket is closed with 1013; a closed one frees its place", "[logthon][stream]")
+TEST_CASE("above max_ws_connections a WebSocket is closed with 1013, a closed one frees its place", "[logthon][stream]")
 {
     LogthonFixture logthon(FlatConfig{{"max_ws_connections", "2"}});
     REQUIRE(logthon.host.call("GET", "/ws", "", upgradeHeaders()).status == 101);

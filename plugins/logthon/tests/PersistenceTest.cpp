@@ -111,7 +111,7 @@ TEST_CASE("LOGTHON_DATABASE names the file when the config does not", "[logthon]
     CHECK(Poco::File(dir.file("env.db")).exists());
 }
 
-TEST_CASE("a database that cannot be opened is logged with its path and cause; health says degraded; ingestion works in memory",
+TEST_CASE("a database that cannot be opened is logged with its path and cause, health says degraded, ingestion works in memory",
           "[logthon][persistence][failure]")
 {
     ScratchDir dir;

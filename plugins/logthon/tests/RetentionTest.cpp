@@ -34,7 +34,7 @@ TEST_CASE("a service keeps its latest 1000 entries by default: the 1001st evicts
     CHECK(ids.back() == 1001);
 }
 
-TEST_CASE("max_logs sets every service's ring; max_logs as an object sets a default and single services", "[logthon][retention][config]")
+TEST_CASE("max_logs sets every service's ring, max_logs as an object sets a default and single services", "[logthon][retention][config]")
 {
     SECTION("a number")
     {
@@ -54,7 +54,7 @@ TEST_CASE("max_logs sets every service's ring; max_logs as an object sets a defa
     }
 }
 
-TEST_CASE("LOGTHON_<SERVICE>_MAX_LOGS sizes one service's ring; a config key wins", "[logthon][retention][config]")
+TEST_CASE("LOGTHON_<SERVICE>_MAX_LOGS sizes one service's ring, a config key wins", "[logthon][retention][config]")
 {
     ::setenv("LOGTHON_ENV_SIZED_MAX_LOGS", "2", 1);
     ::setenv("LOGTHON_BOTH_MAX_LOGS", "2", 1);
