@@ -108,7 +108,7 @@ std::string errorCode(std::string_view body)
         Poco::JSON::Object::Ptr object = parsed.extract<Poco::JSON::Object::Ptr>();
         return object->has("error") && object->get("error").isString() ? object->getValue<std::string>("error") : std::string();
     }
-    catch (const Poco::Exception&)
+    catch (const std::exception&)
     {
         return std::string();
     }
@@ -125,7 +125,7 @@ std::string loadedFile(const std::string& body)
         Poco::JSON::Object::Ptr object = parsed.extract<Poco::JSON::Object::Ptr>();
         return object->has("file") && object->get("file").isString() ? object->getValue<std::string>("file") : std::string();
     }
-    catch (const Poco::Exception&)
+    catch (const std::exception&)
     {
         return std::string();
     }
