@@ -97,33 +97,17 @@ bool readOnlyMethod(const std::string& method)
     return method == "GET" || method == "HEAD";
 }
 
-/// The "error" of a JSON error body, or "" when there is none.
-std::string errorCode(std::string_view body)
+/// The string member name of the JSON object text (an error body's "error", a load body's
+/// "file"), or "" when text is no such object.
+std::string stringMember(std::string_view text, const std::string& name)
 {
     try
     {
         Poco::JSON::Parser parser;
-        Poco::Dynamic::Var parsed = parser.parse(std::string(body));
+        Poco::Dynamic::Var parsed = parser.parse(std::string(text));
         if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) return std::string();
         Poco::JSON::Object::Ptr object = parsed.extract<Poco::JSON::Object::Ptr>();
-        return object->has("error") && object->get("error").isString() ? object->getValue<std::string>("error") : std::string();
-    }
-    catch (const std::exception&)
-    {
-        return std::string();
-    }
-}
-
-/// The "file" of a load body (a plain file name), or "".
-std::string loadedFile(const std::string& body)
-{
-    try
-    {
-        Poco::JSON::Parser parser;
-        Poco::Dynamic::Var parsed = parser.parse(body);
-        if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) return std::string();
-        Poco::JSON::Object::Ptr object = parsed.extract<Poco::JSON::Object::Ptr>();
-        return object->has("file") && object->get("file").isString() ? object->getValue<std::string>("file") : std::string();
+        return object->has(name) && object->get(name).isString() ? object->getValue<std::string>(name) : std::string();
     }
     catch (const std::exception&)
     {
@@ -387,13 +371,13 @@ void AdminHandler::audit(const IncomingRequest& request, const HttpReply& reply,
     std::vector<std::string> segments;
     Poco::URI("http://admin" + request.path).getPathSegments(segments);
     std::string plugin = segments.size() >= 3 && segments[0] == "admin" && segments[1] == "plugins" ? segments[2] : std::string();
-    std::string error = reply.status() >= 400 ? errorCode(reply.body()) : std::string();
+    std::string error = reply.status() >= 400 ? stringMember(reply.body(), "error") : std::string();
     std::vector<LogField> fields = {{"logger", "audit"}, {"client", request.clientAddress}, {"access", accessNames[static_cast<int>(access)]},
                                     {"method", request.method}, {"path", request.path}};
     if (!plugin.empty()) fields.emplace_back("plugin", plugin);
     if (segments.size() == 2 && segments[1] == "plugins" && request.method == "POST" && access != Access::None)
     {
-        std::string file = loadedFile(request.body);
+        std::string file = stringMember(request.body, "file");
         if (!file.empty()) fields.emplace_back("file", file);
     }
     fields.emplace_back("status", std::to_string(reply.status()));
