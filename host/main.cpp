@@ -407,6 +407,7 @@ private:
             log.error("%Lu requests still running after the shutdown deadline; exiting without waiting for them",
                       static_cast<Poco::UInt64>(state.inflight()));
             ::unlink(listenersFile.c_str());
+            for (auto& l : listeners) l->removeSocketFile();
             if (_accessLog) _accessLog->stop(Poco::Timespan(1, 0));
             pipeline.stop(Poco::Timespan(1, 0));   // the records above are still queued
             std::cout.flush();

@@ -97,6 +97,11 @@ HttpListener::HttpListener(const std::string& address, ConnectionEngine::Setting
 HttpListener::~HttpListener()
 {
     _engine.reset();
+    removeSocketFile();
+}
+
+void HttpListener::removeSocketFile()
+{
     struct stat current{};
     if (!_unixPath.empty() && ::lstat(_unixPath.c_str(), &current) == 0 && current.st_ino == _unixInode) ::unlink(_unixPath.c_str());
 }

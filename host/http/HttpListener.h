@@ -45,6 +45,10 @@ public:
     /// The bound address, with the real port ("127.0.0.1:41234"), or "unix:<path>".
     std::string boundAddress() const;
 
+    /// Removes the socket file of a Unix-domain listener when it is still the one this listener
+    /// created (also done by the destructor; for an exit that skips destructors).
+    void removeSocketFile();
+
     /// True for an HTTPS listener.
     bool secure() const { return _secure; }
 

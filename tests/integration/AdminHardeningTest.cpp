@@ -15,7 +15,10 @@
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/NumberParser.h>
 
+#include <csignal>
+#include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <sys/socket.h>
@@ -378,4 +381,32 @@ TEST_CASE("admin hardening: the admin API on a Unix socket (mode 0660, no token,
     TerrariumProcess refused(blocked);
     CHECK(refused.waitForExit() == 71);
     CHECK(refused.log().find("exists and is not a socket") != std::string::npos);
+}
+
+TEST_CASE("admin hardening: the Unix socket is removed also when the host gives up on requests at shutdown", "[admin][hardening][unix]")
+{
+    TempDir sockets;
+    const std::string path = sockets.file("admin.sock");
+    TerrariumProcess::Options options;
+    options.plugins = {{fixturePath("slow.so"), "slow.so"}};
+    options.configJson = R"({"shutdown_timeout_ms":300})";
+    options.extraArgs = {"--admin-listen", "unix:" + path};
+    TerrariumProcess host(options);
+
+    std::thread slow([&] {
+        try
+        {
+            httpRequest(host.mainAddress(), "GET", "/slow/?ms=8000", "", {}, Poco::Timespan(60, 0));
+        }
+        catch (const std::exception&)
+        {
+        }
+    });
+    REQUIRE(waitUntil([&] {
+        return unixRequest(path, "GET", "/admin/plugins/slow").json()->getObject("requests")->getValue<std::int64_t>("in_flight") == 1;
+    }));
+    CHECK(host.terminate(SIGTERM, Poco::Timespan(30, 0)) == 0);
+    slow.join();
+    CHECK(host.waitForLog("1 requests still running after the shutdown deadline"));
+    CHECK(::access(path.c_str(), F_OK) != 0);
 }
