@@ -101,7 +101,7 @@ protected:
                               .repeatable(false));
         flag("config", "FILE", "JSON configuration file (default: none, or $TERRARIUM_CONFIG)");
         flag("listen", "ADDR:PORT", "main listener (default 0.0.0.0:8080; port 0 picks a free port)");
-        flag("admin-listen", "ADDR:PORT", "admin API listener (default 127.0.0.1:8081)");
+        flag("admin-listen", "ADDR:PORT", "admin API listener (default 127.0.0.1:8081), or unix:/PATH for a Unix socket (mode 0660, no token)");
         flag("plugins-dir", "DIR", "drop-in directory of plugin .so files (default /var/lib/terrarium/plugins)");
         flag("state-dir", "DIR", "state: cached plugin copies, generated admin token, listeners.json (default /var/lib/terrarium)");
         flag("admin-token-file", "FILE", "file holding the admin bearer token (default: generated into the state dir)");
@@ -200,6 +200,7 @@ private:
             HttpClient client(config.client);
             SecretProviderFactory::create(config.secrets, config.stateDir, ClientHttpExchange(client));
             if (!config.adminTokenFile.empty()) AdminToken(config.adminTokenFile, config.stateDir);
+            if (!config.adminReadOnlyTokenFile.empty()) AdminToken(config.adminReadOnlyTokenFile, "");
             for (const auto& l : config.listeners)
                 if (l.tls.enabled) HttpListener::tlsContext(l.name, l.tls);
             if (config.adminTls.enabled) HttpListener::tlsContext("admin", config.adminTls);
@@ -263,6 +264,22 @@ private:
             log.information("generated a new admin token in %s (mode 0600)", token->path());
         else
             log.information("admin token read from %s", token->path());
+        std::unique_ptr<AdminToken> readOnlyToken;
+        try
+        {
+            if (!config.adminReadOnlyTokenFile.empty()) readOnlyToken = std::make_unique<AdminToken>(config.adminReadOnlyTokenFile, "");
+        }
+        catch (const std::exception& e)
+        {
+            log.fatal("admin read-only token (admin.read_only_token_file): %s", std::string(e.what()));
+            return EXIT_CONFIG;
+        }
+        if (readOnlyToken && readOnlyToken->sameAs(*token))
+        {
+            log.fatal("admin.read_only_token_file %s holds the full admin token; expected a different token", readOnlyToken->path());
+            return EXIT_CONFIG;
+        }
+        if (readOnlyToken) log.information("admin read-only token (GET and HEAD only) read from %s", readOnlyToken->path());
 
         std::unique_ptr<SecretCache> secrets;
         try
@@ -320,6 +337,9 @@ private:
             gateways.push_back(std::make_unique<GatewayHandler>(routing, state, l, requestMetrics, proxy.get(),
                                                                 l.name == config.mainListener().name && config.metricsOnMain ? &metrics : nullptr));
         AdminHandler admin(lifecycle, *token, state, metrics, &pipeline, &directory);
+        admin.setReadOnlyToken(readOnlyToken.get());
+        admin.limitAuthFailures(config.adminAuthFailuresMax, config.adminAuthFailuresWindow);
+        metrics.add("admin", [&](PrometheusWriter& w) { admin.collect(w); });
         ProbeHandler adminFront(routing, state, admin);
 
         std::vector<std::unique_ptr<HttpListener>> listeners;
@@ -338,7 +358,9 @@ private:
             adminSettings.ioThreads = 1;
             adminSettings.queueSize = 64;
             adminSettings.maxConnections = 256;
-            listeners.push_back(std::make_unique<HttpListener>(config.adminAddress, adminSettings, config.adminTls, config.adminReusePort));
+            adminSettings.limits.maxBodyBytes = config.adminMaxBodyBytes;
+            listeners.push_back(std::make_unique<HttpListener>(config.adminAddress, adminSettings, config.adminTls, config.adminReusePort,
+                                                               config.adminSocketMode));
         }
         catch (const Poco::Net::SSLContextException& e)
         {
@@ -385,6 +407,7 @@ private:
             log.error("%Lu requests still running after the shutdown deadline; exiting without waiting for them",
                       static_cast<Poco::UInt64>(state.inflight()));
             ::unlink(listenersFile.c_str());
+            for (auto& l : listeners) l->removeSocketFile();
             if (_accessLog) _accessLog->stop(Poco::Timespan(1, 0));
             pipeline.stop(Poco::Timespan(1, 0));   // the records above are still queued
             std::cout.flush();

@@ -84,6 +84,37 @@ bool addressLiteral(const std::string& host)
     return ::inet_pton(AF_INET, host.c_str(), address) == 1;
 }
 
+/// The client's address without its port ("10.0.0.1", "[::1]"): the key of failed-auth limits.
+std::string clientHost(const std::string& clientAddress)
+{
+    if (!clientAddress.empty() && clientAddress.front() == '[') return clientAddress.substr(0, clientAddress.find(']') + 1);
+    if (clientAddress.compare(0, 5, "unix:") == 0) return clientAddress;
+    return clientAddress.substr(0, clientAddress.rfind(':'));
+}
+
+bool readOnlyMethod(const std::string& method)
+{
+    return method == "GET" || method == "HEAD";
+}
+
+/// The string member name of the JSON object text (an error body's "error", a load body's
+/// "file"), or "" when text is no such object.
+std::string stringMember(std::string_view text, const std::string& name)
+{
+    try
+    {
+        Poco::JSON::Parser parser;
+        Poco::Dynamic::Var parsed = parser.parse(std::string(text));
+        if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) return std::string();
+        Poco::JSON::Object::Ptr object = parsed.extract<Poco::JSON::Object::Ptr>();
+        return object->has(name) && object->get(name).isString() ? object->getValue<std::string>(name) : std::string();
+    }
+    catch (const std::exception&)
+    {
+        return std::string();
+    }
+}
+
 /// The "config" of a load or reload body: settings merged over the configuration file's (an
 /// object), null (drop = true: forget earlier ones) or absent (nullptr: keep earlier ones).
 Poco::JSON::Object::Ptr configOverrides(const Poco::JSON::Object& body, bool& drop)
@@ -105,8 +136,25 @@ Poco::JSON::Object::Ptr configOverrides(const Poco::JSON::Object& body, bool& dr
 
 AdminHandler::AdminHandler(PluginLifecycle& lifecycle, const AdminToken& token, const ServerState& state, const MetricsRegistry& metrics,
                            LogPipeline* log, ServiceDirectory* directory)
-    : _lifecycle(lifecycle), _token(token), _state(state), _metrics(metrics), _log(log), _directory(directory)
+    : _lifecycle(lifecycle), _token(token), _state(state), _metrics(metrics), _log(log), _directory(directory),
+      _authFailures(std::make_unique<AuthFailureLimiter>(10, Poco::Timespan(60, 0)))
 {
+}
+
+void AdminHandler::limitAuthFailures(unsigned maxFailures, Poco::Timespan window)
+{
+    _authFailures = std::make_unique<AuthFailureLimiter>(maxFailures, window);
+}
+
+void AdminHandler::collect(PrometheusWriter& writer) const
+{
+    writer.family("terrarium_admin_auth_failures_total", "counter", "Admin API requests with a missing or wrong token (401/403).");
+    writer.sample("terrarium_admin_auth_failures_total", {}, _authFailures->failures());
+    writer.family("terrarium_admin_auth_throttled_total", "counter",
+                  "Admin API requests refused with 429 because their client address failed the token check too often.");
+    writer.sample("terrarium_admin_auth_throttled_total", {}, _authFailures->refusals());
+    writer.family("terrarium_admin_auth_tracked_addresses", "gauge", "Client addresses with failed admin token checks being tracked.");
+    writer.sample("terrarium_admin_auth_tracked_addresses", {}, static_cast<std::uint64_t>(_authFailures->tracked()));
 }
 
 void AdminHandler::logLevels(const IncomingRequest& request, HttpReply& reply)
@@ -211,7 +259,8 @@ void AdminHandler::services(const IncomingRequest& request, const std::vector<st
 
 void AdminHandler::allowHosts(const std::string& boundAddress, const std::vector<std::string>& configured)
 {
-    std::string bound = authorityHost(boundAddress);
+    _unixSocket = boundAddress.compare(0, 5, "unix:") == 0;
+    std::string bound = _unixSocket ? std::string() : authorityHost(boundAddress);
     _anyAddress = bound == "0.0.0.0" || bound == "[::]";
     _ownHosts = {"localhost"};
     if (!_anyAddress && !bound.empty()) _ownHosts.push_back(bound);
@@ -234,7 +283,7 @@ std::string AdminHandler::ownHostList() const
     return list;
 }
 
-bool AdminHandler::authorize(const IncomingRequest& request, HttpReply& reply) const
+bool AdminHandler::refuseForeign(const IncomingRequest& request, HttpReply& reply) const
 {
     const std::string* host = request.header("Host");
     if (host && !ownHost(*host))
@@ -242,7 +291,7 @@ bool AdminHandler::authorize(const IncomingRequest& request, HttpReply& reply) c
         logger().warning("refused %s %s from %s: foreign Host '%s'", request.method, request.path, request.clientAddress, *host);
         reply.error(403, "foreign_host", "requests for host '" + *host + "' are not accepted by the admin API (it answers to " + ownHostList() +
                                              "; more names go in admin.allowed_hosts)");
-        return false;
+        return true;
     }
     if (const std::string* origin = request.header("Origin"))
     {
@@ -254,8 +303,35 @@ bool AdminHandler::authorize(const IncomingRequest& request, HttpReply& reply) c
             logger().warning("refused %s %s from %s: foreign Origin '%s'", request.method, request.path, request.clientAddress, *origin);
             reply.error(403, "foreign_origin", "requests from origin '" + *origin + "' are not accepted by the admin API (it answers to " +
                                                    ownHostList() + "; more names go in admin.allowed_hosts)");
-            return false;
+            return true;
         }
+    }
+    return false;
+}
+
+void AdminHandler::authFailed(const std::string& address)
+{
+    if (_authFailures->recordFailure(address))
+        logger().warning("admin API: %u failed token checks from %s within %Ld ms: its requests are refused with 429 until the window ends",
+                         _authFailures->maxFailures(), address, static_cast<Poco::Int64>(_authFailures->window().totalMilliseconds()));
+}
+
+bool AdminHandler::authorize(const IncomingRequest& request, HttpReply& reply, Access& access)
+{
+    access = Access::None;
+    if (refuseForeign(request, reply)) return false;
+    if (_unixSocket)
+    {
+        access = Access::UnixSocket;
+        return true;
+    }
+    std::string address = clientHost(request.clientAddress);
+    if (std::int64_t seconds = _authFailures->refusedFor(address))
+    {
+        logger().debug("refused %s %s from %s: too many failed token checks", request.method, request.path, request.clientAddress);
+        reply.error(429, "too_many_auth_failures", "too many failed token checks from " + address + "; try again in " + std::to_string(seconds) + " s");
+        reply.addHeader("Retry-After", std::to_string(seconds));
+        return false;
     }
     const std::string* authorization = request.header("Authorization");
     if (!authorization || Poco::icompare(authorization->substr(0, 7), "Bearer ") != 0)
@@ -264,15 +340,52 @@ bool AdminHandler::authorize(const IncomingRequest& request, HttpReply& reply) c
                              _token.path());
         reply.error(401, "unauthorized", "the admin API needs an 'Authorization: Bearer <token>' header; see docs/admin-api.md (Authentication)");
         reply.addHeader("WWW-Authenticate", "Bearer realm=\"terrarium-admin\"");
+        authFailed(address);
         return false;
     }
-    if (!_token.matches(Poco::trim(authorization->substr(7))))
+    std::string presented = Poco::trim(authorization->substr(7));
+    if (_token.matches(presented))
     {
-        logger().warning("refused %s %s from %s: wrong admin token", request.method, request.path, request.clientAddress);
-        reply.error(403, "forbidden", "the bearer token is not valid for this host");
+        access = Access::Token;
+        return true;
+    }
+    if (_readOnlyToken && _readOnlyToken->matches(presented))
+    {
+        access = Access::ReadOnly;
+        if (readOnlyMethod(request.method)) return true;
+        logger().warning("refused %s %s from %s: the read-only admin token allows GET and HEAD only", request.method, request.path,
+                         request.clientAddress);
+        reply.error(403, "read_only", "the read-only admin token allows GET and HEAD only; " + request.method + " needs the full admin token");
         return false;
     }
-    return true;
+    logger().warning("refused %s %s from %s: wrong admin token", request.method, request.path, request.clientAddress);
+    reply.error(403, "forbidden", "the bearer token is not valid for this host");
+    authFailed(address);
+    return false;
+}
+
+void AdminHandler::audit(const IncomingRequest& request, const HttpReply& reply, Access access) const
+{
+    if (!_log || readOnlyMethod(request.method) || reply.status() == 429) return;
+    static const char* const accessNames[] = {"none", "token", "read_only_token", "unix_socket"};
+    std::vector<std::string> segments;
+    Poco::URI("http://admin" + request.path).getPathSegments(segments);
+    std::string plugin = segments.size() >= 3 && segments[0] == "admin" && segments[1] == "plugins" ? segments[2] : std::string();
+    std::string error = reply.status() >= 400 ? stringMember(reply.body(), "error") : std::string();
+    std::vector<LogField> fields = {{"logger", "audit"}, {"client", request.clientAddress}, {"access", accessNames[static_cast<int>(access)]},
+                                    {"method", request.method}, {"path", request.path}};
+    if (!plugin.empty()) fields.emplace_back("plugin", plugin);
+    if (segments.size() == 2 && segments[1] == "plugins" && request.method == "POST" && access != Access::None)
+    {
+        std::string file = stringMember(request.body, "file");
+        if (!file.empty()) fields.emplace_back("file", file);
+    }
+    fields.emplace_back("status", std::to_string(reply.status()));
+    if (!error.empty()) fields.emplace_back("error", error);
+    _log->log("host", reply.status() >= 400 ? LogLevel::Warn : LogLevel::Info,
+              "admin " + request.method + " " + request.path + " from " + request.clientAddress + ": " + std::to_string(reply.status()) +
+                  (error.empty() ? std::string() : " " + error),
+              std::move(fields));
 }
 
 Poco::JSON::Object::Ptr AdminHandler::parseBody(const IncomingRequest& request, bool required)
@@ -306,7 +419,12 @@ void AdminHandler::handle(const IncomingRequest& request, HttpReply& reply)
         reply.setBody(_metrics.render());
         return;
     }
-    if (!authorize(request, reply)) return;
+    Access access = Access::None;
+    if (!authorize(request, reply, access))
+    {
+        audit(request, reply, access);
+        return;
+    }
     try
     {
         route(request, reply);
@@ -325,6 +443,7 @@ void AdminHandler::handle(const IncomingRequest& request, HttpReply& reply)
         logger().error("%s %s failed: %s", request.method, request.path, std::string(e.what()));
         reply.error(500, "internal_error", e.what());
     }
+    audit(request, reply, access);
 }
 
 void AdminHandler::route(const IncomingRequest& request, HttpReply& reply)

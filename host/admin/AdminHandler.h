@@ -2,11 +2,13 @@
 #define Terrarium_AdminHandler_INCLUDED
 
 #include "admin/AdminToken.h"
+#include "admin/AuthFailureLimiter.h"
 #include "http/HttpHandler.h"
 #include "metrics/MetricsRegistry.h"
 
 #include <Poco/JSON/Object.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,9 +33,13 @@ class ServiceDirectory;
 ///   POST   /admin/services/{name}         {"url":"http://host:port"}: calls to name go there (a service moved)
 ///   DELETE /admin/services/{name}         forget the base URL of name
 ///   GET    /metrics                       Prometheus text (no token needed, for scrapers)
-/// Every other call needs "Authorization: Bearer <token>", and is refused when its Host or Origin
-/// names a host other than the admin listener's own names (a page that rebinds its DNS name to this
-/// host's address cannot drive the API).
+/// Every other call needs "Authorization: Bearer <token>" (the full token, or for GET/HEAD the
+/// read-only token), except over a Unix-socket admin listener (the socket's file permissions
+/// decide), and is refused when its Host or Origin names a host other than the admin listener's
+/// own names (a page that rebinds its DNS name to this host's address cannot drive the API). A
+/// client address whose token checks failed too often within a window is refused with 429 until
+/// the window ends. Every mutation (any method but GET/HEAD) leaves an audit record (logger
+/// "audit"): client, method, path, plugin, access, status and error code, never a body.
 class AdminHandler : public HttpHandler
 {
 public:
@@ -46,10 +52,33 @@ public:
     /// Called before the admin listener starts.
     void allowHosts(const std::string& boundAddress, const std::vector<std::string>& configured);
 
+    /// Accepts token for GET and HEAD only (nullptr: no read-only token). Called before the admin
+    /// listener starts; token must outlive this handler.
+    void setReadOnlyToken(const AdminToken* token) { _readOnlyToken = token; }
+
+    /// Refuses a client address with 429 for the rest of a window once maxFailures token checks
+    /// from it failed within window (defaults: 10 in 60 s). Called before the admin listener starts.
+    void limitAuthFailures(unsigned maxFailures, Poco::Timespan window);
+
+    /// The admin API's own figures: failed token checks, 429 refusals, tracked addresses.
+    void collect(PrometheusWriter& writer) const;
+
     void handle(const IncomingRequest& request, HttpReply& reply) override;
 
 private:
-    bool authorize(const IncomingRequest& request, HttpReply& reply) const;
+    /// How a request was let in, for the audit record.
+    enum class Access
+    {
+        None,        /// refused
+        Token,       /// the full token
+        ReadOnly,    /// the read-only token
+        UnixSocket   /// the Unix-socket listener (file permissions)
+    };
+
+    bool authorize(const IncomingRequest& request, HttpReply& reply, Access& access);
+    bool refuseForeign(const IncomingRequest& request, HttpReply& reply) const;
+    void authFailed(const std::string& address);
+    void audit(const IncomingRequest& request, const HttpReply& reply, Access access) const;
     bool ownHost(const std::string& authority) const;
     std::string ownHostList() const;
     void route(const IncomingRequest& request, HttpReply& reply);
@@ -65,6 +94,9 @@ private:
     ServiceDirectory* _directory;
     std::vector<std::string> _ownHosts;
     bool _anyAddress = false;
+    bool _unixSocket = false;
+    const AdminToken* _readOnlyToken = nullptr;
+    std::unique_ptr<AuthFailureLimiter> _authFailures;
 };
 
 } // namespace terrarium

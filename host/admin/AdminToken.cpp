@@ -3,8 +3,12 @@
 #include <Poco/DigestEngine.h>
 #include <Poco/Path.h>
 #include <Poco/RandomStream.h>
+#include <Poco/SHA2Engine.h>
 #include <Poco/String.h>
 
+#include <openssl/crypto.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -40,23 +44,25 @@ std::string randomToken()
 
 AdminToken::AdminToken(const std::string& tokenFile, const std::string& stateDir)
 {
+    if (tokenFile.empty() && stateDir.empty()) throw std::runtime_error("no admin token file given");
     if (!tokenFile.empty())
     {
         _path = tokenFile;
-        _token = readToken(tokenFile);
+        _digest = digest(readToken(tokenFile));
         return;
     }
     _path = Poco::Path(stateDir, "admin.token").toString();
     if (::access(_path.c_str(), F_OK) == 0)
     {
-        _token = readToken(_path);
+        _digest = digest(readToken(_path));
         return;
     }
-    _token = randomToken();
+    std::string token = randomToken();
+    _digest = digest(token);
     std::string temp = _path + ".tmp." + std::to_string(::getpid());
     int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) throw std::runtime_error("cannot create admin token file " + temp + ": " + std::strerror(errno));
-    std::string line = _token + "\n";
+    std::string line = token + "\n";
     bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
     ::close(fd);
     if (!ok || ::rename(temp.c_str(), _path.c_str()) != 0)
@@ -68,15 +74,20 @@ AdminToken::AdminToken(const std::string& tokenFile, const std::string& stateDir
     _generated = true;
 }
 
+AdminToken::Digest AdminToken::digest(std::string_view text)
+{
+    Poco::SHA2Engine sha256(Poco::SHA2Engine::SHA_256);
+    sha256.update(text.data(), static_cast<unsigned>(text.size()));
+    const Poco::DigestEngine::Digest& bytes = sha256.digest();
+    Digest result{};
+    std::copy(bytes.begin(), bytes.end(), result.begin());
+    return result;
+}
+
 bool AdminToken::matches(std::string_view presented) const
 {
-    unsigned char diff = static_cast<unsigned char>(presented.size() != _token.size());
-    for (std::size_t i = 0; i < _token.size(); ++i)
-    {
-        unsigned char p = i < presented.size() ? static_cast<unsigned char>(presented[i]) : 0;
-        diff |= static_cast<unsigned char>(p ^ static_cast<unsigned char>(_token[i]));
-    }
-    return diff == 0;
+    Digest candidate = digest(presented);
+    return CRYPTO_memcmp(candidate.data(), _digest.data(), candidate.size()) == 0;
 }
 
 } // namespace terrarium

@@ -25,6 +25,29 @@ std::string quoted(const std::string& text)
 
 } // namespace
 
+void AddressParser::checkAdmin(const std::string& key, const std::string& address)
+{
+    if (!isUnixSocket(address))
+        return check(key, address);
+    std::string path = unixPath(address);
+    if (path.empty() || path.front() != '/')
+        throw ConfigError(key, "Unix socket path in " + quoted(address) + " must be absolute; expected unix:/path/to/admin.sock or host:port");
+    if (path.size() >= 108)
+        throw ConfigError(key, "Unix socket path in " + quoted(address) + " is longer than 107 bytes (the limit of sockaddr_un)");
+    if (path.find('\0') != std::string::npos)
+        throw ConfigError(key, "Unix socket path in " + quoted(address) + " contains a NUL byte");
+}
+
+bool AddressParser::isUnixSocket(const std::string& address)
+{
+    return address.compare(0, 5, "unix:") == 0;
+}
+
+std::string AddressParser::unixPath(const std::string& address)
+{
+    return isUnixSocket(address) ? address.substr(5) : std::string();
+}
+
 void AddressParser::check(const std::string& key, const std::string& address)
 {
     if (address.empty())

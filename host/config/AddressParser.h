@@ -26,6 +26,16 @@ public:
     /// The port of a checked address host:port, as written.
     static std::string port(const std::string& address);
 
+    /// Validates the admin listener's address: "host:port" as check(), or "unix:/absolute/path" (a
+    /// Unix-domain socket); throws ConfigError(key) otherwise.
+    static void checkAdmin(const std::string& key, const std::string& address);
+
+    /// True for a "unix:<path>" address.
+    static bool isUnixSocket(const std::string& address);
+
+    /// The socket file of a "unix:<path>" address.
+    static std::string unixPath(const std::string& address);
+
 private:
     static bool isIPv4(const std::string& text);
     static bool isIPv6(const std::string& text);

@@ -195,6 +195,12 @@ struct Config
     std::string adminTokenFile;                /// empty: generated into stateDir/admin.token
     bool adminReusePort = false;               /// SO_REUSEPORT on the admin listener
     std::vector<std::string> adminAllowedHosts; /// Host and Origin names the admin API accepts besides its address and localhost
+    // Admin API hardening: body bound, failed-auth limits, read-only token, Unix socket mode.
+    std::size_t adminMaxBodyBytes = 64 * 1024;  /// admin request bodies; above: 413 before the handler reads them
+    unsigned adminAuthFailuresMax = 10;         /// failed token checks of one client address per window; then 429
+    Poco::Timespan adminAuthFailuresWindow = Poco::Timespan(60, 0); /// the window of adminAuthFailuresMax
+    std::string adminReadOnlyTokenFile;         /// a token for GET/HEAD only; empty: none
+    unsigned adminSocketMode = 0660;            /// file mode of the admin socket when adminAddress is "unix:<path>"
     std::string pluginsDir = "/var/lib/terrarium/plugins";
     std::vector<std::string> pluginsLinkDirs = {"/usr/lib/terrarium/plugins"}; /// where a symbolic link in pluginsDir may point besides pluginsDir
     std::string stateDir = "/var/lib/terrarium";

@@ -76,6 +76,11 @@ std::vector<std::string> ConfigChanges::needingRestart(const Config& running, co
     note(fresh.adminAllowedHosts == running.adminAllowedHosts, "admin.allowed_hosts");
     note(fields(fresh.adminTls) == fields(running.adminTls), "admin.tls");
     note(fresh.adminTokenFile == running.adminTokenFile, "admin.token_file");
+    note(fresh.adminMaxBodyBytes == running.adminMaxBodyBytes, "admin.max_body_bytes");
+    note(fresh.adminAuthFailuresMax == running.adminAuthFailuresMax && fresh.adminAuthFailuresWindow == running.adminAuthFailuresWindow,
+         "admin.auth_failures");
+    note(fresh.adminReadOnlyTokenFile == running.adminReadOnlyTokenFile, "admin.read_only_token_file");
+    note(fresh.adminSocketMode == running.adminSocketMode, "admin.socket_mode");
     note(fresh.threads == running.threads, "threads");
     note(fresh.queueSize == running.queueSize, "queue_size");
     note(fresh.ioThreads == running.ioThreads, "io_threads");

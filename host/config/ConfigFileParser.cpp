@@ -29,7 +29,9 @@ const ConfigKey::Names ROOT_KEYS = {"listen", "routes", "listeners", "admin", "p
                                    "restore_hold_ms", "restore_hold_max_requests", "watch", "log",
                                    "plugins", "tls", "client", "secrets", "services", "metrics", "reuse_port",
                                    "plugins_link_dirs", "probes", "cors", "plugin_routes", "proxy", "spool_dir"};
-const ConfigKey::Names ADMIN_KEYS = {"listen", "token_file", "tls", "reuse_port", "allowed_hosts"};
+const ConfigKey::Names ADMIN_KEYS = {"listen", "token_file", "tls", "reuse_port", "allowed_hosts",
+                                     "max_body_bytes", "auth_failures", "read_only_token_file", "socket_mode"};
+const ConfigKey::Names ADMIN_AUTH_FAILURE_KEYS = {"max", "window_ms"};
 const ConfigKey::Names METRICS_KEYS = {"on_main"};
 const ConfigKey::Names LIMITS_KEYS = {"max_header_bytes", "max_body_bytes", "header_timeout_ms", "request_timeout_ms",
                                      "keep_alive_timeout_ms", "max_buffered_body_bytes", "websocket_close_timeout_ms",
@@ -181,8 +183,10 @@ void ConfigFileParser::parseAdmin(const Var& value, Config& config)
 {
     Object::Ptr admin = ConfigValue::object(value, "admin", "an object with \"listen\" and \"token_file\"");
     ConfigKey::checkKnown(*admin, "admin", ADMIN_KEYS);
-    if (admin->has("listen"))
-        config.adminAddress = AddressParser::address(admin->get("listen"), "admin.listen");
+    if (admin->has("listen")) {
+        config.adminAddress = ConfigValue::string(admin->get("listen"), "admin.listen", "an address string host:port or unix:/path");
+        AddressParser::checkAdmin("admin.listen", config.adminAddress);
+    }
     if (admin->has("token_file"))
         config.adminTokenFile = ConfigValue::string(admin->get("token_file"), "admin.token_file", "a file path (string)");
     if (admin->has("tls"))
@@ -198,6 +202,31 @@ void ConfigFileParser::parseAdmin(const Var& value, Config& config)
                 throw ConfigError(key, "empty; expected a host name, IPv4 address or [IPv6 address]");
             config.adminAllowedHosts.push_back(AddressParser::host(host, key));
         }
+    }
+    parseAdminHardening(*admin, config);
+}
+
+void ConfigFileParser::parseAdminHardening(const Object& admin, Config& config)
+{
+    if (admin.has("max_body_bytes"))
+        config.adminMaxBodyBytes = static_cast<std::size_t>(ConfigValue::integer(admin.get("max_body_bytes"), "admin.max_body_bytes", ValueRange::BYTES));
+    if (admin.has("auth_failures")) {
+        Object::Ptr limit = ConfigValue::object(admin.get("auth_failures"), "admin.auth_failures", "an object with \"max\" and \"window_ms\"");
+        ConfigKey::checkKnown(*limit, "admin.auth_failures", ADMIN_AUTH_FAILURE_KEYS);
+        if (limit->has("max"))
+            config.adminAuthFailuresMax = static_cast<unsigned>(ConfigValue::integer(limit->get("max"), "admin.auth_failures.max", ValueRange::COUNT));
+        if (limit->has("window_ms"))
+            config.adminAuthFailuresWindow = ConfigValue::millis(*limit, "admin.auth_failures", "window_ms");
+    }
+    if (admin.has("read_only_token_file"))
+        config.adminReadOnlyTokenFile = ConfigValue::nonEmpty(
+            ConfigValue::string(admin.get("read_only_token_file"), "admin.read_only_token_file", "a file path (string)"),
+            "admin.read_only_token_file", "a file path");
+    if (admin.has("socket_mode")) {
+        std::string mode = ConfigValue::string(admin.get("socket_mode"), "admin.socket_mode", "an octal file mode string, e.g. \"0660\"");
+        if (mode.empty() || mode.size() > 4 || mode.find_first_not_of("01234567") != std::string::npos)
+            throw ConfigError("admin.socket_mode", ConfigValue::quoted(mode) + " is not an octal file mode; expected e.g. \"0660\" or \"0600\"");
+        config.adminSocketMode = static_cast<unsigned>(std::stoul(mode, nullptr, 8));
     }
 }
 

@@ -27,6 +27,7 @@ public:
 
 private:
     static void parseAdmin(const Poco::Dynamic::Var& value, Config& config);
+    static void parseAdminHardening(const Poco::JSON::Object& admin, Config& config);
     static void parseLimits(const Poco::Dynamic::Var& value, LimitsConfig& limits, ConfigSources& sources);
 };
 

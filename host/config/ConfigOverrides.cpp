@@ -70,7 +70,7 @@ void applySetting(Setting setting, const std::string& key, const std::string& te
         sources.mainListen = key;
         break;
     case Setting::AdminListen:
-        AddressParser::check(key, text);
+        AddressParser::checkAdmin(key, text);
         config.adminAddress = text;
         sources.adminListen = key;
         break;

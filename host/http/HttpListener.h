@@ -7,6 +7,7 @@
 #include <Poco/Net/ServerSocket.h>
 
 #include <memory>
+#include <sys/types.h>
 #include <string>
 
 namespace terrarium {
@@ -22,8 +23,11 @@ public:
     /// its connections). Throws Poco::Net::SSLContextException naming the certificate or key file
     /// that could not be used, or Poco::IOException naming the listener and address that could not
     /// be bound.
+    /// An address "unix:<path>" is a Unix-domain socket: a stale socket file at path (no process
+    /// accepts on it) is removed first, a live one or another kind of file is refused; the socket
+    /// file gets socketMode and is removed again when the listener goes away.
     HttpListener(const std::string& address, ConnectionEngine::Settings settings, const TlsServerConfig& tls = TlsServerConfig(),
-                 bool reusePort = false);
+                 bool reusePort = false, unsigned socketMode = 0660);
     ~HttpListener();
 
     /// Starts accepting connections.
@@ -38,8 +42,12 @@ public:
 
     const std::string& name() const { return _name; }
 
-    /// The bound address, with the real port ("127.0.0.1:41234").
+    /// The bound address, with the real port ("127.0.0.1:41234"), or "unix:<path>".
     std::string boundAddress() const;
+
+    /// Removes the socket file of a Unix-domain listener when it is still the one this listener
+    /// created (also done by the destructor; for an exit that skips destructors).
+    void removeSocketFile();
 
     /// True for an HTTPS listener.
     bool secure() const { return _secure; }
@@ -52,7 +60,11 @@ public:
     ConnectionStats stats() const { return _engine->stats(); }
 
 private:
+    void bindUnixSocket(const std::string& path, unsigned mode);
+
     std::string _name;
+    std::string _unixPath;        /// the socket file of a Unix-domain listener ("" for TCP)
+    ino_t _unixInode = 0;         /// the socket file this listener created (removed only if it is still that one)
     Poco::Net::ServerSocket _socket;
     std::unique_ptr<ConnectionEngine> _engine;
     bool _secure = false;

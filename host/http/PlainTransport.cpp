@@ -15,7 +15,7 @@ namespace terrarium {
 PlainTransport::PlainTransport(const Poco::Net::StreamSocket& socket) : Transport(socket)
 {
     _socket.setBlocking(false);
-    _socket.setNoDelay(true);
+    if (!unixDomain()) _socket.setNoDelay(true);
 }
 
 long PlainTransport::read(char* buffer, std::size_t size)

@@ -54,8 +54,11 @@ public:
     /// The socket's descriptor (for the event engine).
     int descriptor() const { return _descriptor; }
 
-    /// "ip:port" of the peer.
+    /// "ip:port" of the peer; over a Unix-domain socket "unix:uid=<uid>,pid=<pid>" (the peer's credentials).
     const std::string& peer() const { return _peer; }
+
+    /// True for a Unix-domain socket (no TCP options apply).
+    bool unixDomain() const { return _unixDomain; }
 
     /// Shuts the receiving side down: a waiting reader wakes up and sees the end of the stream.
     /// Safe from any thread while the connection exists.
@@ -68,6 +71,7 @@ protected:
     Poco::Net::StreamSocket _socket;
     int _descriptor;
     std::string _peer;
+    bool _unixDomain = false;
 };
 
 } // namespace terrarium
