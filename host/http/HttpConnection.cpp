@@ -29,6 +29,9 @@ const char continueLine[] = "HTTP/1.1 100 Continue\r\n\r\n";
 /// Input read ahead of the parser while a body is spooled (it goes to the file as it arrives).
 const std::size_t spoolReadAhead = 1 << 20;
 
+/// How long a connection closed after its answer keeps reading what the client still sends.
+const Poco::Timespan LINGER(2, 0);
+
 /// File bytes sent in one round before other connections of the thread get their turn.
 const std::uint64_t fileBytesPerRound = 8 << 20;
 
@@ -77,9 +80,9 @@ void HttpConnection::checkDeadline(std::int64_t now, bool stopping)
 {
     Phase phase = _phase.load(std::memory_order_acquire);
     std::int64_t deadline = _deadline.load(std::memory_order_relaxed);
-    bool timed = phase == Phase::Handshake || phase == Phase::Idle || phase == Phase::Reading || phase == Phase::Writing;
+    bool timed = phase == Phase::Handshake || phase == Phase::Idle || phase == Phase::Reading || phase == Phase::Writing || phase == Phase::Lingering;
     bool due = timed && deadline != 0 && now >= deadline;
-    if (stopping && (phase == Phase::Idle || phase == Phase::Handshake || phase == Phase::WebSocket)) due = true;
+    if (stopping && (phase == Phase::Idle || phase == Phase::Handshake || phase == Phase::WebSocket || phase == Phase::Lingering)) due = true;
     bool closeUnanswered = false;
     if (phase == Phase::WebSocket)
     {
@@ -88,7 +91,7 @@ void HttpConnection::checkDeadline(std::int64_t now, bool stopping)
         due = due || closeUnanswered;
     }
     if (!due || _expired.exchange(true)) return;
-    if (phase != Phase::Idle && !stopping) _engine.countTimeout();
+    if (phase != Phase::Idle && phase != Phase::Lingering && !stopping) _engine.countTimeout();
     if (closeUnanswered && !stopping) _engine.countWebSocketClose(ConnectionEngine::WebSocketClose::CloseTimeout);
     if (phase == Phase::Writing)
         _transport->shutdownBoth();
@@ -110,6 +113,7 @@ void HttpConnection::onEvent(std::uint32_t events)
     {
         if (_phase.load(std::memory_order_relaxed) == Phase::WebSocket) return onWebSocketEvent();
         if (_phase.load(std::memory_order_relaxed) == Phase::Held) return retry();
+        if (_phase.load(std::memory_order_relaxed) == Phase::Lingering) return linger();
         if (_phase.load(std::memory_order_relaxed) == Phase::Handshake)
         {
             if (_expired) return close();
@@ -121,7 +125,7 @@ void HttpConnection::onEvent(std::uint32_t events)
         if (_phase.load(std::memory_order_relaxed) == Phase::Writing)
         {
             if (!flush()) return;
-            if (_closeAfterWrite) return close();
+            if (_closeAfterWrite) return closeAfterAnswer();
             if (!_parser.started()) nextRequest();   // an answer went out (not a 100 Continue in the middle of a request)
         }
         receive();
@@ -167,7 +171,7 @@ void HttpConnection::serve()
         if (!holdBody(result))
         {
             refuseBody();
-            if (flush()) close();
+            if (flush()) closeAfterAnswer();
             return;
         }
         if (result == RequestParser::Result::NeedMore)
@@ -188,14 +192,14 @@ void HttpConnection::serve()
         {
             _request.bodyFile.reset();
             respond(false);
-            if (flush()) close();
+            if (flush()) closeAfterAnswer();
             return;
         }
         _requestStarted = 0;
         _requestReceived = ConnectionEngine::now();
         if (!runRequest()) return;
         if (!flush()) return;
-        if (_closeAfterWrite) return close();
+        if (_closeAfterWrite) return closeAfterAnswer();
         nextRequest();
     }
 }
@@ -315,7 +319,7 @@ void HttpConnection::resume()
     {
         if (execute()) return;
         if (!flush()) return;
-        if (_closeAfterWrite) return close();
+        if (_closeAfterWrite) return closeAfterAnswer();
         nextRequest();
         serve();
     }
@@ -638,6 +642,30 @@ void HttpConnection::compact()
     {
         _in.erase(0, _start);
         _start = 0;
+    }
+}
+
+void HttpConnection::closeAfterAnswer()
+{
+    // Closing with unread input would make the kernel send a reset, which can destroy the answer
+    // before the client reads it (a refused upload still being sent): shut the sending side and
+    // read until the client closes, for at most LINGER.
+    if (_transport->encrypted() || _expired || _peerClosed) return close();
+    releaseBody();
+    _transport->shutdownSend();
+    setPhase(Phase::Lingering, ConnectionEngine::now() + LINGER.totalMicroseconds());
+    linger();
+}
+
+void HttpConnection::linger()
+{
+    char scratch[16384];
+    for (;;)
+    {
+        if (_expired) return close();
+        long n = _transport->read(scratch, sizeof scratch);
+        if (n == Transport::WantRead || n == Transport::WantWrite) return _engine.arm(*this, true, false);
+        if (n <= 0) return close();
     }
 }
 

@@ -54,6 +54,7 @@ public:
         Held,       /// the handler set the request aside (no thread); it runs again when resumed
         Writing,    /// an answer waits for the socket to drain
         WebSocket,  /// upgraded
+        Lingering,  /// the last answer went out and the sending side is shut: what the client still sends is read and dropped until it closes
         Closing
     };
 
@@ -105,6 +106,8 @@ private:
     void logAccess(int status, std::uint64_t bodyBytes);
     bool flush();
     void close();
+    void closeAfterAnswer();
+    void linger();
     void expiredNow();
     void setPhase(Phase phase, std::int64_t deadline);
     void waitForRead();

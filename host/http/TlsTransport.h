@@ -28,6 +28,7 @@ public:
     explicit TlsTransport(const Poco::Net::StreamSocket& socket);
 
     long handshake() override;
+    bool encrypted() const override { return true; }
     long read(char* buffer, std::size_t size) override;
     long write(const char* first, std::size_t firstSize, const char* second, std::size_t secondSize) override;
     bool pending() const override;

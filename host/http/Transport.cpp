@@ -43,4 +43,9 @@ void Transport::shutdownBoth()
     ::shutdown(_descriptor, SHUT_RDWR);
 }
 
+void Transport::shutdownSend()
+{
+    ::shutdown(_descriptor, SHUT_WR);
+}
+
 } // namespace terrarium

@@ -67,6 +67,12 @@ public:
     /// Shuts both directions down (from any thread; the owner then closes).
     void shutdownBoth();
 
+    /// Shuts the sending side down (the peer reads the end of the stream after what was sent).
+    void shutdownSend();
+
+    /// True for TLS (a plain shutdown of the sending side would cut the TLS stream).
+    virtual bool encrypted() const { return false; }
+
 protected:
     Poco::Net::StreamSocket _socket;
     int _descriptor;

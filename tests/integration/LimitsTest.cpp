@@ -3,8 +3,11 @@
 #include "RawHttpConnection.h"
 #include "TerrariumProcess.h"
 
+#include <Poco/Net/StreamSocket.h>
+
 #include <catch2/catch.hpp>
 
+#include <csignal>
 #include <memory>
 #include <vector>
 
@@ -369,4 +372,33 @@ TEST_CASE("http: a request after an answer that had to wait for the socket is pa
     REQUIRE(second.status == 200);
     CHECK(second.json()->getValue<std::string>("path") == "/second");
     CHECK(second.json()->getValue<std::string>("body") == "hello");
+}
+
+TEST_CASE("limits: a client still sending a refused body reads the 413, the host reads the rest before it closes", "[limits][http][bug]")
+{
+    // Closing with unread input makes the kernel answer with a reset, which destroys the 413 in
+    // the client's receive buffer before it reads it (clients sending a whole upload at once).
+    std::signal(SIGPIPE, SIG_IGN);
+    TerrariumProcess host(limitedHost());
+    for (int round = 0; round < 3; ++round)
+    {
+        Poco::Net::StreamSocket socket{Poco::Net::SocketAddress(host.mainAddress())};
+        socket.setReceiveTimeout(Poco::Timespan(20, 0));
+        const std::string request = "POST /echo/ HTTP/1.1\r\nHost: test\r\nContent-Length: 4194304\r\n\r\n" + std::string(4194304, 'x');
+        std::size_t sent = 0;
+        REQUIRE_NOTHROW([&] {
+            while (sent < request.size())
+                sent += static_cast<std::size_t>(socket.sendBytes(request.data() + sent, static_cast<int>(request.size() - sent)));
+        }());
+        socket.shutdownSend();
+        std::string answer;
+        char buffer[4096];
+        int n = 0;
+        REQUIRE_NOTHROW([&] {
+            while ((n = socket.receiveBytes(buffer, sizeof buffer)) > 0) answer.append(buffer, static_cast<std::size_t>(n));
+        }());
+        CHECK(answer.rfind("HTTP/1.1 413 ", 0) == 0);
+        CHECK(answer.find("payload_too_large") != std::string::npos);
+    }
+    CHECK(host.get("/echo/").status == 200);
 }
