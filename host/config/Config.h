@@ -43,6 +43,7 @@ struct RouteConfig
     std::string upstream;            /// Kind::Upstream: a service-directory name, or an http(s) base URL
     Poco::Timespan upstreamTimeout;  /// Kind::Upstream: deadline of one forwarded call; 0: client.timeout_ms
     FixedAnswer answer;              /// Kind::Fixed
+    std::optional<std::uint64_t> maxSpooledBodyBytes;  /// Kind::Plugin: the largest spooled body this route takes (overrides plugins.<name>.spool.max_bytes)
 };
 
 /// Cross-origin resource sharing on a listener: every answer carries the allow headers, and an

@@ -10,7 +10,7 @@ auto fields(const TlsServerConfig& t) { return std::tie(t.enabled, t.certFile, t
 
 auto fields(const RouteConfig& r)
 {
-    return std::tie(r.prefix, r.host, r.plugin, r.stripPrefix, r.kind, r.upstream, r.upstreamTimeout, r.answer.status, r.answer.contentType,
+    return std::tie(r.prefix, r.host, r.plugin, r.stripPrefix, r.kind, r.upstream, r.upstreamTimeout, r.maxSpooledBodyBytes, r.answer.status, r.answer.contentType,
                     r.answer.body);
 }
 

@@ -20,7 +20,7 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 
 const ConfigKey::Names LISTENER_KEYS = {"name", "listen", "routes", "plugin", "tls", "reuse_port", "probes", "cors"};
-const ConfigKey::Names ROUTE_KEYS = {"prefix", "plugin", "upstream", "respond", "timeout_ms", "strip_prefix", "host"};
+const ConfigKey::Names ROUTE_KEYS = {"prefix", "plugin", "upstream", "respond", "timeout_ms", "strip_prefix", "host", "max_spooled_body_bytes"};
 const ConfigKey::Names RESPOND_KEYS = {"status", "content_type", "body"};
 const ConfigKey::Names CORS_KEYS = {"allow_origin", "allow_methods", "allow_headers", "expose_headers", "max_age"};
 const char* const ROUTE_TARGET_EXPECTED =
@@ -28,7 +28,7 @@ const char* const ROUTE_TARGET_EXPECTED =
 
 constexpr ValueRange FIXED_STATUS = {200, 599, "an HTTP status from 200 to 599"};
 constexpr ValueRange MAX_AGE_SECONDS = {0, 2147483647, "an integer from 0 to 2147483647 (seconds)"};
-const ConfigKey::Names PLUGIN_ROUTE_KEYS = {"prefix", "strip_prefix", "host"};
+const ConfigKey::Names PLUGIN_ROUTE_KEYS = {"prefix", "strip_prefix", "host", "max_spooled_body_bytes"};
 const ConfigKey::Names PLUGIN_KEYS = {"config", "routes", "spool"};
 const ConfigKey::Names SPOOL_KEYS = {"threshold_bytes", "max_bytes"};
 
@@ -214,6 +214,12 @@ RouteConfig RouteConfigParser::parseRoute(const Var& value, const std::string& k
     if (object->has("host")) {
         std::string host = ConfigValue::string(object->get("host"), ConfigKey::member(key, "host"), "a host name (string)");
         route.host = AddressParser::host(host, ConfigKey::member(key, "host"));
+    }
+    if (object->has("max_spooled_body_bytes")) {
+        const std::string member = ConfigKey::member(key, "max_spooled_body_bytes");
+        if (route.kind != RouteConfig::Kind::Plugin)
+            throw ConfigError(member, "only a plugin route takes request bodies; expected it beside \"plugin\"");
+        route.maxSpooledBodyBytes = ConfigValue::integer(object->get("max_spooled_body_bytes"), member, ValueRange::BYTES);
     }
     return route;
 }

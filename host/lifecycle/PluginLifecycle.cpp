@@ -156,6 +156,7 @@ std::shared_ptr<const RoutingSnapshot> PluginLifecycle::buildSnapshot(const std:
                 entry.prefix = r.prefix;
                 entry.plugin = plugin;
                 entry.stripPrefix = r.stripPrefix;
+                entry.maxSpooledBodyBytes = r.maxSpooledBodyBytes;
                 const RouteTable::Entry* existing = table.add(std::move(entry));
                 if (!existing || existing->plugin == plugin) continue;
                 if (existing->fromConfig)
@@ -528,6 +529,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::describeLocked(const Loaded& loaded) co
         route->set("prefix", r.prefix);
         if (!r.host.empty()) route->set("host", r.host);
         route->set("strip_prefix", r.stripPrefix);
+        if (r.maxSpooledBodyBytes) route->set("max_spooled_body_bytes", *r.maxSpooledBodyBytes);
         routes->add(route);
     }
     for (const auto& listener : _config.listeners)
@@ -540,6 +542,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::describeLocked(const Loaded& loaded) co
             route->set("prefix", r.prefix);
             if (!r.host.empty()) route->set("host", r.host);
             route->set("strip_prefix", r.stripPrefix);
+            if (r.maxSpooledBodyBytes) route->set("max_spooled_body_bytes", *r.maxSpooledBodyBytes);
             route->set("from_config", true);
             routes->add(route);
         }
@@ -715,7 +718,8 @@ std::vector<std::string> PluginLifecycle::applyPluginConfig(const std::map<std::
             if (c->settings) c->settings->stringify(out);
             out << '|';
             if (c->routes)
-                for (const auto& r : *c->routes) out << r.host << r.prefix << (r.stripPrefix ? "+" : "-") << ';';
+                for (const auto& r : *c->routes)
+                    out << r.host << r.prefix << (r.stripPrefix ? "+" : "-") << r.maxSpooledBodyBytes.value_or(0) << ';';
             else
                 out << "default";
             if (c->spool)

@@ -51,7 +51,9 @@ BodyPolicy GatewayHandler::bodyPolicy(const IncomingRequest& request) const
     if (table) match = table->match(request.authority, request.path);
     PluginSlot* slot = match ? snapshot->slot(match->entry->plugin) : nullptr;
     std::shared_ptr<Generation> generation = slot ? slot->current() : nullptr;
-    return generation ? generation->bodyPolicy() : BodyPolicy();
+    BodyPolicy policy = generation ? generation->bodyPolicy() : BodyPolicy();
+    if (policy.spools() && match->entry->maxSpooledBodyBytes) policy.spoolLimit = *match->entry->maxSpooledBodyBytes;
+    return policy;
 }
 
 void GatewayHandler::handle(const IncomingRequest& request, HttpReply& reply)

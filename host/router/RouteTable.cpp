@@ -104,6 +104,7 @@ RouteTable::Entry RouteTable::configured(const RouteConfig& route)
     entry.upstream = route.upstream;
     entry.upstreamTimeout = route.upstreamTimeout;
     entry.answer = route.answer;
+    entry.maxSpooledBodyBytes = route.maxSpooledBodyBytes;
     return entry;
 }
 

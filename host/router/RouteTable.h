@@ -29,6 +29,7 @@ public:
         std::string upstream;            /// Kind::Upstream: service-directory name or http(s) base URL
         Poco::Timespan upstreamTimeout;  /// Kind::Upstream: 0 = the client's default
         FixedAnswer answer;              /// Kind::Fixed
+        std::optional<std::uint64_t> maxSpooledBodyBytes;  /// Kind::Plugin: overrides the plugin's spool limit on this route
     };
 
     struct Match

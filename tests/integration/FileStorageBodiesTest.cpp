@@ -212,3 +212,27 @@ TEST_CASE("file-storage: raw uploads are bounded by the plugin's spool limit, no
     CHECK(metric(host, "terrarium_spooled_body_bytes_total") == 3.0 * MiB);
     CHECK_FALSE(Poco::File(storage.file("big.bin")).exists());
 }
+
+TEST_CASE("file-storage: a route's max_spooled_body_bytes bounds the bodies spooled through it, other routes keep the plugin's limit", "[file-storage][spool]")
+{
+    TempDir storage;
+    TempDir source;
+    writePattern(source.file("up.bin"), 2 * MiB);
+    TerrariumProcess host(storageHost(storage.path(), "", R"("spool": {"threshold_bytes": 0, "max_bytes": 4194304})",
+                                      R"(, "routes": [{"prefix": "/small", "plugin": "file-storage", "max_spooled_body_bytes": 1048576}])"));
+    RawHttpConnection c(host.mainAddress());
+    c.send("PUT /small/api/storage/files/big.bin HTTP/1.1\r\nHost: test\r\nContent-Length: " + std::to_string(2 * MiB) + "\r\n\r\n");
+    HttpResult refused = c.readResponse();
+    INFO(refused.body);
+    CHECK(refused.status == 413);
+    CHECK(refused.json()->getValue<std::string>("message").find("1048576") != std::string::npos);
+    CHECK_FALSE(Poco::File(storage.file("big.bin")).exists());
+
+    writePattern(source.file("fits.bin"), MiB);
+    CHECK(upload(host.mainAddress(), "/small/api/storage/files/fits.bin", source.file("fits.bin")).status == 201);
+    HttpResult stored = upload(host.mainAddress(), "/api/storage/files/up.bin", source.file("up.bin"));
+    INFO(stored.body);
+    CHECK(stored.status == 201);   // the plugin's own routes: its 4 MiB limit
+    CHECK(sha256OfFile(storage.file("up.bin")) == sha256OfFile(source.file("up.bin")));
+    CHECK(metric(host, "terrarium_spool_refusals_total{reason=\"limit\"}") == 1);
+}

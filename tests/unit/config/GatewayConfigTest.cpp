@@ -87,6 +87,9 @@ TEST_CASE("gateway config: route target errors name the key", "[config][gateway]
                   "control character"},
              Case{R"({"routes": [{"prefix": "/", "respond": {"body": 1}}]})", "routes[0].respond.body", "wrong type"},
              Case{R"({"plugins": {"echo": {"routes": [{"prefix": "/e", "upstream": "vault"}]}}})", "plugins.echo.routes[0].upstream", "unknown"},
+             Case{R"({"routes": [{"prefix": "/", "upstream": "vault", "max_spooled_body_bytes": 5}]})", "routes[0].max_spooled_body_bytes",
+                  "only a plugin route"},
+             Case{R"({"routes": [{"prefix": "/", "plugin": "a", "max_spooled_body_bytes": 0}]})", "routes[0].max_spooled_body_bytes", "positive"},
          }) {
         INFO(c.json);
         Failure failure = parseFailure(c.json);
@@ -182,4 +185,23 @@ TEST_CASE("gateway config: changed route kinds, probes, cors, plugin_routes and 
     CHECK(listed(R"({"probes": false, "routes": [{"prefix": "/api/vault", "upstream": "vault"}]})", "listener 'main'"));
     CHECK(listed(R"({"plugin_routes": false, "routes": [{"prefix": "/api/vault", "upstream": "vault"}]})", "listener 'main'"));
     CHECK(listed(R"({"proxy": {"threads": 1}, "routes": [{"prefix": "/api/vault", "upstream": "vault"}]})", "proxy"));
+}
+
+TEST_CASE("gateway config: a plugin route may bound the bodies spooled for it (max_spooled_body_bytes)", "[config][gateway][spool]")
+{
+    Config config = parse(R"({"routes": [{"prefix": "/small", "plugin": "file-storage", "max_spooled_body_bytes": 1024},
+                                         {"prefix": "/big", "plugin": "file-storage"}],
+                              "plugins": {"echo": {"routes": [{"prefix": "/e", "max_spooled_body_bytes": 2048}]}}})");
+    const auto& routes = config.mainListener().routes;
+    REQUIRE(routes.size() == 2);
+    CHECK(routes[0].maxSpooledBodyBytes == std::optional<std::uint64_t>(1024));
+    CHECK_FALSE(routes[1].maxSpooledBodyBytes);
+    const auto& echo = config.plugins.at("echo");
+    REQUIRE(echo.routes);
+    CHECK((*echo.routes)[0].maxSpooledBodyBytes == std::optional<std::uint64_t>(2048));
+
+    Config changed = parse(R"({"routes": [{"prefix": "/small", "plugin": "file-storage", "max_spooled_body_bytes": 4096},
+                                          {"prefix": "/big", "plugin": "file-storage"}],
+                               "plugins": {"echo": {"routes": [{"prefix": "/e", "max_spooled_body_bytes": 2048}]}}})");
+    CHECK_FALSE(ConfigChanges::needingRestart(config, changed).empty());   // listener routes are fixed at start
 }
