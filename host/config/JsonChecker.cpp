@@ -2,7 +2,9 @@
 
 #include <Poco/UTF8Encoding.h>
 
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <map>
 
 namespace terrarium {
@@ -264,9 +266,14 @@ void JsonChecker::number()
         while (_pos < _text.size() && isDigit(_text[_pos])) ++_pos;
     }
     const std::string_view written = _text.substr(start, _pos - start);
-    if (written.find_first_of(".eE") == std::string_view::npos && !fitsInteger(written)) {
+    if (written.find_first_of(".eE") == std::string_view::npos) {
+        if (!fitsInteger(written)) {
+            _pos = start;
+            fail("integer too large (beyond 64 bits); write it as a string or use a smaller number");
+        }
+    } else if (!std::isfinite(std::strtod(std::string(written).c_str(), nullptr))) {
         _pos = start;
-        fail("integer too large (beyond 64 bits); write it as a string or use a smaller number");
+        fail("number too large (beyond the range of a double); write it as a string or use a smaller number");
     }
 }
 

@@ -10,7 +10,7 @@ using terrarium::JsonChecker;
 TEST_CASE("Valid JSON has no issues", "[config][json]")
 {
     for (const char* json : {"{}", "[]", "0", "-1.5e+10", "\"s\"", "true", "false", "null", " \n{ \"a\" : [ 1 , {\"b\":null} ] }\n",
-                             R"({"e": "\"\\\/\b\f\n\r\t\u00e9\uD83D\uDE00"})", "[\"caf\xc3\xa9 \xf0\x9f\x98\x80\"]", R"([0, -0, 0.0, 1E5, 1e-5, 1.5e300, 18446744073709551615, -9223372036854775808, 123456789012345678901234567890.0])"}) {
+                             R"({"e": "\"\\\/\b\f\n\r\t\u00e9\uD83D\uDE00"})", "[\"caf\xc3\xa9 \xf0\x9f\x98\x80\"]", R"([0, -0, 0.0, 1E5, 1e-5, 1.5e300, 1e-400, 18446744073709551615, -9223372036854775808, 123456789012345678901234567890.0])"}) {
         INFO(json);
         JsonChecker::Result result = JsonChecker::check(json);
         CHECK_FALSE(result.syntaxError);
@@ -38,6 +38,8 @@ TEST_CASE("Syntax errors are located by line and column", "[config][json]")
              Case{"{\n \"a\": \"caf\xe9\"}", 2, 11, "invalid UTF-8"},       // Latin-1, not UTF-8 (found by fuzzing)
              Case{"[1, 44444444444444444441]", 1, 5, "integer too large"},         // Poco refuses it (found by fuzzing)
              Case{"{\"a\": -9223372036854775809}", 1, 7, "integer too large"},
+             Case{"[1e308, 1e309]", 1, 9, "number too large"},                      // Poco refuses it (found by fuzzing)
+             Case{"[-4.5e4444]", 1, 2, "number too large"},
              Case{"{\"a\": \"\xc0\xaf\"}", 1, 8, "invalid UTF-8"},           // an overlong '/'
              Case{"{\"a\": \"\xe2\x82\"}", 1, 8, "invalid UTF-8"},           // a truncated sequence
              Case{"{", 1, 2, "end of text"},
