@@ -7,4 +7,4 @@ build=${TERRARIUM_BUILD_DIR:-$root/build}
 "$root/scripts/install-deps.sh"
 "$root/scripts/build.sh"
 (cd "$build" && ctest --output-on-failure --timeout 600 -j "$(nproc)")
-"$root/tests/fuzz/run.sh" --seconds "${TERRARIUM_FUZZ_SECONDS:-5}" --build-dir "$build-fuzz"
+"$root/tests/fuzz/run.sh" --seconds "${TERRARIUM_FUZZ_SECONDS:-5}" --seed 1 --build-dir "$build-fuzz"

@@ -7,10 +7,12 @@ set -euo pipefail
 
 usage() {
     cat <<'USAGE'
-usage: tests/fuzz/run.sh [--seconds N | --runs N] [--build-dir DIR] [--list] [TARGET...]
+usage: tests/fuzz/run.sh [--seconds N | --runs N] [--seed N] [--build-dir DIR] [--list] [TARGET...]
 
   --seconds N      run each target for N seconds (default: 10)
   --runs N         run each target for N executions instead (e.g. 1000000)
+  --seed N         libFuzzer's random seed (default: a new one each run); a fixed seed makes a
+                   run repeat the same mutations, as the test command does
   --build-dir DIR  the fuzzing build (default: build-fuzz in the repository)
   --list           print the targets and exit
   TARGET           fuzz_<name> targets to run (default: all)
@@ -20,12 +22,14 @@ USAGE
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$root/build-fuzz
 limit=(-max_total_time=10)
+seed=()
 targets=()
 all=(request_parser websocket_codec config json_checker route_table secret_path vault_response admin_request file_name)
 while [ $# -gt 0 ]; do
     case "$1" in
         --seconds) limit=(-max_total_time="$2"); shift 2 ;;
         --runs) limit=(-runs="$2"); shift 2 ;;
+        --seed) seed=(-seed="$2"); shift 2 ;;
         --build-dir) build=$(realpath -m "$2"); shift 2 ;;
         --list) printf '%s\n' "${all[@]}"; exit 0 ;;
         -h|--help) usage; exit 0 ;;
@@ -58,7 +62,7 @@ for target in "${targets[@]}"; do
     [ -f "$root/tests/fuzz/dict/$target.dict" ] && dict=(-dict="$root/tests/fuzz/dict/$target.dict")
     status=0
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        "$build/tests/fuzz/fuzz_$target" "${limit[@]}" -max_len=8192 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+        "$build/tests/fuzz/fuzz_$target" "${limit[@]}" "${seed[@]}" -max_len=8192 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         "${dict[@]}" -artifact_prefix="$build/crashes/$target-" "$work" "$seeds" >"$log" 2>&1 || status=$?
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
     speed=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
