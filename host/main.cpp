@@ -50,8 +50,11 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <pthread.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <thread>
 #include <unistd.h>
@@ -281,6 +284,13 @@ private:
         }
         if (readOnlyToken) log.information("admin read-only token (GET and HEAD only) read from %s", readOnlyToken->path());
 
+        if (!config.secrets.coreDumps)
+        {
+            if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0)
+                log.information("secrets.core_dumps is false: the process is not dumpable (no core dump, no ptrace by other users)");
+            else
+                log.warning("secrets.core_dumps is false but the process could not be made non-dumpable: %s", std::string(std::strerror(errno)));
+        }
         std::unique_ptr<SecretCache> secrets;
         try
         {

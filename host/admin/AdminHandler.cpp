@@ -19,6 +19,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/prctl.h>
 
 namespace terrarium {
 
@@ -456,7 +457,8 @@ void AdminHandler::route(const IncomingRequest& request, HttpReply& reply)
     {
         if (method != "GET") return methodNotAllowed(reply, method, request.path, "GET");
         reply.json(200, std::string("{\"state\":\"") + _state.phaseName() + "\",\"ready\":" + (_state.ready() ? "true" : "false") +
-                            ",\"version\":\"" TERRARIUM_VERSION "\",\"in_flight\":" + std::to_string(_state.inflight()) + "}");
+                            ",\"version\":\"" TERRARIUM_VERSION "\",\"in_flight\":" + std::to_string(_state.inflight()) +
+                            ",\"dumpable\":" + (::prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 1 ? "true" : "false") + "}");
         return;
     }
     if (segments.size() == 2 && segments[0] == "admin" && segments[1] == "log-levels" && _log) return logLevels(request, reply);

@@ -162,6 +162,7 @@ struct SecretsConfig
     VaultConfig vault;
     std::string filesDir;                                /// files provider; empty: <stateDir>/secrets
     std::string envPrefix = "SECRET_";                   /// env provider: SECRET_<PATH>_<KEY>, upper case, non-alnum as '_'
+    bool coreDumps = true;                               /// false: the process is made non-dumpable (PR_SET_DUMPABLE 0), so no core dump holds cached values
 };
 
 /// The log pipeline ("log" object).

@@ -86,6 +86,7 @@ std::vector<std::string> ConfigChanges::needingRestart(const Config& running, co
     note(fresh.ioThreads == running.ioThreads, "io_threads");
     note(fresh.maxConnections == running.maxConnections, "max_connections");
     note(fresh.stateDir == running.stateDir, "state_dir");
+    note(fresh.secrets.coreDumps == running.secrets.coreDumps, "secrets.core_dumps");
     note(fresh.spoolDirectory() == running.spoolDirectory(), "spool_dir");
     note(fresh.pluginsDir == running.pluginsDir, "plugins_dir");
     note(fresh.pluginsLinkDirs == running.pluginsLinkDirs, "plugins_link_dirs");

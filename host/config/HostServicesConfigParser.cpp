@@ -21,7 +21,7 @@ const ConfigKey::Names CLIENT_KEYS = {"connect_timeout_ms", "timeout_ms", "max_a
                                       "verify_peer", "ca_file"};
 const ConfigKey::Names BREAKER_KEYS = {"failures", "open_ms"};
 const ConfigKey::Names PROXY_KEYS = {"threads", "queue_size"};
-const ConfigKey::Names SECRETS_KEYS = {"provider", "ttl_ms", "refresh_ahead_ms", "max_stale_ms", "negative_ttl_ms", "vault",
+const ConfigKey::Names SECRETS_KEYS = {"provider", "ttl_ms", "refresh_ahead_ms", "max_stale_ms", "negative_ttl_ms", "vault", "core_dumps",
                                        "files", "env"};
 const ConfigKey::Names VAULT_KEYS = {"address", "token", "token_file", "mount", "kubernetes"};
 const ConfigKey::Names KUBERNETES_KEYS = {"role", "auth_path", "jwt_file"};
@@ -160,6 +160,8 @@ void HostServicesConfigParser::parseSecrets(const Var& value, SecretsConfig& sec
         secrets.maxStale = ConfigValue::millis(*object, path, "max_stale_ms", ValueRange::MILLIS_OR_ZERO);
     if (object->has("negative_ttl_ms"))
         secrets.negativeTtl = ConfigValue::millis(*object, path, "negative_ttl_ms", ValueRange::MILLIS_OR_ZERO);
+    if (object->has("core_dumps"))
+        secrets.coreDumps = ConfigValue::boolean(object->get("core_dumps"), path + ".core_dumps");
     if (object->has("vault"))
         parseVault(object->get("vault"), secrets.vault);
     if (object->has("files")) {

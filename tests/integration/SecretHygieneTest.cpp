@@ -190,3 +190,17 @@ TEST_CASE("secret hygiene: values from the files and env providers never leave t
     }
     checkClean(evidence.text);
 }
+
+TEST_CASE("secret hygiene: secrets.core_dumps false makes the process non-dumpable, reported by /admin/status", "[secrets][hygiene]")
+{
+    TerrariumProcess::Options options;
+    options.configJson = R"({"watch":{"enabled":false},"secrets":{"core_dumps":false}})";
+    TerrariumProcess guarded(options);
+    HttpResult status = guarded.admin("GET", "/admin/status");
+    REQUIRE(status.status == 200);
+    CHECK_FALSE(status.json()->getValue<bool>("dumpable"));
+    CHECK(guarded.waitForLog("the process is not dumpable"));
+
+    TerrariumProcess plain;
+    CHECK(plain.admin("GET", "/admin/status").json()->getValue<bool>("dumpable"));
+}
