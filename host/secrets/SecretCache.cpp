@@ -215,7 +215,7 @@ SecretLookup SecretCache::pick(const std::string& path, const std::string& key, 
             + (answer.stale ? " in its stale cached value" : std::string()));
     SecretLookup lookup;
     lookup.outcome = SecretOutcome::Found;
-    lookup.value = found->second;
+    lookup.value.assign(found->second.data(), found->second.size());
     lookup.stale = answer.stale;
     lookup.message = answer.message;
     if (answer.stale)
@@ -307,7 +307,7 @@ SecretCache::PathAnswer SecretCache::apply(const std::string& path, Entry& entry
         if (entry.failing && entry.values)
             notes.emplace_back(Poco::Message::PRIO_INFORMATION, "secret path '" + path + "': the " + _providerName
                 + " provider answers again; the cached value is current");
-        entry.values = share(std::move(read.values));
+        entry.values = share(read.values);
         entry.readAt = now;
         entry.expiresAt = later(now, _ttl);
         entry.refusal = SecretOutcome::Found;
@@ -466,13 +466,12 @@ const SecretCache::Settings& SecretCache::settings() const
     return _settings;
 }
 
-SecretCache::ValuesPtr SecretCache::share(Values values)
+SecretCache::ValuesPtr SecretCache::share(std::map<std::string, std::string>& values)
 {
-    return ValuesPtr(new Values(std::move(values)), [](const Values* held) {
-        Values* owned = const_cast<Values*>(held);
-        SecretValues::wipe(*owned);
-        delete owned;
-    });
+    auto held = std::make_shared<Values>();
+    for (const auto& [key, value] : values) held->emplace(key, secretCopy(value));
+    SecretValues::wipe(values);
+    return held;   // SecretMemory zeroes each value's pages when they are released
 }
 
 void SecretCache::wake()

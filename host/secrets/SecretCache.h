@@ -5,6 +5,7 @@
 #include "secrets/SecretCacheStats.h"
 #include "secrets/SecretClock.h"
 #include "secrets/SecretLookup.h"
+#include "secrets/SecretMemory.h"
 #include "secrets/SecretProvider.h"
 
 #include <Poco/Logger.h>
@@ -107,7 +108,7 @@ public:
     const Settings& settings() const;
 
 private:
-    using Values = std::map<std::string, std::string>;
+    using Values = SecretStringMap;   /// values on pages excluded from core dumps
     using ValuesPtr = std::shared_ptr<const Values>;
     using Notes = std::vector<std::pair<Poco::Message::Priority, std::string>>;
 
@@ -147,7 +148,8 @@ private:
         std::atomic<bool> wakeSent{false};                 /// get() woke the refresher for this entry since its last read
     };
 
-    static ValuesPtr share(Values values);
+    /// A shared copy of values in SecretMemory (pages excluded from core dumps); wipes values.
+    static ValuesPtr share(std::map<std::string, std::string>& values);
     SecretLookup lookup(const std::string& path, const std::string& key);
     SecretLookup pick(const std::string& path, const std::string& key, const std::string& canonical, const PathAnswer& answer);
     bool freshAnswer(const Entry& entry, Poco::Int64 now, PathAnswer& answer) const;

@@ -7,6 +7,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -530,4 +533,46 @@ TEST_CASE("Settings::fromConfig takes the configured durations", "[secrets][cach
 TEST_CASE("a cache needs a provider", "[secrets][cache]")
 {
     CHECK_THROWS_AS(SecretCache(nullptr, settings()), Poco::InvalidArgumentException);
+}
+
+namespace {
+
+/// The VmFlags of the mapping of this process that holds address, from /proc/self/smaps.
+std::string mappingFlags(const void* address)
+{
+    std::ifstream smaps("/proc/self/smaps");
+    std::string line;
+    bool inside = false;
+    const auto target = reinterpret_cast<std::uintptr_t>(address);
+    while (std::getline(smaps, line))
+    {
+        std::uintptr_t from = 0, to = 0;
+        if (std::sscanf(line.c_str(), "%lx-%lx ", &from, &to) == 2 && line.find(':') > line.find(' '))
+            inside = target >= from && target < to;
+        else if (inside && line.rfind("VmFlags:", 0) == 0)
+            return line;
+    }
+    return std::string();
+}
+
+} // namespace
+
+TEST_CASE("cached values live on pages excluded from core dumps, zeroed and unmapped when dropped", "[secrets][cache][memory]")
+{
+    const std::size_t before = terrarium::SecretMemory::pagesInUse();
+    {
+        terrarium::SecretString value = terrarium::secretCopy("pw");   // short: still on its own page, not in the string object
+        CHECK(value == "pw");
+        CHECK(terrarium::SecretMemory::pagesInUse() == before + 1);
+        CHECK(mappingFlags(value.data()).find(" dd") != std::string::npos);
+    }
+    CHECK(terrarium::SecretMemory::pagesInUse() == before);
+
+    {
+        Rig rig;
+        rig.state->set("app/db", {{"password", "pw-VALUE-7d1f"}, {"user", "app"}});
+        CHECK(rig.cache.get("app/db", "password").value == "pw-VALUE-7d1f");
+        CHECK(terrarium::SecretMemory::pagesInUse() == before + 2);
+    }
+    CHECK(terrarium::SecretMemory::pagesInUse() == before);
 }
