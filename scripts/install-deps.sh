@@ -11,6 +11,7 @@ packages=(
   chromium chromium-driver
   podman runc debootstrap
   clang libclang-rt-dev
+  devscripts
 )
 # npm (for the browser tests' locked playwright-core) comes with Debian's nodejs/npm packages;
 # a machine whose Node.js already ships npm keeps it.

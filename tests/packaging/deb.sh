@@ -66,6 +66,22 @@ for f in include/terrarium/plugin.h include/terrarium/plugin.hpp include/terrari
   expect "terrarium-dev: /usr/$f" has "$L" " \./usr/$f$"
 done
 
+echo "--- hardening"
+# The binaries are built with the distribution's hardening flags (TERRARIUM_HARDENING): PIE, stack
+# protector, fortified functions, full RELRO, immediate binding, stack clash protection, CET.
+# A plugin may call no function that can be fortified (hardening-check then finds only
+# unprotected ones), so the fortify check applies to terrariumd only. The control-flow check
+# looks for the GNU property note of IBT/SHSTK, which the linker drops because bookworm's own
+# objects (crt files, libstdc++) lack it, although every function of ours starts with endbr64:
+# it is not required (--nocfprotection).
+need hardening-check
+unpacked=$work/hardening
+for p in terrarium terrarium-plugins; do dpkg-deb -x "$(deb "$p")" "$unpacked"; done
+expect "terrariumd passes hardening-check" hardening-check --quiet --nocfprotection "$unpacked/usr/bin/terrariumd"
+for so in "$unpacked"/usr/lib/terrarium/plugins/*.so; do
+  expect "$(basename "$so") passes hardening-check (fortify not required)" hardening-check --quiet --nocfprotection --nofortify "$so"
+done
+
 echo "--- lintian"
 # initial-upload-closes-no-bugs asks a first upload to the Debian archive to close its ITP bug;
 # these packages are not uploaded there. Every other warning counts.
