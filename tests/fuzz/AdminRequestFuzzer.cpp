@@ -22,7 +22,6 @@
 #include <Poco/Logger.h>
 #include <Poco/NullChannel.h>
 #include <Poco/StreamCopier.h>
-#include <Poco/TemporaryFile.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -48,7 +47,7 @@ struct Admin
     Admin()
     {
         Poco::Logger::root().setChannel(Poco::AutoPtr<Poco::NullChannel>(new Poco::NullChannel));
-        std::string base = Poco::TemporaryFile::tempName();
+        std::string base = fuzzScratchDirectory();
         config.pluginsDir = base + "/plugins";
         config.stateDir = base + "/state";
         Poco::File(config.pluginsDir).createDirectories();

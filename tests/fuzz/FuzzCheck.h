@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 /// Stops the fuzzer with a message when an invariant of the code under test does not hold
 /// (libFuzzer then saves the input that broke it).
@@ -15,5 +16,13 @@
             std::abort();                                                                      \
         }                                                                                      \
     } while (false)
+
+/// A new directory of its own under /tmp (mkdtemp), for a target's fixed files.
+inline std::string fuzzScratchDirectory()
+{
+    char pattern[] = "/tmp/terrarium-fuzz-XXXXXX";
+    if (!::mkdtemp(pattern)) std::abort();
+    return pattern;
+}
 
 #endif

@@ -7,7 +7,6 @@
 
 #include <Poco/File.h>
 #include <Poco/Path.h>
-#include <Poco/TemporaryFile.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -25,7 +24,7 @@ struct Provider
 
     Provider()
     {
-        std::string base = Poco::TemporaryFile::tempName();
+        std::string base = fuzzScratchDirectory();
         root = base + "/secrets";
         Poco::File(root + "/app").createDirectories();
         std::ofstream(root + "/app/config.json") << R"({"key":"value"})";

@@ -8,7 +8,6 @@
 #include <Poco/AutoPtr.h>
 #include <Poco/Logger.h>
 #include <Poco/NullChannel.h>
-#include <Poco/TemporaryFile.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -22,7 +21,7 @@ const char token[] = "s.fuzz-token-0123456789";
 std::string jwtFile()
 {
     Poco::Logger::root().setChannel(Poco::AutoPtr<Poco::NullChannel>(new Poco::NullChannel));
-    std::string path = Poco::TemporaryFile::tempName();
+    std::string path = fuzzScratchDirectory() + "/jwt";
     std::ofstream(path) << "header.payload.signature";
     return path;
 }

@@ -7,12 +7,18 @@
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
 #include <Poco/Path.h>
-#include <Poco/TemporaryFile.h>
+
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <sys/stat.h>
 
 namespace terrarium::test {
 
@@ -21,7 +27,7 @@ class ScratchDir
 {
 public:
     /// Creates the directory.
-    ScratchDir() : _path(Poco::TemporaryFile::tempName()) { Poco::File(_path).createDirectories(); }
+    ScratchDir() : _path(make()) {}
 
     /// Removes the directory and everything in it (errors ignored).
     ~ScratchDir()
@@ -74,6 +80,15 @@ public:
     }
 
 private:
+    /// mkdtemp: Poco's tempName() ("tmp" + pid + counter) can give two processes the same name.
+    static std::string make()
+    {
+        std::string pattern = Poco::Path::temp() + "terrarium-scratch-XXXXXX";
+        if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp " + pattern + ": " + std::strerror(errno));
+        ::chmod(pattern.c_str(), 0755);   // as a created directory would be (tests switch to other users)
+        return pattern;
+    }
+
     std::string _path;
 };
 

@@ -3,9 +3,10 @@
 #define Terrarium_CustomClient_StdoutCapture_INCLUDED
 
 #include <Poco/File.h>
-#include <Poco/TemporaryFile.h>
+#include <Poco/Path.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -22,11 +23,11 @@ class StdoutCapture
 {
 public:
     /// Starts capturing.
-    StdoutCapture() : _path(Poco::TemporaryFile::tempName())
+    StdoutCapture() : _path(Poco::Path::temp() + "terrarium-stdout-XXXXXX")
     {
         std::fflush(stdout);
         _saved = ::dup(1);
-        int file = ::open(_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        int file = ::mkstemp(_path.data());   // unique across processes (Poco's tempName() is not)
         if (_saved < 0 || file < 0 || ::dup2(file, 1) < 0)
             throw std::runtime_error("cannot capture stdout");
         ::close(file);

@@ -1,5 +1,9 @@
 #include "TestCertificate.h"
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
 #include <Poco/File.h>
 #include <Poco/Path.h>
 #include <Poco/Pipe.h>
@@ -15,8 +19,9 @@ namespace test {
 
 TestCertificate::TestCertificate(const std::string& commonName)
 {
-    _directory = Poco::TemporaryFile::tempName();
-    Poco::File(_directory).createDirectories();
+    char pattern[] = "/tmp/terrarium-cert-XXXXXX";   // mkdtemp: Poco's tempName() can repeat across processes
+    if (!::mkdtemp(pattern)) throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
+    _directory = pattern;
     _certFile = Poco::Path(_directory, "cert.pem").toString();
     _keyFile = Poco::Path(_directory, "key.pem").toString();
 

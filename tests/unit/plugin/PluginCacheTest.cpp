@@ -1,9 +1,10 @@
 #include "plugin/PluginCache.h"
 #include "plugin/PluginError.h"
 
+#include "ScratchDir.h"
+
 #include <Poco/File.h>
 #include <Poco/Path.h>
-#include <Poco/TemporaryFile.h>
 
 #include <catch2/catch.hpp>
 
@@ -23,8 +24,8 @@ void writeFile(const std::string& path, const std::string& content)
 
 TEST_CASE("the cache stores content-addressed copies", "[cache]")
 {
-    std::string dir = Poco::TemporaryFile::tempName();
-    Poco::File(dir).createDirectories();
+    terrarium::test::ScratchDir scratch;
+    std::string dir = scratch.path();
     std::string source = Poco::Path(dir, "demo.so").toString();
     writeFile(source, "first build");
     PluginCache cache(Poco::Path(dir, "cache").toString());
@@ -65,7 +66,8 @@ TEST_CASE("the cache stores content-addressed copies", "[cache]")
 
 TEST_CASE("an unreadable source is a clear error", "[cache]")
 {
-    std::string dir = Poco::TemporaryFile::tempName();
+    terrarium::test::ScratchDir scratch;
+    std::string dir = scratch.path() + "/cache";
     PluginCache cache(dir);
     CHECK_THROWS_AS(cache.store(dir + "/missing.so"), terrarium::PluginError);
     try
