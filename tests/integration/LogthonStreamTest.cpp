@@ -2,15 +2,11 @@
 // frames, then the connection limit (1013).
 #include "HttpTestClient.h"
 #include "TerrariumProcess.h"
+#include "WebSocketTestClient.h"
 
 #include <catch2/catch.hpp>
 
-#include <Poco/Buffer.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/WebSocket.h>
 
 #include <memory>
@@ -22,28 +18,9 @@ using Poco::Net::WebSocket;
 namespace {
 
 /// A client of logthon's live stream on the host's main listener.
-struct StreamClient
+struct StreamClient : WebSocketTestClient
 {
-    std::unique_ptr<Poco::Net::HTTPClientSession> session;
-    std::unique_ptr<WebSocket> socket;
-    Poco::Net::HTTPResponse response;
-
-    explicit StreamClient(const TerrariumProcess& host, const std::string& path = "/api/logthon/ws")
-    {
-        Poco::Net::SocketAddress address(host.mainAddress());
-        session = std::make_unique<Poco::Net::HTTPClientSession>(address.host().toString(), address.port());
-        Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path, Poco::Net::HTTPMessage::HTTP_1_1);
-        socket = std::make_unique<WebSocket>(*session, request, response);
-        socket->setReceiveTimeout(Poco::Timespan(20, 0));
-    }
-
-    /// The next frame's payload; flags gets its flags.
-    std::string receive(int& flags)
-    {
-        Poco::Buffer<char> buffer(0);
-        socket->receiveFrame(buffer, flags);
-        return std::string(buffer.begin(), buffer.size());
-    }
+    explicit StreamClient(const TerrariumProcess& host, const std::string& path = "/api/logthon/ws") : WebSocketTestClient(host, path) {}
 
     /// The message of the next frame (a JSON entry).
     std::string nextMessage()
@@ -55,11 +32,6 @@ struct StreamClient
         return Poco::JSON::Parser().parse(frame).extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("message");
     }
 };
-
-int closeCode(const std::string& payload)
-{
-    return payload.size() >= 2 ? (static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1]) : 0;
-}
 
 void post(const TerrariumProcess& host, const std::string& message)
 {
@@ -94,7 +66,7 @@ TEST_CASE("logthon: a WebSocket gets the latest entries, then live frames, above
     int flags = 0;
     std::string payload = third.receive(flags);
     CHECK((flags & WebSocket::FRAME_OP_BITMASK) == WebSocket::FRAME_OP_CLOSE);
-    CHECK(closeCode(payload) == 1013);
+    CHECK(WebSocketTestClient::closeCode(payload) == 1013);
 
     HttpResult info = host.get("/api/logthon/websocket/info");
     REQUIRE(info.status == 200);

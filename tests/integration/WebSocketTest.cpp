@@ -5,6 +5,7 @@
 #include "RawHttpConnection.h"
 #include "TerrariumProcess.h"
 #include "TestCertificate.h"
+#include "WebSocketTestClient.h"
 
 #include <catch2/catch.hpp>
 
@@ -39,46 +40,15 @@ TerrariumProcess::Options options(const std::string& extra = "")
     return o;
 }
 
-/// A client WebSocket to path on the host's main listener (the handshake done by Poco).
-struct Client
+/// A client of /ws/echo (or another path) on the main listener.
+struct Client : WebSocketTestClient
 {
-    std::unique_ptr<Poco::Net::HTTPClientSession> session;
-    std::unique_ptr<WebSocket> socket;
-    Poco::Net::HTTPResponse response;
-
-    Client(const TerrariumProcess& host, const std::string& path = "/ws/echo")
-    {
-        Poco::Net::SocketAddress address(host.mainAddress());
-        session = std::make_unique<Poco::Net::HTTPClientSession>(address.host().toString(), address.port());
-        Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path, Poco::Net::HTTPMessage::HTTP_1_1);
-        socket = std::make_unique<WebSocket>(*session, request, response);
-        socket->setReceiveTimeout(Poco::Timespan(20, 0));
-    }
-
-    /// The next data or close frame (pongs are returned too): payload and flags.
-    std::string receive(int& flags)
-    {
-        Poco::Buffer<char> buffer(0);
-        socket->receiveFrame(buffer, flags);
-        return std::string(buffer.begin(), buffer.size());
-    }
-
-    std::string receive()
-    {
-        int flags = 0;
-        return receive(flags);
-    }
-
-    void send(const std::string& text, int flags = WebSocket::FRAME_TEXT)
-    {
-        socket->sendFrame(text.data(), static_cast<int>(text.size()), flags);
-    }
+    explicit Client(const TerrariumProcess& host, const std::string& path = "/ws/echo") : WebSocketTestClient(host, path) {}
 };
 
-/// The close code of a close frame's payload.
 int closeCode(const std::string& payload)
 {
-    return payload.size() >= 2 ? (static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1]) : 0;
+    return WebSocketTestClient::closeCode(payload);
 }
 
 Poco::JSON::Object::Ptr stats(const TerrariumProcess& host)
