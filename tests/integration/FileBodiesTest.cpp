@@ -15,9 +15,7 @@
 
 #include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
-#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
@@ -275,16 +273,7 @@ TEST_CASE("files: a download over TLS goes through the read-and-encrypt path, ra
         TerrariumProcess host(options);
         REQUIRE(waitUntil([&] { return !host.mainAddress().empty(); }, Poco::Timespan(30, 0)));
 
-        Poco::Net::Context::Params params;
-        params.caLocation = certificate.certFile();
-        params.verificationMode = Poco::Net::Context::VERIFY_RELAXED;
-        Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
-        Poco::Net::SocketAddress address(host.mainAddress());
-        auto session = [&] {
-            auto s = std::make_unique<Poco::Net::HTTPSClientSession>(address.host().toString(), address.port(), context);
-            s->setTimeout(Poco::Timespan(60, 0));
-            return s;
-        };
+        auto session = [&] { return tlsSession(host.mainAddress(), certificate.certFile()); };
         REQUIRE(waitUntil([&] { return !host.mainAddress().empty() && download(*session(), "/ready").status == 200; }, Poco::Timespan(30, 0)));
 
         Download whole = download(*session(), "/files/tls.bin");

@@ -13,8 +13,6 @@
 #include <catch2/catch.hpp>
 
 #include <Poco/File.h>
-#include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Net/SocketAddress.h>
 
@@ -114,16 +112,7 @@ TEST_CASE("file-storage: a raw upload and download over TLS", "[file-storage][tl
         TerrariumProcess host(options);
         REQUIRE(waitUntil([&] { return !host.mainAddress().empty(); }, Poco::Timespan(30, 0)));
 
-        Poco::Net::Context::Params params;
-        params.caLocation = certificate.certFile();
-        params.verificationMode = Poco::Net::Context::VERIFY_RELAXED;
-        Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
-        Poco::Net::SocketAddress address(host.mainAddress());
-        auto session = [&] {
-            auto s = std::make_unique<Poco::Net::HTTPSClientSession>(address.host().toString(), address.port(), context);
-            s->setTimeout(Poco::Timespan(60, 0));
-            return s;
-        };
+        auto session = [&] { return tlsSession(host.mainAddress(), certificate.certFile()); };
         REQUIRE(waitUntil([&] { return download(*session(), "/ready").status == 200; }, Poco::Timespan(30, 0)));
 
         auto keepAlive = session();

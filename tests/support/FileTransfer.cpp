@@ -1,5 +1,7 @@
 #include "FileTransfer.h"
 
+#include <Poco/Net/Context.h>
+
 #include <catch2/catch.hpp>
 
 #include <Poco/DigestStream.h>
@@ -96,6 +98,18 @@ std::vector<std::string> entries(const std::string& directory)
     if (!Poco::File(directory).exists()) return names;
     for (Poco::DirectoryIterator it(directory), end; it != end; ++it) names.push_back(it.name());
     return names;
+}
+
+std::unique_ptr<Poco::Net::HTTPSClientSession> tlsSession(const std::string& address, const std::string& caFile)
+{
+    Poco::Net::Context::Params params;
+    params.caLocation = caFile;
+    params.verificationMode = Poco::Net::Context::VERIFY_RELAXED;
+    Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+    Poco::Net::SocketAddress socketAddress(address);
+    auto session = std::make_unique<Poco::Net::HTTPSClientSession>(socketAddress.host().toString(), socketAddress.port(), context);
+    session->setTimeout(Poco::Timespan(60, 0));
+    return session;
 }
 
 } // namespace terrarium::test

@@ -5,9 +5,12 @@
 
 #include "HttpTestClient.h"
 
+#include <Poco/Net/HTTPSClientSession.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -41,6 +44,9 @@ HttpResult upload(Poco::Net::HTTPClientSession& session, const std::string& path
 
 /// PUTs the file at source to path on a new connection to address, 120 s timeout.
 HttpResult upload(const std::string& address, const std::string& path, const std::string& source, bool chunked = false);
+
+/// An HTTPS session to address ("host:port") that trusts the certificate in caFile, 60 s timeout.
+std::unique_ptr<Poco::Net::HTTPSClientSession> tlsSession(const std::string& address, const std::string& caFile);
 
 /// The names in directory (none when it does not exist), unsorted.
 std::vector<std::string> entries(const std::string& directory);
