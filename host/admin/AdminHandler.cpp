@@ -375,6 +375,7 @@ void AdminHandler::audit(const IncomingRequest& request, const HttpReply& reply,
     std::string error = reply.status() >= 400 ? stringMember(reply.body(), "error") : std::string();
     std::vector<LogField> fields = {{"logger", "audit"}, {"client", request.clientAddress}, {"access", accessNames[static_cast<int>(access)]},
                                     {"method", request.method}, {"path", request.path}};
+    if (!request.clientCertificate.empty()) fields.emplace_back("client_certificate", request.clientCertificate);
     if (!plugin.empty()) fields.emplace_back("plugin", plugin);
     if (segments.size() == 2 && segments[1] == "plugins" && request.method == "POST" && access != Access::None)
     {

@@ -120,6 +120,7 @@ void HttpConnection::onEvent(std::uint32_t events)
             long result = _transport->handshake();
             if (result == Transport::WantRead || result == Transport::WantWrite)
                 return _engine.arm(*this, result == Transport::WantRead, result == Transport::WantWrite);
+            _parser.setClientCertificate(_transport->peerCertificateSubject());
             setPhase(Phase::Idle, ConnectionEngine::now() + _engine.settings().limits.keepAliveTimeout.totalMicroseconds());
         }
         if (_phase.load(std::memory_order_relaxed) == Phase::Writing)

@@ -25,6 +25,7 @@ struct IncomingRequest
     std::string body;          /// the body, de-chunked (empty when it went to bodyFile)
     std::unique_ptr<SpoolFile> bodyFile;   /// the spooled body (see BodyPolicy), or null
     std::string clientAddress; /// "ip:port"
+    std::string clientCertificate;  /// subject of the client's TLS certificate (mTLS), else empty
     std::string listener;      /// listener name
     std::string requestId;     /// X-Request-Id as sent (when valid), else made by the host
     bool keepAlive = true;

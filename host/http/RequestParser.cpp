@@ -165,6 +165,7 @@ RequestParser::Result RequestParser::parseHeaders(const std::string& buffer, std
     }
     start += headBytes;
     request.clientAddress = _peer;
+    request.clientCertificate = _clientCertificate;
     request.listener = _listener;
     if (!takeTarget(request, failure) || !takeFraming(buffer, start, request, failure)) return Result::Failed;
     return Result::Complete;

@@ -67,6 +67,9 @@ public:
     /// Where a parsed request comes from, copied into each request.
     void setOrigin(const std::string& peer, const std::string& listener);
 
+    /// The subject of the client's TLS certificate, copied into each request from now on.
+    void setClientCertificate(const std::string& subject) { _clientCertificate = subject; }
+
     /// Spools the bodies lookup says to into files of directory (which must exist). Without
     /// (the default) every body is held in memory.
     void setSpooling(BodyPolicyLookup lookup, std::string directory);
@@ -101,6 +104,7 @@ private:
     RequestHeadParser _head;
     std::string _peer;
     std::string _listener;
+    std::string _clientCertificate;
     State _state = State::Idle;
     std::size_t _remaining = 0;     /// Body: bytes still to come; ChunkData: bytes of the chunk still to come
     std::size_t _trailerBytes = 0;  /// Trailers: bytes of the trailer section so far

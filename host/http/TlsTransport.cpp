@@ -54,6 +54,12 @@ long TlsTransport::handshake()
     return result;
 }
 
+std::string TlsTransport::peerCertificateSubject() const
+{
+    if (!_handshakeDone || !_secure.havePeerCertificate()) return {};
+    return _secure.peerCertificate().subjectName();
+}
+
 bool TlsTransport::pending() const
 {
     return _secure.available() > 0;

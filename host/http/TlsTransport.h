@@ -32,6 +32,7 @@ public:
     long read(char* buffer, std::size_t size) override;
     long write(const char* first, std::size_t firstSize, const char* second, std::size_t secondSize) override;
     bool pending() const override;
+    std::string peerCertificateSubject() const override;
     /// Reads at most fileBufferSize bytes of the file at a time and encrypts them.
     long sendFile(int descriptor, std::uint64_t offset, std::size_t size) override;
 

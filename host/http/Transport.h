@@ -73,6 +73,10 @@ public:
     /// True for TLS (a plain shutdown of the sending side would cut the TLS stream).
     virtual bool encrypted() const { return false; }
 
+    /// The subject of the certificate the peer presented in the TLS handshake (after handshake()
+    /// answered 1), as Poco gives it (e.g. "CN=operator,O=Example"); empty without TLS or without a client certificate.
+    virtual std::string peerCertificateSubject() const { return {}; }
+
 protected:
     Poco::Net::StreamSocket _socket;
     int _descriptor;

@@ -44,20 +44,33 @@ Poco::Net::Context::Ptr clientContext(const TestCertificate& trusted, const Test
     return context;
 }
 
-/// One HTTPS GET; throws on TLS or connection failures.
-std::pair<int, std::string> httpsGet(const std::string& address, const std::string& path, Poco::Net::Context::Ptr context)
+/// One HTTPS request (a bearer token when given); throws on TLS or connection failures.
+std::pair<int, std::string> httpsRequest(const std::string& address, const std::string& method, const std::string& path,
+                                         Poco::Net::Context::Ptr context, const std::string& body = "", const std::string& token = "")
 {
     Poco::Net::SocketAddress socketAddress(address);
     Poco::Net::HTTPSClientSession session(socketAddress.host().toString(), socketAddress.port(), context);
     session.setTimeout(Poco::Timespan(20, 0));
-    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
     request.setHost("localhost");
-    session.sendRequest(request);
+    if (!token.empty()) request.set("Authorization", "Bearer " + token);
+    if (!body.empty())
+    {
+        request.setContentType("application/json");
+        request.setContentLength(static_cast<std::streamsize>(body.size()));
+    }
+    session.sendRequest(request) << body;
     Poco::Net::HTTPResponse response;
     std::istream& in = session.receiveResponse(response);
-    std::string body;
-    Poco::StreamCopier::copyToString(in, body);
-    return {static_cast<int>(response.getStatus()), body};
+    std::string answer;
+    Poco::StreamCopier::copyToString(in, answer);
+    return {static_cast<int>(response.getStatus()), answer};
+}
+
+/// One HTTPS GET.
+std::pair<int, std::string> httpsGet(const std::string& address, const std::string& path, Poco::Net::Context::Ptr context)
+{
+    return httpsRequest(address, Poco::Net::HTTPRequest::HTTP_GET, path, context);
 }
 
 } // namespace
@@ -107,6 +120,40 @@ TEST_CASE("tls: the main listener serves HTTPS, refuses TLS 1.1 and plain HTTP, 
     CHECK(admin.first == 200);
     CHECK(admin.second.find("terrarium_ready 1") != std::string::npos);
 
+}
+
+TEST_CASE("tls: the audit record of an admin mutation over mutual TLS names the client certificate's subject", "[tls][audit]")
+{
+    SslLibrary ssl;
+    TestCertificate server;
+    TestCertificate client("terrarium-audit-operator");
+    TerrariumProcess::Options options;
+    options.plugins = {{ECHO_PLUGIN_PATH, "echo.so"}};
+    options.waitReady = false;
+    options.configJson = "{\"admin\": {\"tls\": {\"cert_file\": \"" + server.certFile() + "\", \"key_file\": \"" + server.keyFile()
+        + "\", \"ca_file\": \"" + client.certFile() + "\", \"client_certs\": \"required\"}}}";
+    TerrariumProcess host(options);
+    Poco::Net::Context::Ptr withCertificate = clientContext(server, &client);
+    REQUIRE(waitUntil([&] { return !host.adminAddress().empty() && !host.token().empty(); }, Poco::Timespan(30, 0)));
+
+    std::pair<int, std::string> levels;
+    REQUIRE(waitUntil([&] {
+        try
+        {
+            levels = httpsRequest(host.adminAddress(), "POST", "/admin/log-levels", withCertificate,
+                                  R"({"service":"echo","level":"debug"})", host.token());
+            return true;
+        }
+        catch (const Poco::Exception&)
+        {
+            return false;
+        }
+    }, Poco::Timespan(30, 0)));
+    INFO(levels.second);
+    CHECK(levels.first == 200);
+    INFO(host.log());
+    CHECK(host.waitForLog("\"client_certificate\":\"CN=terrarium-audit-operator\""));
+    CHECK(host.log().find("admin POST /admin/log-levels from 127.0.0.1:") != std::string::npos);
 }
 
 TEST_CASE("tls: a listener whose key file is missing stops start-up with a message naming the file", "[tls]")
