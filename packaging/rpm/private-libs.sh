@@ -2,15 +2,18 @@
 # Makes the staged terrarium RPMs self-contained where their libraries are concerned (run by
 # private-libs.cmake, the RPM generator's CPack pre-build script; the deb is not touched):
 #
-#   private-libs.sh DAEMON_STAGE PLUGINS_STAGE PRIVATE_DIR SYSTEM_LIBRARIES
+#   private-libs.sh DAEMON_STAGE PLUGINS_STAGE PRIVATE_DIR SYSTEM_LIBRARIES [SIGN_COMMAND]
 #
 # DAEMON_STAGE, PLUGINS_STAGE: the staged roots of the terrarium and terrarium-plugins packages;
 # PRIVATE_DIR: the private library directory (absolute, e.g. /usr/lib/terrarium/lib);
-# SYSTEM_LIBRARIES: packaging/rpm/system-libraries.txt (the sonames the distribution provides).
+# SYSTEM_LIBRARIES: packaging/rpm/system-libraries.txt (the sonames the distribution provides);
+# SIGN_COMMAND: a command that signs the plugin file given as its last argument again, for the
+# plugins staged with a signature beside them (<name>.so.sig), which the new RUNPATH invalidates.
 #
 # 1. The closure: every library that an ELF file of either package needs, directly or through
 #    another library (ldd: the loader's own resolution on this machine), except the system
-#    libraries, is copied into DAEMON_STAGE/PRIVATE_DIR under its soname.
+#    libraries, is copied into DAEMON_STAGE/PRIVATE_DIR under its soname (when the terrarium
+#    package is made in the same run).
 # 2. RUNPATH: the daemon package's programs get $ORIGIN/<relative path to PRIVATE_DIR> (they run
 #    in place: an installation under another root still finds its own copies); the plugins get
 #    PRIVATE_DIR itself (terrariumd loads a plugin from a copy in its state directory's cache, where
@@ -22,6 +25,7 @@ daemon=${1:?usage: private-libs.sh DAEMON_STAGE PLUGINS_STAGE PRIVATE_DIR SYSTEM
 plugins=${2:?}
 private=${3:?}
 system_list=${4:?}
+sign_command=${5:-}
 for tool in ldd patchelf readelf realpath; do
   command -v "$tool" >/dev/null || { echo "private-libs: '$tool' is not installed (scripts/install-deps.sh installs it)" >&2; exit 1; }
 done
@@ -40,7 +44,7 @@ elf_files() {  # STAGE: the ELF regular files of a staged package, outside the p
 
 mapfile -t daemon_elves < <(elf_files "$daemon")
 mapfile -t plugin_elves < <(elf_files "$plugins")
-[ ${#daemon_elves[@]} -gt 0 ] || { echo "private-libs: no ELF file staged in $daemon" >&2; exit 1; }
+[ ! -d "$daemon" ] || [ ${#daemon_elves[@]} -gt 0 ] || { echo "private-libs: no ELF file staged in $daemon" >&2; exit 1; }
 
 declare -A closure=()
 for f in "${daemon_elves[@]}" "${plugin_elves[@]}"; do
@@ -54,20 +58,29 @@ for f in "${daemon_elves[@]}" "${plugin_elves[@]}"; do
   done <<<"$out"
 done
 
-mkdir -p "$daemon$private"
-for soname in "${!closure[@]}"; do
-  install -m 0755 "$(realpath "${closure[$soname]}")" "$daemon$private/$soname"
-  patchelf --set-rpath '$ORIGIN' "$daemon$private/$soname"
-done
+if [ -d "$daemon" ]; then
+  mkdir -p "$daemon$private"
+  for soname in "${!closure[@]}"; do
+    install -m 0755 "$(realpath "${closure[$soname]}")" "$daemon$private/$soname"
+    patchelf --set-rpath '$ORIGIN' "$daemon$private/$soname"
+  done
+fi
 for f in "${daemon_elves[@]}"; do
   relative=$(realpath -m --relative-to="$(dirname "${f#"$daemon"}")" "$private")
   patchelf --set-rpath "\$ORIGIN/$relative" "$f"
 done
 for f in "${plugin_elves[@]}"; do
   patchelf --set-rpath "$private" "$f"
+  [ -f "$f.sig" ] || continue
+  if [ -z "$sign_command" ]; then
+    echo "private-libs: $f.sig no longer matches the plugin with its RUNPATH, and no signing command was given (CPACK_TERRARIUM_RPM_SIGN_COMMAND)" >&2; exit 1
+  fi
+  # shellcheck disable=SC2086
+  $sign_command "$f" >/dev/null || { echo "private-libs: signing $f again failed: $sign_command" >&2; exit 1; }
 done
 
 # Every library a shipped file needs is now either a system library or a private copy.
+[ -d "$daemon" ] || { printf '%s\n' "${!closure[@]}" | sort; exit 0; }
 for f in "${daemon_elves[@]}" "${plugin_elves[@]}" "$daemon$private"/*; do
   [ -e "$f" ] || continue
   for needed in $(readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
