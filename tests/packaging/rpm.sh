@@ -100,6 +100,13 @@ done
 bad=""
 for f in "$x/rpm$private"/*; do runpath_is "$f" '$ORIGIN' || bad+=" ${f##*/}"; done
 expect "private libraries: RUNPATH \$ORIGIN, no RPATH${bad:+; not:$bad}" test -z "$bad"
+# patchelf rewrites the dynamic section: the hardening the deb test checks must survive it.
+if command -v hardening-check >/dev/null; then
+  expect "terrariumd with its RUNPATH passes hardening-check" hardening-check --quiet --nocfprotection "$x/rpm/usr/bin/terrariumd"
+  for so in "$x/rpm/usr/lib/terrarium/plugins"/*.so; do
+    expect "$(basename "$so") with its RUNPATH passes hardening-check (fortify not required)" hardening-check --quiet --nocfprotection --nofortify "$so"
+  done
+fi
 mapfile -t shipped_elves < <(for f in "$x/rpm/usr/bin/terrariumd" "$x/rpm/usr/lib/terrarium/plugins"/*.so "$x/rpm$private"/*; do echo "$f"; done)
 missing=""; declare -A used=()
 for f in "${shipped_elves[@]}"; do
