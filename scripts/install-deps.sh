@@ -13,6 +13,8 @@ packages=(
   clang libclang-rt-dev
   devscripts
 )
+# patchelf: the RUNPATHs of the RPM's private libraries (packaging/rpm/private-libs.sh)
+packages+=(patchelf)
 # npm (for the browser tests' locked playwright-core) comes with Debian's nodejs/npm packages;
 # a machine whose Node.js already ships npm keeps it.
 command -v npm >/dev/null || packages+=(nodejs npm)
