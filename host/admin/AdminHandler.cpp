@@ -1,5 +1,6 @@
 #include "admin/AdminHandler.h"
 #include "admin/AdminEvents.h"
+#include "admin/AdminUi.h"
 
 #include "http/HttpReply.h"
 #include "http/IncomingRequest.h"
@@ -420,6 +421,11 @@ void AdminHandler::handle(const IncomingRequest& request, HttpReply& reply)
         reply.setStatus(200);
         reply.addHeader("Content-Type", PrometheusWriter::contentType());
         reply.setBody(_metrics.render());
+        return;
+    }
+    if (AdminUi::handles(request.path))
+    {
+        if (!refuseForeign(request, reply)) AdminUi::handle(request, reply);
         return;
     }
     Access access = Access::None;

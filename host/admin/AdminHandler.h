@@ -34,6 +34,7 @@ class ServiceDirectory;
 ///   DELETE /admin/services/{name}         forget the base URL of name
 ///   GET    /metrics                       Prometheus text (no token needed, for scrapers)
 ///   GET    /admin/events                  the latest plugin lifecycle events (LifecycleHistory; ?since=ID)
+///   GET    /admin/ui/…                    the dashboard's page and files (AdminUi; no token needed, they hold no data)
 /// Every other call needs "Authorization: Bearer <token>" (the full token, or for GET/HEAD the
 /// read-only token), except over a Unix-socket admin listener (the socket's file permissions
 /// decide), and is refused when its Host or Origin names a host other than the admin listener's
