@@ -243,6 +243,94 @@ describe('browser: admin dashboard', () => {
     });
   });
 
+  test('refresh: polls at the chosen interval, pauses while the tab is hidden and when paused', async () => {
+    await withPage('refresh', async (page) => {
+      await page.clock.install();
+      await signedIn(page);
+      const polls = [];
+      page.on('request', (request) => {
+        if (new URL(request.url()).pathname === '/admin/plugins') polls.push(request.url());
+      });
+      /// Advances the page's timers by ms and returns the polls made meanwhile (a round trip to
+      /// the page after the timers ran lets their requests be reported first).
+      const pollsDuring = async (ms) => {
+        const before = polls.length;
+        await page.clock.runFor(ms);
+        await page.evaluate(() => 0);
+        return polls.length - before;
+      };
+      const setHidden = (hidden) => page.evaluate((value) => {
+        Object.defineProperty(document, 'hidden', { configurable: true, get: () => value });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, hidden);
+
+      await eventually(async () => (await pollsDuring(2100)) > 0, { what: 'a poll after 2 s' });
+
+      await setHidden(true);
+      await page.locator('[data-testid="status"][data-state="paused"]').waitFor();
+      assert.equal(await pollsDuring(20000), 0, 'polls while the tab is hidden');
+      const beforeVisible = polls.length;
+      await setHidden(false);
+      await eventually(() => polls.length > beforeVisible, { what: 'a poll as soon as the tab is visible again' });
+      await page.locator('[data-testid="status"][data-state="live"]').waitFor();
+
+      await page.selectOption('[data-testid="refresh"]', '0');
+      await page.locator('[data-testid="status"][data-state="paused"]').waitFor();
+      assert.equal(await pollsDuring(20000), 0, 'polls while refreshing is paused');
+      await page.selectOption('[data-testid="refresh"]', '5000');
+      await page.locator('[data-testid="status"][data-state="live"]').waitFor();
+      assert.equal(await page.evaluate(() => sessionStorage.getItem('terrarium.admin.refresh_ms')), '5000');
+      await eventually(async () => (await pollsDuring(5100)) > 0, { what: 'a poll after 5 s' });
+    });
+  });
+
+  test('behind a path prefix: a reverse proxy serves the admin listener under /ops/ and every call of the page stays under it', async () => {
+    const admin = new URL(host.url('admin', '/'));
+    const proxy = http.createServer((request, response) => {
+      if (!request.url.startsWith('/ops/')) {
+        response.writeHead(404, { 'Content-Type': 'text/plain' });
+        response.end('outside /ops/');
+        return;
+      }
+      const upstream = http.request({
+        host: admin.hostname, port: admin.port, method: request.method, path: request.url.slice(4),
+        headers: { ...request.headers, host: admin.host },
+      }, (answer) => {
+        response.writeHead(answer.statusCode, answer.headers);
+        answer.pipe(response);
+      });
+      upstream.on('error', () => response.destroy());
+      request.pipe(upstream);
+    });
+    await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const base = 'http://127.0.0.1:' + proxy.address().port;
+    try {
+      await withPage('prefix', async (page) => {
+        const paths = [];
+        page.on('request', (request) => paths.push(new URL(request.url()).pathname));
+        await page.goto(base + '/ops/admin/ui');
+        await page.waitForURL(base + '/ops/admin/ui/');
+        await page.fill('[data-testid="token-input"]', host.token());
+        await page.click('[data-testid="sign-in"]');
+        await page.locator('[data-testid="status"][data-state="live"]').waitFor();
+        const echo = pluginRow(page, 'echo');
+        await echo.waitFor();
+        const generation = Number(await cellText(echo, 'generation'));
+        await echo.locator('[data-testid="reload"]').click();
+        await echo.locator('[data-testid="confirm"]').click();
+        await echo.locator('[data-testid="plugin-generation"]', { hasText: new RegExp('^' + (generation + 1) + '$') }).waitFor();
+        for (const wanted of ['/ops/admin/plugins', '/ops/admin/events', '/ops/metrics', '/ops/admin/plugins/echo/reload']) {
+          assert.ok(paths.includes(wanted), wanted + ' was not requested: ' + JSON.stringify([...new Set(paths)]));
+        }
+        const outside = paths.filter((p) => !p.startsWith('/ops/'));
+        assert.deepEqual(outside, [], 'requests outside the prefix');
+      });
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+
   test('a page of another origin cannot drive the admin API, even with the token', async () => {
     const server = http.createServer((request, response) => {
       response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
