@@ -217,6 +217,21 @@ describe('browser: admin dashboard', () => {
       assert.equal(await page.locator('[data-testid="dashboard"]').isHidden(), true);
       assert.equal(await page.evaluate(() => sessionStorage.length), 0);
       assert.ok(!page.url().includes('not-the-token'));
+
+      // A kept token that the host refuses (e.g. after the token file changed) signs the page
+      // out with the answer, after one failed check (not one per call of a refresh).
+      const failures = async () => {
+        const page = (await host.request('GET', host.url('admin', '/metrics'))).text;
+        return Number(/^terrarium_admin_auth_failures_total (\d+)/m.exec(page)[1]);
+      };
+      const before = await failures();
+      await page.evaluate(() => sessionStorage.setItem('terrarium.admin.token', 'an-old-token'));
+      await page.reload();
+      await error.waitFor({ state: 'visible' });
+      assert.match(await error.textContent(), /refused the token \(403 forbidden: .*\)\. Sign in again\./);
+      assert.equal(await page.locator('[data-testid="dashboard"]').isHidden(), true);
+      assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+      assert.equal(await failures(), before + 1);
     }, /Failed to load resource: the server responded with a status of 403/);
   });
 

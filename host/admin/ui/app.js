@@ -548,8 +548,9 @@
     if (!token()) return;
     clearTimeout(state.timer);
     try {
-      const [status, plugins, events, services, levels, metrics] = await Promise.all([
-        call('GET', API.status),
+      // The status first: a token refused there is one failed check, not one per call.
+      const status = await call('GET', API.status);
+      const [plugins, events, services, levels, metrics] = await Promise.all([
         call('GET', API.plugins),
         optional(call('GET', API.events)),
         optional(call('GET', API.services)),
