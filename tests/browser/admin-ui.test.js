@@ -17,6 +17,7 @@ const { eventually } = require('./support/eventually');
 
 const ARTIFACTS = process.env.TERRARIUM_BROWSER_ARTIFACTS || path.join(__dirname, 'artifacts');
 const MARKUP_ROUTE = '/x<b>bold</b>';   // a route prefix may hold no space: no attributes here
+const READ_ONLY_TOKEN = 'read-only-dashboard-token-0123456789';
 
 let host;
 let browser;
@@ -34,7 +35,9 @@ before(async () => {
       log: { logthon: { enabled: false } },
       routes: [{ prefix: MARKUP_ROUTE, plugin: 'echo' }],
       plugins: { 'file-storage': { config: { path: '@DIR@/files', max_files: 50 } } },
+      admin: { read_only_token_file: '@DIR@/read-only.token' },
     },
+    files: { 'read-only.token': READ_ONLY_TOKEN + '\n' },
   });
   browser = await Browser.launch();
 });
@@ -232,6 +235,25 @@ describe('browser: admin dashboard', () => {
       assert.equal(await page.locator('[data-testid="dashboard"]').isHidden(), true);
       assert.equal(await page.evaluate(() => sessionStorage.length), 0);
       assert.equal(await failures(), before + 1);
+    }, /Failed to load resource: the server responded with a status of 403/);
+  });
+
+  test('read-only token: everything is shown, actions are refused with the answer, the page stays signed in', async () => {
+    await withPage('read-only', async (page) => {
+      await signIn(page, READ_ONLY_TOKEN);
+      await page.locator('[data-testid="status"][data-state="live"]').waitFor();
+      const echo = pluginRow(page, 'echo');
+      await echo.waitFor();
+      const generation = (await host.admin('GET', '/admin/plugins/echo')).json.generation;
+      await echo.locator('[data-testid="reload"]').click();
+      await echo.locator('[data-testid="confirm"]').click();
+      const notice = page.locator('[data-testid="notice"][data-kind="error"]');
+      await notice.waitFor();
+      assert.match(await notice.textContent(), /^Reload of echo refused: 403 read_only: /);
+      assert.equal((await host.admin('GET', '/admin/plugins/echo')).json.generation, generation);
+      await echo.locator('[data-testid="reload"]').waitFor({ state: 'visible' });
+      await page.locator('[data-testid="status"][data-state="live"]').waitFor();
+      assert.equal(await page.locator('[data-testid="dashboard"]').isVisible(), true);
     }, /Failed to load resource: the server responded with a status of 403/);
   });
 
