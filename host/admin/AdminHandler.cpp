@@ -1,4 +1,6 @@
 #include "admin/AdminHandler.h"
+#include "admin/AdminEvents.h"
+#include "admin/AdminUi.h"
 
 #include "http/HttpReply.h"
 #include "http/IncomingRequest.h"
@@ -421,6 +423,11 @@ void AdminHandler::handle(const IncomingRequest& request, HttpReply& reply)
         reply.setBody(_metrics.render());
         return;
     }
+    if (AdminUi::handles(request.path))
+    {
+        if (!refuseForeign(request, reply)) AdminUi::handle(request, reply);
+        return;
+    }
     Access access = Access::None;
     if (!authorize(request, reply, access))
     {
@@ -463,6 +470,7 @@ void AdminHandler::route(const IncomingRequest& request, HttpReply& reply)
         return;
     }
     if (segments.size() == 2 && segments[0] == "admin" && segments[1] == "log-levels" && _log) return logLevels(request, reply);
+    if (segments.size() == 2 && segments[0] == "admin" && segments[1] == "events") return AdminEvents::handle(_lifecycle.history(), request, reply);
     if (segments.size() >= 2 && segments.size() <= 3 && segments[0] == "admin" && segments[1] == "services" && _directory)
         return services(request, segments, reply);
     if (segments.size() < 2 || segments[0] != "admin" || segments[1] != "plugins")

@@ -33,6 +33,8 @@ class ServiceDirectory;
 ///   POST   /admin/services/{name}         {"url":"http://host:port"}: calls to name go there (a service moved)
 ///   DELETE /admin/services/{name}         forget the base URL of name
 ///   GET    /metrics                       Prometheus text (no token needed, for scrapers)
+///   GET    /admin/events                  the latest plugin lifecycle events (LifecycleHistory; ?since=ID)
+///   GET    /admin/ui/…                    the dashboard's page and files (AdminUi; no token needed, they hold no data)
 /// Every other call needs "Authorization: Bearer <token>" (the full token, or for GET/HEAD the
 /// read-only token), except over a Unix-socket admin listener (the socket's file permissions
 /// decide), and is refused when its Host or Origin names a host other than the admin listener's

@@ -45,6 +45,25 @@ std::string realPath(const std::string& path)
     return out;
 }
 
+/// A history event of action on plugin, started at started; error is the refusal (null: it worked).
+LifecycleHistory::Event historyEvent(const std::string& action, const std::string& plugin, const std::string& file, std::uint64_t generation,
+                                     std::uint64_t previousGeneration, const Poco::Timestamp& started, const PluginError* error = nullptr)
+{
+    LifecycleHistory::Event event;
+    event.action = action;
+    event.plugin = plugin;
+    event.file = file;
+    event.generation = generation;
+    event.previousGeneration = previousGeneration;
+    event.duration = Poco::Timespan(started.elapsed());
+    if (error)
+    {
+        event.result = error->code();
+        event.message = error->what();
+    }
+    return event;
+}
+
 } // namespace
 
 PluginLifecycle::PluginLifecycle(const Config& config, RoutingState& routing)
@@ -190,6 +209,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSO
 {
     reap();
     std::lock_guard operation(_operationMutex);
+    Poco::Timestamp started;
     std::shared_ptr<Generation> generation;
     try
     {
@@ -231,11 +251,13 @@ Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSO
                              generation->descriptor().version, static_cast<int>(generation->descriptor().abiMajor),
                              static_cast<int>(generation->descriptor().abiMinor), file, generation->sha256(),
                              static_cast<Poco::UInt64>(generation->number()), routeList(routes));
+        _history.record(historyEvent("load", name, file, generation->number(), 0, started));
         std::lock_guard lock(_stateMutex);
         return describeLocked(_plugins[name]);
     }
     catch (const PluginError& e)
     {
+        _history.record(historyEvent("load", generation ? generation->name() : std::string(), file, 0, 0, started, &e));
         if (generation) discard(generation);
         logger().error("cannot load %s: %s (%s)", file, std::string(e.what()), e.code());
         _loadFailures.fetch_add(1, std::memory_order_relaxed);
@@ -249,6 +271,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::J
 {
     reap();
     std::lock_guard operation(_operationMutex);
+    Poco::Timestamp started;
     Loaded current;
     {
         std::lock_guard lock(_stateMutex);
@@ -293,6 +316,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::J
     }
     catch (const PluginError& e)
     {
+        _history.record(historyEvent("reload", name, current.file, current.generation->number(), current.generation->number(), started, &e));
         if (generation) discard(generation);
         logger().error("cannot reload plugin '%s' from %s: %s (%s); generation %Lu keeps serving", name, current.file, std::string(e.what()), e.code(),
                        static_cast<Poco::UInt64>(current.generation->number()));
@@ -306,6 +330,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::J
     retire(current.generation, generation.get(), _config.drainTimeout);
     current.slot->heldRequests += current.generation->restoreGate().heldTotal();
     current.slot->heldPastBound += current.generation->restoreGate().pastBound();
+    _history.record(historyEvent("reload", name, current.file, generation->number(), current.generation->number(), started));
     std::lock_guard lock(_stateMutex);
     return describeLocked(_plugins[name]);
 }
@@ -314,19 +339,24 @@ bool PluginLifecycle::unload(const std::string& name)
 {
     reap();
     std::lock_guard operation(_operationMutex);
+    Poco::Timestamp started;
     std::shared_ptr<Generation> old;
+    std::string file;
     {
         std::lock_guard lock(_stateMutex);
         auto it = _plugins.find(name);
         if (it == _plugins.end()) throw PluginError("not_found", 404, "no plugin named '" + name + "' is loaded");
         old = it->second.generation;
+        file = it->second.file;
         it->second.slot->publish(nullptr);
         it->second.slot->resetMetrics();
         _plugins.erase(it);
         _routing.publish(buildSnapshot({}, nullptr));
     }
     logger().information("unloading plugin '%s' generation %Lu", name, static_cast<Poco::UInt64>(old->number()));
-    return retire(old, nullptr, _config.drainTimeout);
+    bool closed = retire(old, nullptr, _config.drainTimeout);
+    _history.record(historyEvent("unload", name, file, 0, old->number(), started));
+    return closed;
 }
 
 void PluginLifecycle::unloadAll(Poco::Timespan timeout)

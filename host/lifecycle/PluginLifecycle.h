@@ -2,6 +2,7 @@
 #define Terrarium_PluginLifecycle_INCLUDED
 
 #include "config/Config.h"
+#include "lifecycle/LifecycleHistory.h"
 #include "router/RoutingSnapshot.h"
 #include "metrics/PrometheusWriter.h"
 #include "plugin/Generation.h"
@@ -92,6 +93,10 @@ public:
     /// overrides merged over them by key (objects merged key by key, any other value replaced).
     static Poco::JSON::Object::Ptr effectiveSettings(const Poco::JSON::Object::Ptr& configured, const Poco::JSON::Object::Ptr& overrides);
 
+    /// The latest loads, reloads and unloads (also the refused ones), for GET /admin/events.
+    LifecycleHistory& history() { return _history; }
+    const LifecycleHistory& history() const { return _history; }
+
 private:
     struct Loaded
     {
@@ -143,6 +148,7 @@ private:
     std::atomic<std::uint64_t> _loadFailures{0};
     std::atomic<std::uint64_t> _reloadFailures{0};
     Poco::Util::Timer _holdTimer;                /// ends restore holds that outlast the bound
+    LifecycleHistory _history;
 };
 
 } // namespace terrarium

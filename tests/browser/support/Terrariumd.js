@@ -16,11 +16,12 @@ const STOP_DEADLINE_MS = 20000;
 class Terrariumd {
   /// Starts terrariumd with the given plugins ([{source, name}]) copied into its plugins
   /// directory and config (an object, written as config.json; "@DIR@" in strings becomes the
-  /// temporary directory). Resolves once it is ready; rejects with its log otherwise.
-  static async start({ executable, plugins = [], config = {} }) {
+  /// temporary directory) and files ({name: content}, written into the temporary directory, e.g.
+  /// a token file the config names). Resolves once it is ready; rejects with its log otherwise.
+  static async start({ executable, plugins = [], config = {}, files = {} }) {
     const host = new Terrariumd(executable);
     try {
-      host._prepare(plugins, config);
+      host._prepare(plugins, config, files);
       host._spawn();
       await host._waitReady();
     } catch (error) {
@@ -44,9 +45,10 @@ class Terrariumd {
     this.exit = null;
   }
 
-  _prepare(plugins, config) {
+  _prepare(plugins, config, files = {}) {
     fs.mkdirSync(this.pluginsDir);
     fs.mkdirSync(this.stateDir);
+    for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(this.dir, name), content, { mode: 0o600 });
     for (const { source, name } of plugins) {
       if (!source || !fs.existsSync(source)) throw new Error('plugin ' + name + ' not found at "' + source + '"');
       fs.copyFileSync(source, path.join(this.pluginsDir, name));
