@@ -348,6 +348,7 @@ private:
                                                                 l.name == config.mainListener().name && config.metricsOnMain ? &metrics : nullptr));
         AdminHandler admin(lifecycle, *token, state, metrics, &pipeline, &directory);
         admin.setReadOnlyToken(readOnlyToken.get());
+        admin.showConfig(config);
         admin.limitAuthFailures(config.adminAuthFailuresMax, config.adminAuthFailuresWindow);
         metrics.add("admin", [&](PrometheusWriter& w) { admin.collect(w); });
         ProbeHandler adminFront(routing, state, admin);
@@ -402,7 +403,11 @@ private:
         log.information("terrariumd %s ready (plugin ABI %s, plugins dir %s)", std::string(TERRARIUM_VERSION),
                         AbiNegotiation::format(AbiNegotiation::hostMajor(), AbiNegotiation::hostMinor()), config.pluginsDir);
 
-        while (waitForSignal() == SIGHUP) reloadConfiguration(config, lifecycle, watcher, directory, pipeline);
+        while (waitForSignal() == SIGHUP)
+        {
+            reloadConfiguration(config, lifecycle, watcher, directory, pipeline);
+            admin.showConfig(config);
+        }
 
         log.information("shutting down: draining %Lu in-flight requests (deadline %d ms)", static_cast<Poco::UInt64>(state.inflight()),
                         static_cast<int>(config.shutdownTimeout.totalMilliseconds()));

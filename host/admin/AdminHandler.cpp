@@ -1,5 +1,8 @@
 #include "admin/AdminHandler.h"
 
+#include "admin/AdminConfigReport.h"
+#include "admin/AdminEndpoints.h"
+
 #include "http/HttpReply.h"
 #include "http/IncomingRequest.h"
 #include "http/JsonText.h"
@@ -10,12 +13,15 @@
 #include "logging/LogPipeline.h"
 
 #include <Poco/JSON/JSONException.h>
+#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
 #include <Poco/Logger.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
+#include <sstream>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -39,6 +45,15 @@ void methodNotAllowed(HttpReply& reply, const std::string& method, const std::st
 {
     reply.error(405, "method_not_allowed", method + " is not allowed on " + path + " (allowed: " + allow + ")");
     reply.addHeader("Allow", allow);
+}
+
+/// 405 when the admin API has path with other methods (AdminEndpoints), else 404.
+void noResource(HttpReply& reply, const std::string& method, const std::string& path)
+{
+    std::string allowed = AdminEndpoints::allowedMethods(path);
+    if (allowed.empty() || (", " + allowed + ",").find(" " + method + ",") != std::string::npos)
+        return reply.error(404, "not_found", "no admin resource " + path + " (GET /admin lists the calls)");
+    methodNotAllowed(reply, method, path, allowed.c_str());
 }
 
 bool allDigits(const std::string& text)
@@ -410,7 +425,60 @@ Poco::JSON::Object::Ptr AdminHandler::parseBody(const IncomingRequest& request, 
     return parsed.extract<Poco::JSON::Object::Ptr>();
 }
 
+void AdminHandler::showConfig(const Config& config)
+{
+    std::lock_guard lock(_configMutex);
+    _config = config;
+}
+
+void AdminHandler::configReport(HttpReply& reply)
+{
+    std::lock_guard lock(_configMutex);
+    reply.json(200, JsonText::stringify(AdminConfigReport(_config, _lifecycle, _log, _directory).build()));
+}
+
+bool AdminHandler::prettyRequested(const std::string& query)
+{
+    if (query.empty()) return false;
+    try
+    {
+        for (const auto& [name, value] : Poco::URI("/?" + query).getQueryParameters())
+            if (name == "pretty") return value.empty() || value == "1" || Poco::icompare(value, "true") == 0;
+    }
+    catch (const Poco::SyntaxException&)
+    {
+    }
+    return false;
+}
+
+void AdminHandler::prettify(HttpReply& reply)
+{
+    if (reply.bodyAdopted() || reply.hasFile() || reply.body().empty()) return;
+    bool json = false;
+    for (const auto& [name, value] : reply.headers())
+        if (Poco::icompare(name, "Content-Type") == 0) json = value.find("application/json") == 0;
+    if (!json) return;
+    try
+    {
+        Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+        Poco::Dynamic::Var parsed = parser.parse(std::string(reply.body()));
+        std::ostringstream text;
+        Poco::JSON::Stringifier::stringify(parsed, text, 2);
+        text << "\n";
+        reply.setBody(text.str());
+    }
+    catch (const Poco::Exception&)
+    {
+    }
+}
+
 void AdminHandler::handle(const IncomingRequest& request, HttpReply& reply)
+{
+    answer(request, reply);
+    if (prettyRequested(request.query)) prettify(reply);
+}
+
+void AdminHandler::answer(const IncomingRequest& request, HttpReply& reply)
 {
     if (request.path == "/metrics")
     {
@@ -453,6 +521,17 @@ void AdminHandler::route(const IncomingRequest& request, HttpReply& reply)
     Poco::URI("http://admin" + request.path).getPathSegments(segments);
     const std::string& method = request.method;
 
+    if (segments.size() == 1 && segments[0] == "admin")
+    {
+        if (method != "GET") return methodNotAllowed(reply, method, request.path, "GET");
+        reply.json(200, AdminEndpoints::listJson());
+        return;
+    }
+    if (segments.size() == 2 && segments[0] == "admin" && segments[1] == "config")
+    {
+        if (method != "GET") return methodNotAllowed(reply, method, request.path, "GET");
+        return configReport(reply);
+    }
     if (segments.size() == 2 && segments[0] == "admin" && segments[1] == "status")
     {
         if (method != "GET") return methodNotAllowed(reply, method, request.path, "GET");
@@ -466,8 +545,7 @@ void AdminHandler::route(const IncomingRequest& request, HttpReply& reply)
         return services(request, segments, reply);
     if (segments.size() < 2 || segments[0] != "admin" || segments[1] != "plugins")
     {
-        reply.error(404, "not_found", "no admin resource " + request.path);
-        return;
+        return noResource(reply, method, request.path);
     }
     if (segments.size() == 2)
     {
@@ -515,7 +593,7 @@ void AdminHandler::route(const IncomingRequest& request, HttpReply& reply)
         reply.json(200, JsonText::stringify(_lifecycle.reload(name, overrides, false, drop)));
         return;
     }
-    reply.error(404, "not_found", "no admin resource " + request.path);
+    noResource(reply, method, request.path);
 }
 
 } // namespace terrarium

@@ -3,12 +3,14 @@
 
 #include "admin/AdminToken.h"
 #include "admin/AuthFailureLimiter.h"
+#include "config/Config.h"
 #include "http/HttpHandler.h"
 #include "metrics/MetricsRegistry.h"
 
 #include <Poco/JSON/Object.h>
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,9 @@ class ServiceDirectory;
 ///   POST   /admin/services/{name}         {"url":"http://host:port"}: calls to name go there (a service moved)
 ///   DELETE /admin/services/{name}         forget the base URL of name
 ///   GET    /metrics                       Prometheus text (no token needed, for scrapers)
+///   GET    /admin                         the list of calls (AdminEndpoints, the one table of them)
+///   GET    /admin/config                  the effective configuration with each setting's source, secrets redacted
+/// Every JSON answer, errors included, is indented when the query has "pretty" (pretty, pretty=1, pretty=true).
 /// Every other call needs "Authorization: Bearer <token>" (the full token, or for GET/HEAD the
 /// read-only token), except over a Unix-socket admin listener (the socket's file permissions
 /// decide), and is refused when its Host or Origin names a host other than the admin listener's
@@ -63,6 +68,9 @@ public:
     /// The admin API's own figures: failed token checks, 429 refusals, tracked addresses.
     void collect(PrometheusWriter& writer) const;
 
+    /// The configuration GET /admin/config shows (the running one: at start and after SIGHUP).
+    void showConfig(const Config& config);
+
     void handle(const IncomingRequest& request, HttpReply& reply) override;
 
 private:
@@ -75,6 +83,10 @@ private:
         UnixSocket   /// the Unix-socket listener (file permissions)
     };
 
+    void answer(const IncomingRequest& request, HttpReply& reply);
+    static bool prettyRequested(const std::string& query);
+    static void prettify(HttpReply& reply);
+    void configReport(HttpReply& reply);
     bool authorize(const IncomingRequest& request, HttpReply& reply, Access& access);
     bool refuseForeign(const IncomingRequest& request, HttpReply& reply) const;
     void authFailed(const std::string& address);
@@ -97,6 +109,8 @@ private:
     bool _unixSocket = false;
     const AdminToken* _readOnlyToken = nullptr;
     std::unique_ptr<AuthFailureLimiter> _authFailures;
+    std::mutex _configMutex;
+    Config _config;
 };
 
 } // namespace terrarium
