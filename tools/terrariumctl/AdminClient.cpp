@@ -2,6 +2,7 @@
 
 #include "CtlError.h"
 
+#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -18,7 +19,7 @@ Poco::JSON::Object::Ptr AdminAnswer::json() const
 {
     try
     {
-        Poco::JSON::Parser parser;
+        Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
         Poco::Dynamic::Var parsed = parser.parse(body);
         if (parsed.type() == typeid(Poco::JSON::Object::Ptr)) return parsed.extract<Poco::JSON::Object::Ptr>();
     }

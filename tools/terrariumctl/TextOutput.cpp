@@ -121,12 +121,14 @@ std::string TextOutput::logLevels(const Object& levels)
 std::string TextOutput::config(const Object& config)
 {
     std::ostringstream out;
-    if (config.has("file")) out << "# configuration file: " << member(config, "file") << "\n";
+    out << "# configuration file: " << (config.has("file") && !config.isNull("file") ? member(config, "file") : "none") << "\n";
     Object::Ptr settings = config.getObject("settings");
     for (const std::string& key : settings ? settings->getNames() : std::vector<std::string>())
     {
         Object::Ptr setting = settings->getObject(key);
-        out << key << " = " << member(*setting, "value") << "  (" << member(*setting, "source") << ")\n";
+        Poco::Dynamic::Var value = setting->get("value");
+        std::string shown = value.isString() && value.extract<std::string>().empty() ? "\"\"" : scalar(value);
+        out << key << " = " << shown << "  (" << member(*setting, "source") << ")\n";
     }
     return out.str();
 }
