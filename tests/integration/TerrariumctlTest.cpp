@@ -181,6 +181,10 @@ TEST_CASE("terrariumctl: services, log levels, metrics, config, endpoints, api",
     REQUIRE_EXIT(endpoints, 0);
     CHECK_THAT(endpoints.out, Contains("/admin/plugins/{name}/reload"));
 
+    CtlRun names = ctl(host, {"complete-names", "plugins"});
+    REQUIRE_EXIT(names, 0);
+    CHECK(names.out == "echo\n");
+
     CtlRun api = ctl(host, {"--json", "api", "GET", "/admin/status"});
     REQUIRE_EXIT(api, 0);
     CHECK(api.json()->getValue<std::string>("state") == "serving");
@@ -196,6 +200,29 @@ TEST_CASE("terrariumctl: the bash completion comes from the command and endpoint
         CHECK_THAT(completion.out, Contains(word));
     std::string installed = readFile(TERRARIUMCTL_COMPLETION_PATH);
     CHECK(installed == completion.out);
+}
+
+TEST_CASE("terrariumctl: bash completes commands, subcommands, levels and the running host's plugin names", "[terrariumctl]")
+{
+    TerrariumProcess host(echoHost());
+    std::string ctlDir = std::string(TERRARIUMCTL_PATH).substr(0, std::string(TERRARIUMCTL_PATH).rfind('/'));
+    auto complete = [&](const std::string& words) {
+        std::string script = "source '" + std::string(TERRARIUMCTL_COMPLETION_PATH) + "'; COMP_WORDS=(" + words +
+                             "); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _terrariumctl; echo \"${COMPREPLY[*]}\"";
+        Poco::Pipe outPipe;
+        Poco::ProcessHandle handle = Poco::Process::launch("/bin/bash", {"-c", script}, std::string(), nullptr, &outPipe, nullptr,
+                                                           {{"PATH", ctlDir + ":/usr/bin:/bin"}});
+        Poco::PipeInputStream out(outPipe);
+        std::string text;
+        Poco::StreamCopier::copyToString(out, text);
+        REQUIRE(handle.wait() == 0);
+        return text;
+    };
+    CHECK(complete("terrariumctl se") == "services\n");
+    CHECK(complete("terrariumctl services ''") == "set forget\n");
+    CHECK(complete("terrariumctl log-level echo de") == "debug default\n");
+    CHECK(complete("terrariumctl --state-dir '" + host.stateDir() + "' reload ''") == "echo\n");
+    CHECK(complete("terrariumctl api GET /admin/c") == "/admin/config\n");
 }
 
 TEST_CASE("terrariumctl: finds the host from the environment and from the packaged layout", "[terrariumctl]")
