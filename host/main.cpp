@@ -1,6 +1,7 @@
 // terrariumd: composes the host components into the daemon.
 #include "admin/AdminHandler.h"
 #include "admin/AdminToken.h"
+#include "admin/PrettyJsonHandler.h"
 #include "client/ClientMetrics.h"
 #include "client/HttpClient.h"
 #include "client/ServiceDirectory.h"
@@ -351,7 +352,8 @@ private:
         admin.showConfig(config);
         admin.limitAuthFailures(config.adminAuthFailuresMax, config.adminAuthFailuresWindow);
         metrics.add("admin", [&](PrometheusWriter& w) { admin.collect(w); });
-        ProbeHandler adminFront(routing, state, admin);
+        ProbeHandler adminProbes(routing, state, admin);
+        PrettyJsonHandler adminFront(adminProbes);
 
         std::vector<std::unique_ptr<HttpListener>> listeners;
         try

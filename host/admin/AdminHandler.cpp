@@ -13,15 +13,12 @@
 #include "logging/LogPipeline.h"
 
 #include <Poco/JSON/JSONException.h>
-#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/JSON/Stringifier.h>
 #include <Poco/Logger.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
-#include <sstream>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -437,48 +434,7 @@ void AdminHandler::configReport(HttpReply& reply)
     reply.json(200, JsonText::stringify(AdminConfigReport(_config, _lifecycle, _log, _directory).build()));
 }
 
-bool AdminHandler::prettyRequested(const std::string& query)
-{
-    if (query.empty()) return false;
-    try
-    {
-        for (const auto& [name, value] : Poco::URI("/?" + query).getQueryParameters())
-            if (name == "pretty") return value.empty() || value == "1" || Poco::icompare(value, "true") == 0;
-    }
-    catch (const Poco::SyntaxException&)
-    {
-    }
-    return false;
-}
-
-void AdminHandler::prettify(HttpReply& reply)
-{
-    if (reply.bodyAdopted() || reply.hasFile() || reply.body().empty()) return;
-    bool json = false;
-    for (const auto& [name, value] : reply.headers())
-        if (Poco::icompare(name, "Content-Type") == 0) json = value.find("application/json") == 0;
-    if (!json) return;
-    try
-    {
-        Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
-        Poco::Dynamic::Var parsed = parser.parse(std::string(reply.body()));
-        std::ostringstream text;
-        Poco::JSON::Stringifier::stringify(parsed, text, 2);
-        text << "\n";
-        reply.setBody(text.str());
-    }
-    catch (const Poco::Exception&)
-    {
-    }
-}
-
 void AdminHandler::handle(const IncomingRequest& request, HttpReply& reply)
-{
-    answer(request, reply);
-    if (prettyRequested(request.query)) prettify(reply);
-}
-
-void AdminHandler::answer(const IncomingRequest& request, HttpReply& reply)
 {
     if (request.path == "/metrics")
     {

@@ -37,7 +37,7 @@ class ServiceDirectory;
 ///   GET    /metrics                       Prometheus text (no token needed, for scrapers)
 ///   GET    /admin                         the list of calls (AdminEndpoints, the one table of them)
 ///   GET    /admin/config                  the effective configuration with each setting's source, secrets redacted
-/// Every JSON answer, errors included, is indented when the query has "pretty" (pretty, pretty=1, pretty=true).
+/// (?pretty indents its JSON answers: PrettyJsonHandler, which wraps the admin listener's handlers.)
 /// Every other call needs "Authorization: Bearer <token>" (the full token, or for GET/HEAD the
 /// read-only token), except over a Unix-socket admin listener (the socket's file permissions
 /// decide), and is refused when its Host or Origin names a host other than the admin listener's
@@ -83,9 +83,6 @@ private:
         UnixSocket   /// the Unix-socket listener (file permissions)
     };
 
-    void answer(const IncomingRequest& request, HttpReply& reply);
-    static bool prettyRequested(const std::string& query);
-    static void prettify(HttpReply& reply);
     void configReport(HttpReply& reply);
     bool authorize(const IncomingRequest& request, HttpReply& reply, Access& access);
     bool refuseForeign(const IncomingRequest& request, HttpReply& reply) const;

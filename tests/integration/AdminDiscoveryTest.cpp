@@ -155,7 +155,7 @@ TEST_CASE("GET /admin/config never shows a token, secret, password or key", "[ad
     CHECK(setting(config, "secrets.provider")->getValue<std::string>("value") == "auto");
 }
 
-TEST_CASE("?pretty indents every admin answer, errors included", "[admin][discovery]")
+TEST_CASE("?pretty indents every admin answer, errors and probes included", "[admin][discovery]")
 {
     TerrariumProcess host;
     for (const char* query : {"?pretty", "?pretty=1", "?pretty=true"})
@@ -178,6 +178,9 @@ TEST_CASE("?pretty indents every admin answer, errors included", "[admin][discov
     CHECK(unauthorized.json()->getValue<std::string>("error") == "unauthorized");
     CHECK_THAT(unauthorized.body, Contains("{\n  \"error\""));
     CHECK_THAT(host.admin("GET", "/admin?pretty").body, Contains("\n  \"endpoints\""));
+    HttpResult health = host.admin("GET", "/health?pretty", "", false);
+    CHECK(health.status == 200);
+    CHECK_THAT(health.body, Contains("{\n  \"status\""));
 }
 
 TEST_CASE("terrariumd starts with terrariumctl's TERRARIUM_ADMIN_URL and TERRARIUM_ADMIN_TOKEN_FILE set", "[admin][discovery]")
