@@ -19,7 +19,9 @@ const std::vector<AdminEndpoint>& AdminEndpoints::all()
         {"GET", "/admin/plugins/{name}", "one plugin: version, ABI, generation, sha256, config, routes, request counts", false, true},
         {"DELETE", "/admin/plugins/{name}", "unload a plugin", true, true},
         {"POST", "/admin/plugins/{name}/reload", "hot reload from the plugin's file: {\"config\":{...}|null} optional", true, true},
-        // ---- upload, snapshot, restore and move: rows of the library upload and move calls go here ----
+        // ---- rows of the library upload, snapshot/restore and move calls go here, with their dispatch:
+        //      PUT /admin/plugins/{name}/library, GET and PUT /admin/plugins/{name}/snapshot,
+        //      POST /admin/plugins/{name}/move (terrariumctl's upload and move call them) ----
         {"GET", "/admin/log-levels", "the default and per-service log levels", false, true},
         {"POST", "/admin/log-levels", "set a level: {\"service\":\"echo\",\"level\":\"debug\"} or {\"default\":\"info\"}", true, true},
         {"GET", "/admin/services", "the service directory's base URLs", false, true},

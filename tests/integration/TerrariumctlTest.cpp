@@ -284,7 +284,21 @@ TEST_CASE("terrariumctl: exit codes for host not running, unauthorised, not foun
     REQUIRE_EXIT(unreachable, 2);
     CHECK_THAT(unreachable.err, Contains("cannot reach the host's admin API at http://" + stoppedAddress));
 
-    TerrariumProcess host(echoHost());
+    CtlRun noSocket = runCtl({"--url", "unix:" + empty.file("admin.sock"), "status"});
+    REQUIRE_EXIT(noSocket, 2);
+    CHECK_THAT(noSocket.err, Contains("is terrariumd running?"));
+
+    TempDir tokens;
+    std::string readOnlyToken = tokens.write("read-only.token", "read-only-token-of-the-ctl-test\n");
+    TerrariumProcess::Options options = echoHost();
+    options.configJson = R"({"watch":{"enabled":false},"admin":{"read_only_token_file":")" + readOnlyToken + R"("}})";
+    TerrariumProcess host(options);
+    CtlRun readOnlyList = ctl(host, {"--token-file", readOnlyToken, "plugins"});
+    REQUIRE_EXIT(readOnlyList, 0);
+    CtlRun readOnlyChange = ctl(host, {"--token-file", readOnlyToken, "unload", "echo"});
+    REQUIRE_EXIT(readOnlyChange, 3);
+    CHECK_THAT(readOnlyChange.err, Contains("read_only"));
+
     TempDir wrong;
     std::string wrongToken = wrong.write("token", "not-the-token\n");
     CtlRun forbidden = runCtl({"--url", host.adminAddress(), "--token-file", wrongToken, "plugins"});
