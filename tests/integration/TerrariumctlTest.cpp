@@ -4,6 +4,7 @@
 #include "HttpTestClient.h"
 #include "TempDir.h"
 #include "TerrariumProcess.h"
+#include "TestCertificate.h"
 
 #include <catch2/catch.hpp>
 
@@ -265,6 +266,31 @@ TEST_CASE("terrariumctl: a Unix-socket admin listener needs no token", "[terrari
     CtlRun status = runCtl({"--url", "unix:" + path, "status"});
     REQUIRE_EXIT(status, 0);
     CHECK_THAT(status.out, Contains("unix:" + path));
+}
+
+TEST_CASE("terrariumctl: an admin listener with TLS and client certificates over an https URL", "[terrariumctl]")
+{
+    TestCertificate server;
+    TestCertificate client("terrariumctl");
+    TerrariumProcess::Options options = echoHost();
+    options.configJson = R"({"watch":{"enabled":false},"admin":{"tls":{"cert_file":")" + server.certFile() + R"(","key_file":")" +
+                         server.keyFile() + R"(","ca_file":")" + client.certFile() + R"(","client_certs":"required"}}})";
+    options.waitReady = false;
+    TerrariumProcess host(options);
+    REQUIRE(waitUntil([&] { return !host.adminAddress().empty() && host.get("/ready").status == 200; }));
+    std::string url = "https://" + host.adminAddress();
+    std::string token = host.stateDir() + "/admin.token";
+
+    CtlRun plugins = runCtl({"--url", url, "--token-file", token, "--ca-file", server.certFile(), "--cert", client.certFile(), "--key",
+                             client.keyFile(), "plugins"});
+    REQUIRE_EXIT(plugins, 0);
+    CHECK_THAT(plugins.out, Contains("echo"));
+
+    CtlRun untrusted = runCtl({"--url", url, "--token-file", token, "--cert", client.certFile(), "--key", client.keyFile(), "plugins"});
+    REQUIRE_EXIT(untrusted, 2);
+    CHECK_THAT(untrusted.err, Contains("--ca-file"));
+    CtlRun noClientCertificate = runCtl({"--url", url, "--token-file", token, "--ca-file", server.certFile(), "plugins"});
+    REQUIRE_EXIT(noClientCertificate, 2);
 }
 
 TEST_CASE("terrariumctl: exit codes for host not running, unauthorised, not found, refused, usage", "[terrariumctl]")

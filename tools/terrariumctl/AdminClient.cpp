@@ -7,11 +7,15 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/NetSSL.h>
+#include <Poco/Net/SSLException.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 
 #include <memory>
+#include <mutex>
 
 namespace terrarium::ctl {
 
@@ -33,6 +37,31 @@ AdminClient::AdminClient(AdminTarget target) : _target(std::move(target))
 {
 }
 
+Poco::Net::Context::Ptr AdminClient::tlsContext() const
+{
+    if (_context) return _context;
+    static std::once_flag once;
+    std::call_once(once, [] { Poco::Net::initializeSSL(); });
+    const AdminTarget::Settings& tls = _target.tls();
+    Poco::Net::Context::Params params;
+    params.verificationMode = Poco::Net::Context::VERIFY_RELAXED;
+    params.caLocation = tls.caFile;
+    params.loadDefaultCAs = tls.caFile.empty();
+    params.certificateFile = tls.certFile;
+    params.privateKeyFile = tls.keyFile.empty() ? tls.certFile : tls.keyFile;
+    if (tls.certFile.empty()) params.privateKeyFile.clear();
+    try
+    {
+        _context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+        _context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    }
+    catch (const Poco::Exception& e)
+    {
+        throw CtlError(EXIT_USAGE, "cannot set up TLS for " + _target.url() + " (--ca-file, --cert, --key): " + e.displayText());
+    }
+    return _context;
+}
+
 AdminAnswer AdminClient::call(const std::string& method, const std::string& pathAndQuery, const std::string& body,
                               const std::string& contentType) const
 {
@@ -44,6 +73,8 @@ AdminAnswer AdminClient::call(const std::string& method, const std::string& path
             Poco::Net::StreamSocket socket(Poco::Net::SocketAddress(Poco::Net::SocketAddress::UNIX_LOCAL, _target.socketPath()));
             session = std::make_unique<Poco::Net::HTTPClientSession>(socket);
         }
+        else if (_target.secure())
+            session = std::make_unique<Poco::Net::HTTPSClientSession>(_target.host(), _target.port(), tlsContext());
         else
             session = std::make_unique<Poco::Net::HTTPClientSession>(_target.host(), _target.port());
         session->setTimeout(Poco::Timespan(120, 0));
@@ -69,6 +100,11 @@ AdminAnswer AdminClient::call(const std::string& method, const std::string& path
         answer.contentType = response.getContentType();
         Poco::StreamCopier::copyToString(in, answer.body);
         return answer;
+    }
+    catch (const Poco::Net::SSLException& e)
+    {
+        throw CtlError(EXIT_UNREACHABLE, "TLS with the host's admin API at " + _target.url() + " failed: " + e.displayText() +
+                                             " (--ca-file names the CA that signed its certificate; --cert and --key a client certificate)");
     }
     catch (const Poco::Exception& e)
     {

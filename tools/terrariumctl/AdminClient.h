@@ -5,6 +5,7 @@
 #include "CtlError.h"
 
 #include <Poco/JSON/Object.h>
+#include <Poco/Net/Context.h>
 
 #include <string>
 
@@ -21,7 +22,7 @@ struct AdminAnswer
     Poco::JSON::Object::Ptr json() const;
 };
 
-/// Sends admin calls to an AdminTarget over TCP or its Unix socket, one connection per call.
+/// Sends admin calls to an AdminTarget over TCP (HTTP or HTTPS) or its Unix socket, one connection per call.
 class AdminClient
 {
 public:
@@ -44,7 +45,10 @@ public:
     const AdminTarget& target() const { return _target; }
 
 private:
+    Poco::Net::Context::Ptr tlsContext() const;
+
     AdminTarget _target;
+    mutable Poco::Net::Context::Ptr _context;
 };
 
 } // namespace terrarium::ctl

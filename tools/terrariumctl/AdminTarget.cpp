@@ -68,6 +68,9 @@ AdminTarget AdminTarget::locate(const Settings& settings)
         target.setUrl(listenersAdmin(listeners), listeners);
     }
     if (target._socketPath.empty()) target.readToken(settings, stateDir);
+    target._tls.caFile = settings.caFile;
+    target._tls.certFile = settings.certFile;
+    target._tls.keyFile = settings.keyFile;
     return target;
 }
 
@@ -92,14 +95,15 @@ void AdminTarget::setUrl(const std::string& url, const std::string& source)
     {
         throw CtlError(EXIT_USAGE, "admin URL '" + url + "' (" + source + "): " + e.message());
     }
-    if (uri.getScheme() != "http")
-        throw CtlError(EXIT_USAGE, "admin URL '" + url + "' (" + source + "): expected http://HOST:PORT or unix:/PATH");
+    if (uri.getScheme() != "http" && uri.getScheme() != "https")
+        throw CtlError(EXIT_USAGE, "admin URL '" + url + "' (" + source + "): expected http://HOST:PORT, https://HOST:PORT or unix:/PATH");
+    _secure = uri.getScheme() == "https";
     _host = uri.getHost();
     if (_host == "0.0.0.0") _host = "127.0.0.1";
     if (_host == "::") _host = "::1";
     if (_host.empty()) throw CtlError(EXIT_USAGE, "admin URL '" + url + "' (" + source + ") names no host");
     _port = uri.getPort();
-    _url = "http://" + (_host.find(':') != std::string::npos ? "[" + _host + "]" : _host) + ":" + std::to_string(_port);
+    _url = uri.getScheme() + "://" + (_host.find(':') != std::string::npos ? "[" + _host + "]" : _host) + ":" + std::to_string(_port);
 }
 
 void AdminTarget::readToken(const Settings& settings, const std::string& stateDir)

@@ -9,6 +9,7 @@ namespace terrarium::ctl {
 /// Where the admin API is and how to authenticate: found from flags, then TERRARIUM_ADMIN_URL /
 /// TERRARIUM_ADMIN_TOKEN_FILE, then the packaged layout (<state dir>/listeners.json and
 /// <state dir>/admin.token; state dir from --state-dir, TERRARIUM_STATE_DIR or /var/lib/terrarium).
+/// An admin listener with TLS is reached with an https URL (listeners.json does not say so).
 class AdminTarget
 {
 public:
@@ -18,6 +19,9 @@ public:
         std::string url;        /// --url
         std::string tokenFile;  /// --token-file
         std::string stateDir;   /// --state-dir
+        std::string caFile;     /// --ca-file: PEM bundle trusted for an https URL (default: the system's)
+        std::string certFile;   /// --cert: client certificate for an https URL (admin.tls.client_certs)
+        std::string keyFile;    /// --key: its private key
         std::map<std::string, std::string> environment;   /// TERRARIUM_ADMIN_URL, TERRARIUM_ADMIN_TOKEN_FILE, TERRARIUM_STATE_DIR
     };
 
@@ -29,13 +33,17 @@ public:
     /// exists but cannot be read). A Unix-socket URL needs no token.
     static AdminTarget locate(const Settings& settings);
 
-    /// "http://host:port" or "unix:/path", as shown to the user.
+    /// "http://host:port", "https://host:port" or "unix:/path", as shown to the user.
     const std::string& url() const { return _url; }
     /// Where the URL came from ("--url", "TERRARIUM_ADMIN_URL", "<dir>/listeners.json").
     const std::string& urlSource() const { return _urlSource; }
     /// The socket path for a unix: URL, else "".
     const std::string& socketPath() const { return _socketPath; }
     const std::string& host() const { return _host; }
+    /// True for an https URL (the admin listener has admin.tls).
+    bool secure() const { return _secure; }
+    /// --ca-file, --cert and --key.
+    const Settings& tls() const { return _tls; }
     unsigned short port() const { return _port; }
     /// The bearer token ("" when none was found or none is needed).
     const std::string& token() const { return _token; }
@@ -51,6 +59,8 @@ private:
     std::string _socketPath;
     std::string _host;
     unsigned short _port = 0;
+    bool _secure = false;
+    Settings _tls;
     std::string _token;
     std::string _tokenFile;
 };

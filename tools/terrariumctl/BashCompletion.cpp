@@ -12,7 +12,7 @@ namespace terrarium::ctl {
 namespace {
 
 const char* const LEVELS = "none error warning info debug trace default";
-const char* const VALUE_OPTIONS = "--url|--token-file|--state-dir|--config|--name|--to|--interval|--default";
+const char* const VALUE_OPTIONS = "--url|--token-file|--state-dir|--ca-file|--cert|--key|--config|--name|--to|--interval|--default";
 
 std::string joined(const std::vector<std::string>& words)
 {
@@ -49,15 +49,15 @@ std::string BashCompletion::script()
            "    for ((i = 1; i < COMP_CWORD; i++)); do\n"
            "        if ((skip)); then skip=0; continue; fi\n"
            "        case ${COMP_WORDS[i]} in\n"
-           "            --url|--token-file|--state-dir) connection+=(\"${COMP_WORDS[i]}\" \"${COMP_WORDS[i+1]}\"); skip=1 ;;\n"
-           "            --url=*|--token-file=*|--state-dir=*) connection+=(\"${COMP_WORDS[i]}\") ;;\n"
+           "            --url|--token-file|--state-dir|--ca-file|--cert|--key) connection+=(\"${COMP_WORDS[i]}\" \"${COMP_WORDS[i+1]}\"); skip=1 ;;\n"
+           "            --url=*|--token-file=*|--state-dir=*|--ca-file=*|--cert=*|--key=*) connection+=(\"${COMP_WORDS[i]}\") ;;\n"
            "            " << VALUE_OPTIONS << ") skip=1 ;;\n"
            "            -*) ;;\n"
            "            *) args+=(\"${COMP_WORDS[i]}\") ;;\n"
            "        esac\n"
            "    done\n"
            "    case $prev in\n"
-           "        --token-file) COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
+           "        --token-file|--ca-file|--cert|--key) COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
            "        --state-dir) COMPREPLY=($(compgen -d -- \"$cur\")); return ;;\n"
            "        --default) COMPREPLY=($(compgen -W \"" << LEVELS << "\" -- \"$cur\")); return ;;\n"
            "        --url|--config|--name|--to|--interval) return ;;\n"

@@ -37,7 +37,7 @@ const CtlCommand* CtlCommands::find(const std::string& name)
 
 const std::vector<std::string>& CtlCommands::globalOptions()
 {
-    static const std::vector<std::string> options = {"--json", "--url", "--token-file", "--state-dir", "--help", "--version"};
+    static const std::vector<std::string> options = {"--json", "--url", "--token-file", "--state-dir", "--ca-file", "--cert", "--key", "--help", "--version"};
     return options;
 }
 

@@ -43,6 +43,9 @@ Poco::Util::OptionSet optionSet()
     valued("url", "URL", "admin API: http://HOST:PORT or unix:/PATH");
     valued("token-file", "FILE", "file holding the admin token");
     valued("state-dir", "DIR", "the host's state directory (listeners.json, admin.token)");
+    valued("ca-file", "FILE", "https: PEM CA bundle that signed the admin listener's certificate");
+    valued("cert", "FILE", "https: client certificate (PEM) for an admin listener that requires one");
+    valued("key", "FILE", "https: the client certificate's private key (PEM)");
     valued("config", "JSON", "plugin config overrides of load and reload");
     valued("name", "NAME", "plugin name of upload (default: the file's name without .so)");
     valued("to", "PEER", "the host a plugin moves to");
@@ -70,7 +73,8 @@ TerrariumCtl::TerrariumCtl(std::ostream& out, std::ostream& err, std::map<std::s
 std::string TerrariumCtl::usage()
 {
     std::ostringstream out;
-    out << "usage: terrariumctl [--json] [--url URL] [--token-file FILE] [--state-dir DIR] COMMAND [ARGUMENTS]\n\ncommands:\n";
+    out << "usage: terrariumctl [--json] [--url URL] [--token-file FILE] [--state-dir DIR] [--ca-file FILE] [--cert FILE --key FILE]\n"
+           "                    COMMAND [ARGUMENTS]\n\ncommands:\n";
     for (const CtlCommand& command : CtlCommands::all())
     {
         std::string line = std::string("  ") + command.name + (*command.arguments ? " " : "") + command.arguments;
@@ -150,6 +154,9 @@ const AdminClient& TerrariumCtl::client()
         settings.url = option("url");
         settings.tokenFile = option("token-file");
         settings.stateDir = option("state-dir");
+        settings.caFile = option("ca-file");
+        settings.certFile = option("cert");
+        settings.keyFile = option("key");
         settings.environment = _environment;
         _client = std::make_unique<AdminClient>(AdminTarget::locate(settings));
     }
