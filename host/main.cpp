@@ -501,6 +501,7 @@ private:
         applyServices(running, fresh, directory);
         running.log.level = fresh.log.level;
         running.log.pluginLevels = fresh.log.pluginLevels;
+        running.provenance = fresh.provenance;
         watcher.rescan();
         _configReloads.succeeded();
         log.information("SIGHUP: configuration reloaded");

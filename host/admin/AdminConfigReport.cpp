@@ -61,10 +61,9 @@ void AdminConfigReport::addAdminLayer(Object& tree, std::map<std::string, bool>&
     for (unsigned i = 0; loaded && i < loaded->size(); ++i) {
         Object::Ptr plugin = loaded->getObject(i);
         std::string name = plugin->getValue<std::string>("name");
-        if (plugin->isNull("config_overrides")) continue;
         Object::Ptr block = child(*plugins, name);
         block->set("config", plugin->get("config"));
-        markLeaves(plugin->get("config_overrides"), "plugins." + name + ".config", adminKeys);
+        if (!plugin->isNull("config_overrides")) markLeaves(plugin->get("config_overrides"), "plugins." + name + ".config", adminKeys);
     }
     if (_log) {
         Object::Ptr log = child(tree, "log");

@@ -15,7 +15,8 @@ class ServiceDirectory;
 
 /// The answer of GET /admin/config: the effective configuration (defaults, file, environment,
 /// flags, then what admin calls changed at run time: plugin config overrides, log levels,
-/// service directory entries), each setting with its source, secrets redacted.
+/// service directory entries), each setting with its source, secrets redacted. A loaded plugin's
+/// config is the one its running generation got.
 class AdminConfigReport
 {
 public:

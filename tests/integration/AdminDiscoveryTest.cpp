@@ -12,6 +12,8 @@
 #include <set>
 #include <string>
 
+#include <csignal>
+
 using namespace terrarium::test;
 using Catch::Matchers::Contains;
 
@@ -118,6 +120,25 @@ TEST_CASE("GET /admin/config shows each setting with its source: default, file, 
     CHECK(source(config, "services.billing") == "admin");
     CHECK(setting(config, "services.billing")->isNull("value"));
     CHECK(host.admin("POST", "/admin/config").status == 405);
+}
+
+TEST_CASE("GET /admin/config after SIGHUP shows what the host applied from the file read then", "[admin][discovery]")
+{
+    TerrariumProcess::Options options;
+    options.plugins = {{ECHO_PLUGIN_PATH, "echo.so"}};
+    options.configJson = R"({"watch":{"enabled":false},"plugins":{"echo":{"config":{"greeting":"first"}}}})";
+    TerrariumProcess host(options);
+    std::string file = host.dir() + "/config.json";
+    CHECK(source(host.admin("GET", "/admin/config").json(), "log.level") == "default");
+
+    host.replaceConfig(R"({"watch":{"enabled":false},"log":{"level":"debug"},"plugins":{"echo":{"config":{"greeting":"second"}}}})");
+    ::kill(host.pid(), SIGHUP);
+    REQUIRE(host.waitForLog("SIGHUP: configuration reloaded"));
+    Poco::JSON::Object::Ptr config = host.admin("GET", "/admin/config").json();
+    CHECK(setting(config, "log.level")->getValue<std::string>("value") == "debug");
+    CHECK(source(config, "log.level") == "file:" + file);
+    CHECK(setting(config, "plugins.echo.config.greeting")->getValue<std::string>("value") == "second");
+    CHECK(source(config, "plugins.echo.config.greeting") == "file:" + file);
 }
 
 TEST_CASE("GET /admin/config never shows a token, secret, password or key", "[admin][discovery]")
