@@ -2,11 +2,8 @@
 
 #include "CtlError.h"
 
-#include <Poco/File.h>
-#include <Poco/FileStream.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/NumberParser.h>
 #include <Poco/Path.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/String.h>

@@ -11,7 +11,7 @@ const std::vector<CtlCommand>& CtlCommands::all()
         {"load", "FILE [--config JSON]", "load a file of the host's plugins directory", "POST", "/admin/plugins", {"file"}, {"--config"}},
         {"unload", "NAME", "unload a plugin", "DELETE", "/admin/plugins/{name}", {"plugin"}, {}},
         {"reload", "NAME [--config JSON|null]", "hot reload a plugin from its file", "POST", "/admin/plugins/{name}/reload", {"plugin"}, {"--config"}},
-        {"upload", "FILE.so [--name NAME]", "upload a plugin library to the host (loads or replaces it)", "PUT", "/admin/plugins/{name}/library", {"so"},
+        {"upload", "FILE.so [--name NAME]", "upload a plugin library (.so) to the host", "PUT", "/admin/plugins/{name}/library", {"so"},
          {"--name"}},
         {"move", "NAME --to PEER", "move a plugin to another host, with its snapshot", "POST", "/admin/plugins/{name}/move", {"plugin"}, {"--to"}},
         {"services", "", "the service directory: service names and base URLs", "GET", "/admin/services", {}, {}},

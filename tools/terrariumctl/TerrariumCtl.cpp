@@ -5,7 +5,6 @@
 #include "MetricsSummary.h"
 #include "TextOutput.h"
 
-#include <Poco/FileStream.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/NumberParser.h>
