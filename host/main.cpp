@@ -1,6 +1,7 @@
 // terrariumd: composes the host components into the daemon.
 #include "admin/AdminHandler.h"
 #include "admin/AdminToken.h"
+#include "admin/PrettyJsonHandler.h"
 #include "client/ClientMetrics.h"
 #include "client/HttpClient.h"
 #include "client/ServiceDirectory.h"
@@ -348,9 +349,11 @@ private:
                                                                 l.name == config.mainListener().name && config.metricsOnMain ? &metrics : nullptr));
         AdminHandler admin(lifecycle, *token, state, metrics, &pipeline, &directory);
         admin.setReadOnlyToken(readOnlyToken.get());
+        admin.showConfig(config);
         admin.limitAuthFailures(config.adminAuthFailuresMax, config.adminAuthFailuresWindow);
         metrics.add("admin", [&](PrometheusWriter& w) { admin.collect(w); });
-        ProbeHandler adminFront(routing, state, admin);
+        ProbeHandler adminProbes(routing, state, admin);
+        PrettyJsonHandler adminFront(adminProbes);
 
         std::vector<std::unique_ptr<HttpListener>> listeners;
         try
@@ -402,7 +405,11 @@ private:
         log.information("terrariumd %s ready (plugin ABI %s, plugins dir %s)", std::string(TERRARIUM_VERSION),
                         AbiNegotiation::format(AbiNegotiation::hostMajor(), AbiNegotiation::hostMinor()), config.pluginsDir);
 
-        while (waitForSignal() == SIGHUP) reloadConfiguration(config, lifecycle, watcher, directory, pipeline);
+        while (waitForSignal() == SIGHUP)
+        {
+            reloadConfiguration(config, lifecycle, watcher, directory, pipeline);
+            admin.showConfig(config);
+        }
 
         log.information("shutting down: draining %Lu in-flight requests (deadline %d ms)", static_cast<Poco::UInt64>(state.inflight()),
                         static_cast<int>(config.shutdownTimeout.totalMilliseconds()));
@@ -494,6 +501,7 @@ private:
         applyServices(running, fresh, directory);
         running.log.level = fresh.log.level;
         running.log.pluginLevels = fresh.log.pluginLevels;
+        running.provenance = fresh.provenance;
         watcher.rescan();
         _configReloads.succeeded();
         log.information("SIGHUP: configuration reloaded");

@@ -2,6 +2,9 @@
 #include "admin/AdminEvents.h"
 #include "admin/AdminUi.h"
 
+#include "admin/AdminConfigReport.h"
+#include "admin/AdminEndpoints.h"
+
 #include "http/HttpReply.h"
 #include "http/IncomingRequest.h"
 #include "http/JsonText.h"
@@ -41,6 +44,15 @@ void methodNotAllowed(HttpReply& reply, const std::string& method, const std::st
 {
     reply.error(405, "method_not_allowed", method + " is not allowed on " + path + " (allowed: " + allow + ")");
     reply.addHeader("Allow", allow);
+}
+
+/// 405 when the admin API has path with other methods (AdminEndpoints), else 404.
+void noResource(HttpReply& reply, const std::string& method, const std::string& path)
+{
+    std::string allowed = AdminEndpoints::allowedMethods(path);
+    if (allowed.empty() || (", " + allowed + ",").find(" " + method + ",") != std::string::npos)
+        return reply.error(404, "not_found", "no admin resource " + path + " (GET /admin lists the calls)");
+    methodNotAllowed(reply, method, path, allowed.c_str());
 }
 
 bool allDigits(const std::string& text)
@@ -413,6 +425,18 @@ Poco::JSON::Object::Ptr AdminHandler::parseBody(const IncomingRequest& request, 
     return parsed.extract<Poco::JSON::Object::Ptr>();
 }
 
+void AdminHandler::showConfig(const Config& config)
+{
+    std::lock_guard lock(_configMutex);
+    _config = config;
+}
+
+void AdminHandler::configReport(HttpReply& reply)
+{
+    std::lock_guard lock(_configMutex);
+    reply.json(200, JsonText::stringify(AdminConfigReport(_config, _lifecycle, _log, _directory).build()));
+}
+
 void AdminHandler::handle(const IncomingRequest& request, HttpReply& reply)
 {
     if (request.path == "/metrics")
@@ -461,6 +485,17 @@ void AdminHandler::route(const IncomingRequest& request, HttpReply& reply)
     Poco::URI("http://admin" + request.path).getPathSegments(segments);
     const std::string& method = request.method;
 
+    if (segments.size() == 1 && segments[0] == "admin")
+    {
+        if (method != "GET") return methodNotAllowed(reply, method, request.path, "GET");
+        reply.json(200, AdminEndpoints::listJson());
+        return;
+    }
+    if (segments.size() == 2 && segments[0] == "admin" && segments[1] == "config")
+    {
+        if (method != "GET") return methodNotAllowed(reply, method, request.path, "GET");
+        return configReport(reply);
+    }
     if (segments.size() == 2 && segments[0] == "admin" && segments[1] == "status")
     {
         if (method != "GET") return methodNotAllowed(reply, method, request.path, "GET");
@@ -475,8 +510,7 @@ void AdminHandler::route(const IncomingRequest& request, HttpReply& reply)
         return services(request, segments, reply);
     if (segments.size() < 2 || segments[0] != "admin" || segments[1] != "plugins")
     {
-        reply.error(404, "not_found", "no admin resource " + request.path);
-        return;
+        return noResource(reply, method, request.path);
     }
     if (segments.size() == 2)
     {
@@ -524,7 +558,7 @@ void AdminHandler::route(const IncomingRequest& request, HttpReply& reply)
         reply.json(200, JsonText::stringify(_lifecycle.reload(name, overrides, false, drop)));
         return;
     }
-    reply.error(404, "not_found", "no admin resource " + request.path);
+    noResource(reply, method, request.path);
 }
 
 } // namespace terrarium

@@ -3,12 +3,14 @@
 
 #include "admin/AdminToken.h"
 #include "admin/AuthFailureLimiter.h"
+#include "config/Config.h"
 #include "http/HttpHandler.h"
 #include "metrics/MetricsRegistry.h"
 
 #include <Poco/JSON/Object.h>
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -35,6 +37,9 @@ class ServiceDirectory;
 ///   GET    /metrics                       Prometheus text (no token needed, for scrapers)
 ///   GET    /admin/events                  the latest plugin lifecycle events (LifecycleHistory; ?since=ID)
 ///   GET    /admin/ui/…                    the dashboard's page and files (AdminUi; no token needed, they hold no data)
+///   GET    /admin                         the list of calls (AdminEndpoints, the one table of them)
+///   GET    /admin/config                  the effective configuration with each setting's source, secrets redacted
+/// (?pretty indents its JSON answers: PrettyJsonHandler, which wraps the admin listener's handlers.)
 /// Every other call needs "Authorization: Bearer <token>" (the full token, or for GET/HEAD the
 /// read-only token), except over a Unix-socket admin listener (the socket's file permissions
 /// decide), and is refused when its Host or Origin names a host other than the admin listener's
@@ -65,6 +70,9 @@ public:
     /// The admin API's own figures: failed token checks, 429 refusals, tracked addresses.
     void collect(PrometheusWriter& writer) const;
 
+    /// The configuration GET /admin/config shows (the running one: at start and after SIGHUP).
+    void showConfig(const Config& config);
+
     void handle(const IncomingRequest& request, HttpReply& reply) override;
 
 private:
@@ -77,6 +85,7 @@ private:
         UnixSocket   /// the Unix-socket listener (file permissions)
     };
 
+    void configReport(HttpReply& reply);
     bool authorize(const IncomingRequest& request, HttpReply& reply, Access& access);
     bool refuseForeign(const IncomingRequest& request, HttpReply& reply) const;
     void authFailed(const std::string& address);
@@ -99,6 +108,8 @@ private:
     bool _unixSocket = false;
     const AdminToken* _readOnlyToken = nullptr;
     std::unique_ptr<AuthFailureLimiter> _authFailures;
+    std::mutex _configMutex;
+    Config _config;
 };
 
 } // namespace terrarium

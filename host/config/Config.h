@@ -1,6 +1,8 @@
 #ifndef Terrarium_Config_INCLUDED
 #define Terrarium_Config_INCLUDED
 
+#include "config/ConfigProvenance.h"
+
 #include <Poco/JSON/Object.h>
 #include <Poco/Timespan.h>
 
@@ -227,6 +229,7 @@ struct Config
     SecretsConfig secrets;
     std::map<std::string, std::string> services; /// service directory: logical name -> base URL
     std::map<std::string, PluginConfig> plugins;
+    ConfigProvenance provenance;                 /// where the settings came from (GET /admin/config)
 
     const ListenerConfig& mainListener() const { return listeners.front(); }
 

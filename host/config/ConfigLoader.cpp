@@ -85,10 +85,15 @@ Config build(const std::string& name, const std::string* text, const ConfigLoade
     config.listeners.push_back(std::move(main));
     ConfigSources sources;
 
-    if (text)
-        ConfigFileParser::apply(*ConfigFileParser::parseJson(name, *text), config, sources);
+    if (text) {
+        Poco::JSON::Object::Ptr root = ConfigFileParser::parseJson(name, *text);
+        ConfigFileParser::apply(*root, config, sources);
+        config.provenance.file = name;
+        config.provenance.fileRoot = root;
+    }
     ConfigOverrides::applyEnvironment(environment, config, sources);
     ConfigOverrides::applyFlags(flags, config, sources);
+    config.provenance.overrides = std::move(sources.overrides);
     checkDistinctAddresses(config, sources);
     checkBufferedBodyBytes(config, sources);
     checkSpool(config);

@@ -52,6 +52,37 @@ const char* const PLATFORM_VARIABLES[] = {"VAULT_ADDR", "VAULT_TOKEN", "FILE_STO
                                           "LOGTHON_PORT", "SERVICE_NAME", "CONTAINER_NAME", "POD_NAME", "HOSTNAME"};
 const char* const CONFIG_FILE_VARIABLE = "TERRARIUM_CONFIG";   // read by main, not here
 
+/// The configuration file's key of each setting (where GET /admin/config shows it).
+const char* settingKey(Setting setting)
+{
+    switch (setting) {
+    case Setting::Listen: return "listen";
+    case Setting::AdminListen: return "admin.listen";
+    case Setting::PluginsDir: return "plugins_dir";
+    case Setting::StateDir: return "state_dir";
+    case Setting::AdminTokenFile: return "admin.token_file";
+    case Setting::Threads: return "threads";
+    case Setting::IoThreads: return "io_threads";
+    case Setting::MaxConnections: return "max_connections";
+    case Setting::QueueSize: return "queue_size";
+    case Setting::LogLevel: return "log.level";
+    case Setting::MaxHeaderBytes: return "limits.max_header_bytes";
+    case Setting::MaxBodyBytes: return "limits.max_body_bytes";
+    case Setting::HeaderTimeout: return "limits.header_timeout_ms";
+    case Setting::RequestTimeout: return "limits.request_timeout_ms";
+    case Setting::KeepAliveTimeout: return "limits.keep_alive_timeout_ms";
+    case Setting::WebSocketCloseTimeout: return "limits.websocket_close_timeout_ms";
+    case Setting::ShutdownTimeout: return "shutdown_timeout_ms";
+    case Setting::DrainTimeout: return "drain_timeout_ms";
+    case Setting::Watch: return "watch.enabled";
+    }
+    return "";
+}
+
+/// Variables of the operator tools (terrariumctl) that share the TERRARIUM_ prefix: the daemon
+/// ignores them, so that both can run from the same shell.
+const char* const TOOL_VARIABLES[] = {"TERRARIUM_ADMIN_URL"};
+
 const std::pair<const char*, Setting> FLAG_SETTINGS[] = {
     {"listen", Setting::Listen},
     {"admin-listen", Setting::AdminListen},
@@ -63,6 +94,7 @@ const std::pair<const char*, Setting> FLAG_SETTINGS[] = {
 
 void applySetting(Setting setting, const std::string& key, const std::string& text, Config& config, ConfigSources& sources)
 {
+    sources.overrides[settingKey(setting)] = (key.compare(0, 2, "--") == 0 ? "flag:" : "env:") + key;
     switch (setting) {
     case Setting::Listen:
         AddressParser::check(key, text);
@@ -131,31 +163,41 @@ void applySetting(Setting setting, const std::string& key, const std::string& te
 /// The Edge-Terrarium names: VAULT_ADDR and VAULT_TOKEN set the Vault provider, FILE_STORAGE_URL and
 /// LOGTHON_HOST/LOGTHON_PORT set directory entries, SERVICE_NAME names the host in shipped records,
 /// CONTAINER_NAME, POD_NAME or HOSTNAME (first set wins) fill log.container_name when the file does not.
-void applyPlatformEnvironment(const ConfigLoader::Overrides& environment, Config& config)
+void applyPlatformEnvironment(const ConfigLoader::Overrides& environment, Config& config, ConfigSources& sources)
 {
     auto get = [&](const char* name) -> const std::string* {
         auto found = environment.find(name);
         return (found == environment.end() || found->second.empty()) ? nullptr : &found->second;
     };
-    if (const std::string* address = get("VAULT_ADDR"))
+    if (const std::string* address = get("VAULT_ADDR")) {
         config.secrets.vault.address = HostServicesConfigParser::serviceUrl(*address, "VAULT_ADDR");
-    if (const std::string* token = get("VAULT_TOKEN"))
+        sources.overrides["secrets.vault.address"] = "env:VAULT_ADDR";
+    }
+    if (const std::string* token = get("VAULT_TOKEN")) {
         config.secrets.vault.token = *token;
-    if (const std::string* url = get("FILE_STORAGE_URL"))
+        sources.overrides["secrets.vault.token"] = "env:VAULT_TOKEN";
+    }
+    if (const std::string* url = get("FILE_STORAGE_URL")) {
         config.services["file-storage"] = HostServicesConfigParser::serviceUrl(*url, "FILE_STORAGE_URL");
+        sources.overrides["services.file-storage"] = "env:FILE_STORAGE_URL";
+    }
     if (const std::string* host = get("LOGTHON_HOST")) {
         const std::string* port = get("LOGTHON_PORT");
         std::string text = *host;
         if (text.find("://") == std::string::npos)
             text = "http://" + text + ":" + (port ? *port : std::string("5000"));
         config.services["logthon"] = HostServicesConfigParser::serviceUrl(text, "LOGTHON_HOST");
+        sources.overrides["services.logthon"] = "env:LOGTHON_HOST";
     }
-    if (const std::string* service = get("SERVICE_NAME"))
+    if (const std::string* service = get("SERVICE_NAME")) {
         config.log.serviceName = *service;
+        sources.overrides["log.service_name"] = "env:SERVICE_NAME";
+    }
     if (config.log.containerName.empty()) {
         for (const char* name : {"CONTAINER_NAME", "POD_NAME", "HOSTNAME"}) {
             if (const std::string* value = get(name)) {
                 config.log.containerName = *value;
+                sources.overrides["log.container_name"] = std::string("env:") + name;
                 break;
             }
         }
@@ -166,9 +208,11 @@ void applyPlatformEnvironment(const ConfigLoader::Overrides& environment, Config
 
 void ConfigOverrides::applyEnvironment(const ConfigLoader::Overrides& environment, Config& config, ConfigSources& sources)
 {
-    applyPlatformEnvironment(environment, config);
+    applyPlatformEnvironment(environment, config, sources);
     for (const auto& [name, value] : environment) {
         if (name.compare(0, std::strlen(ENVIRONMENT_PREFIX), ENVIRONMENT_PREFIX) != 0 || name == CONFIG_FILE_VARIABLE)
+            continue;
+        if (std::any_of(std::begin(TOOL_VARIABLES), std::end(TOOL_VARIABLES), [&](const char* tool) { return name == tool; }))
             continue;
         const std::string& variable = name;
         auto known = std::find_if(std::begin(ENVIRONMENT_SETTINGS), std::end(ENVIRONMENT_SETTINGS),

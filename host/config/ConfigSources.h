@@ -1,6 +1,7 @@
 #ifndef Terrarium_ConfigSources_INCLUDED
 #define Terrarium_ConfigSources_INCLUDED
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@ struct ConfigSources
     std::string adminListen = "admin.listen"; /// the key that set the admin listener's address
     std::vector<std::string> extraListen;     /// one per extra listener
     bool bufferedBodyBytesSet = false;        /// limits.max_buffered_body_bytes was given
+    std::map<std::string, std::string> overrides; /// setting key -> "env:VAR" / "flag:--name" that set it
 };
 
 } // namespace terrarium

@@ -26,6 +26,10 @@ expect "terrarium: drop-in plugins dir" has "$L" '^d.* \./var/lib/terrarium/plug
 expect "terrarium: copyright" has "$L" ' \./usr/share/doc/terrarium/copyright$'
 expect "terrarium: the Edge-Terrarium platform configuration /usr/share/terrarium/edge-terrarium.json" \
   has "$L" '^-rw-r--r-- root/root .* \./usr/share/terrarium/edge-terrarium\.json$'
+# terrariumctl (tools/terrariumctl)
+expect "terrarium: /usr/bin/terrariumctl 0755 root" has "$L" '^-rwxr-xr-x root/root .* \./usr/bin/terrariumctl$'
+expect "terrarium: terrariumctl man page" has "$L" ' \./usr/share/man/man1/terrariumctl\.1\.gz$'
+expect "terrarium: terrariumctl bash completion" has "$L" ' \./usr/share/bash-completion/completions/terrariumctl$'
 expect "terrarium: conffiles lists exactly the configuration" \
   test "$(cat "$work/terrarium.control/conffiles")" = "/etc/terrarium/terrarium.json"
 packaged_config=$work/terrarium.json
@@ -78,6 +82,7 @@ need hardening-check
 unpacked=$work/hardening
 for p in terrarium terrarium-plugins; do dpkg-deb -x "$(deb "$p")" "$unpacked"; done
 expect "terrariumd passes hardening-check" hardening-check --quiet --nocfprotection "$unpacked/usr/bin/terrariumd"
+expect "terrariumctl passes hardening-check" hardening-check --quiet --nocfprotection "$unpacked/usr/bin/terrariumctl"
 for so in "$unpacked"/usr/lib/terrarium/plugins/*.so; do
   expect "$(basename "$so") passes hardening-check (fortify not required)" hardening-check --quiet --nocfprotection --nofortify "$so"
 done

@@ -173,6 +173,11 @@ start_daemon
 expect "runs as the terrarium user" test "$(ps -o user= -p "$daemon_pid")" = terrarium
 expect "generated admin token 0600 terrarium" test "$(stat -c '%a %U' /var/lib/terrarium/admin.token)" = "600 terrarium"
 check_serving "installed"
+# terrariumctl: installed with the daemon; as root it finds the packaged host by itself
+# (/var/lib/terrarium/listeners.json and admin.token).
+expect "terrariumctl, its man page and bash completion installed" \
+  test -x /usr/bin/terrariumctl -a -f /usr/share/man/man1/terrariumctl.1.gz -a -f /usr/share/bash-completion/completions/terrariumctl
+expect "terrariumctl status against the installed host" bash -c "terrariumctl status | grep -q 'serving (ready)'"
 token_before=$(sha256sum /var/lib/terrarium/admin.token | cut -d' ' -f1)
 
 echo "--- edited configuration, ExecReload (SIGHUP)"

@@ -62,6 +62,20 @@ else
   echo "note: groff missing, man page formatting not checked"
 fi
 
+# terrariumctl(1): every command and option terrariumctl --help lists.
+ctl_man=$src/packaging/man/terrariumctl.1
+ctl_man_text=$(sed 's/\\-/-/g; s/\\f[BIRP]//g' "$ctl_man" | tr -s ' \n' ' ' | tr -d '"')
+"$build/tools/terrariumctl/terrariumctl" --help >"$work/ctl-help.txt"
+while IFS= read -r command; do
+  expect "terrariumctl.1 documents the command '$command'" grep -qF -- "$command" <<<"$ctl_man_text"
+done < <(sed -n '/^commands:/,/^$/p' "$work/ctl-help.txt" | sed -n 's/^  \([a-z][a-z-]*\( [a-z][a-z-]*\)\?\)\( [A-Z[].*\|  .*\)$/\1/p')
+for option in $(grep -oE -- '--[a-z][a-z-]*' "$work/ctl-help.txt" | sort -u); do
+  expect "terrariumctl.1 documents $option" grep -qF -- "$option" <<<"$ctl_man_text"
+done
+if command -v groff >/dev/null; then
+  expect "terrariumctl.1 formats without warnings" bash -c "test -z \"\$(groff -man -ww -z '$ctl_man' 2>&1)\""
+fi
+
 config=$build/packaging/etc/terrarium.json
 expect "packaged configuration is JSON" python3 -m json.tool "$config" >/dev/null
 if can_unshare_net; then
