@@ -22,6 +22,8 @@ const std::vector<AdminEndpoint>& AdminEndpoints::all()
         // ---- rows of the library upload, snapshot/restore and move calls go here, with their dispatch:
         //      PUT /admin/plugins/{name}/library, GET and PUT /admin/plugins/{name}/snapshot,
         //      POST /admin/plugins/{name}/move (terrariumctl's upload and move call them) ----
+        {"GET", "/admin/events", "the latest plugin loads, reloads and unloads, refused ones included (?since=ID)", false, true},
+        {"GET", "/admin/ui/", "the dashboard, a web page for operators (the page needs no token; its data calls do)", false, false},
         {"GET", "/admin/log-levels", "the default and per-service log levels", false, true},
         {"POST", "/admin/log-levels", "set a level: {\"service\":\"echo\",\"level\":\"debug\"} or {\"default\":\"info\"}", true, true},
         {"GET", "/admin/services", "the service directory's base URLs", false, true},
