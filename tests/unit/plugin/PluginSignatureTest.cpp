@@ -68,7 +68,7 @@ TEST_CASE("plugin signature: keys round-trip through PEM, sign and verify, key i
     CHECK_THROWS(publicKey.sign("message"));
 }
 
-TEST_CASE("plugin signature: a .sig file round-trips; malformed ones say what is wrong", "[plugin][signature]")
+TEST_CASE("plugin signature: a .sig file round-trips, malformed ones say what is wrong", "[plugin][signature]")
 {
     PluginSignatureKey key = PluginSignatureKey::generate();
     PluginSignature signature;
