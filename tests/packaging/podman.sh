@@ -81,7 +81,7 @@ done
 has_plugin() { grep -qx "$1.so" "$work/image-plugins.txt"; }
 in_image 'cat /usr/share/terrarium/edge-terrarium.json' >"$work/edge-terrarium.json" \
   || die "the image has no /usr/share/terrarium/edge-terrarium.json"
-expect "image's edge-terrarium.json is config/edge-terrarium.json with the packaged directories" python3 - \
+expect "image's edge-terrarium.json is config/edge-terrarium.json with the packaged directories, signatures required" python3 - \
   "$work/edge-terrarium.json" "$src/config/edge-terrarium.json" <<'EOF'
 import json, sys
 packaged, source = (json.load(open(p)) for p in sys.argv[1:3])
