@@ -69,6 +69,13 @@ void put(const TerrariumProcess& host, const std::string& source, const std::str
     host.dropPlugin(source, name);
 }
 
+/// The error recorded for the only file with one under "errors" of GET /admin/plugins ("" when none).
+std::string fileError(const TerrariumProcess& host)
+{
+    auto errors = host.admin("GET", "/admin/plugins").json()->getArray("errors");
+    return errors->size() == 1 ? errors->getObject(0)->getValue<std::string>("error") : std::string();
+}
+
 void expectRefused(const HttpResult& result, int status, const std::string& code)
 {
     INFO(result.body);
@@ -198,9 +205,7 @@ TEST_CASE("signatures: a dropped-in plugin waits for its signature, and a new si
     put(host, echo, "echo.so");
     REQUIRE(host.waitForLog("cannot load echo.so: no signature file"));
     CHECK(host.get("/echo/").status == 404);
-    auto errors = host.admin("GET", "/admin/plugins").json()->getArray("errors");
-    REQUIRE(errors->size() == 1);
-    CHECK(errors->getObject(0)->getValue<std::string>("error") == "signature_missing");
+    CHECK(waitUntil([&] { return fileError(host) == "signature_missing"; }));
 
     put(host, echo + ".sig", "echo.so.sig");
     REQUIRE(waitUntil([&] { return host.get("/echo/").status == 200; }));
@@ -212,6 +217,12 @@ TEST_CASE("signatures: a dropped-in plugin waits for its signature, and a new si
     put(host, v2, "echo.so");
     REQUIRE(waitUntil([&] { return host.get("/echo/").header("X-Echo-Version") == "2.0.0"; }));
     CHECK(host.admin("GET", "/admin/plugins/echo").json()->getValue<std::int64_t>("generation") == 2);
+
+    // Other bytes dropped in under the same name without their signature: refused, generation 2 serves on.
+    put(host, ECHO_PLUGIN_PATH, "echo.so");
+    REQUIRE(host.waitForLog("(signature_tampered); generation 2 keeps serving"));
+    CHECK(host.get("/echo/").header("X-Echo-Version") == "2.0.0");
+    CHECK(waitUntil([&] { return fileError(host) == "signature_tampered"; }));
 }
 
 TEST_CASE("signatures: warn loads an unsigned plugin and logs why", "[signatures]")
