@@ -1,7 +1,9 @@
 #!/bin/sh
 # Brings a plugin (.so) to a running Terrarium host, or moves one between hosts. A plugin file is
 # always written under a temporary dot-name and then renamed, so that the host's watcher never
-# sees half a file (files starting with '.' are ignored).
+# sees half a file (files starting with '.' are ignored). A plugin's signature FILE.so.sig, when
+# present, travels with it and goes first, so that a host requiring signatures finds it when the
+# plugin appears (docs/plugins.md, "Signed plugins").
 #
 #   move-plugin.sh install FILE.so [DIR]               packaged host: into DIR (/var/lib/terrarium/plugins)
 #   move-plugin.sh compose-copy FILE.so HOST           docker compose: into HOST's drop-in directory
@@ -36,14 +38,22 @@ case "$command" in
 install)
     [ $# -ge 1 ] || usage
     file=$1; dir=${2:-/var/lib/terrarium/plugins}; name=$(basename "$file")
-    install -m 0755 "$file" "$dir/.$name.tmp"
-    if [ "$(id -u)" -eq 0 ] && getent passwd terrarium >/dev/null; then chown terrarium:terrarium "$dir/.$name.tmp"; fi
-    mv -f "$dir/.$name.tmp" "$dir/$name"
+    put() {  # SOURCE MODE TARGET-NAME
+        install -m "$2" "$1" "$dir/.$3.tmp"
+        if [ "$(id -u)" -eq 0 ] && getent passwd terrarium >/dev/null; then chown terrarium:terrarium "$dir/.$3.tmp"; fi
+        mv -f "$dir/.$3.tmp" "$dir/$3"
+    }
+    if [ -f "$file.sig" ]; then put "$file.sig" 0644 "$name.sig"; fi
+    put "$file" 0755 "$name"
     echo "installed $dir/$name"
     ;;
 compose-copy)
     [ $# -eq 2 ] || usage
     file=$1; host=$2; name=$(basename "$file")
+    if [ -f "$file.sig" ]; then
+        compose cp "$file.sig" "$host:/srv/plugins/$host/.$name.sig.tmp"
+        compose exec -T -u 0 "$host" sh -c "chown terrarium:terrarium /srv/plugins/$host/.$name.sig.tmp && chmod 0644 /srv/plugins/$host/.$name.sig.tmp && mv -f /srv/plugins/$host/.$name.sig.tmp /srv/plugins/$host/$name.sig"
+    fi
     compose cp "$file" "$host:/srv/plugins/$host/.$name.tmp"
     compose exec -T -u 0 "$host" sh -c "chown terrarium:terrarium /srv/plugins/$host/.$name.tmp && chmod 0755 /srv/plugins/$host/.$name.tmp && mv -f /srv/plugins/$host/.$name.tmp /srv/plugins/$host/$name"
     echo "copied $name into $host"
@@ -53,13 +63,17 @@ compose-move)
     name=${1%.so}; from=$2; to=$3
     # Both drop-in directories are in the shared volume "plugins": the rename is atomic, FROM's
     # watcher unloads the plugin and TO's loads it.
-    compose exec -T "$from" mv "/srv/plugins/$from/$name.so" "/srv/plugins/$to/$name.so"
+    compose exec -T "$from" sh -c "if [ -e /srv/plugins/$from/$name.so.sig ]; then mv /srv/plugins/$from/$name.so.sig /srv/plugins/$to/$name.so.sig; fi; mv /srv/plugins/$from/$name.so /srv/plugins/$to/$name.so"
     echo "moved $name from $from to $to"
     ;;
 k8s-copy)
     [ $# -eq 2 ] || usage
     file=$1; deployment=$2; name=$(basename "$file")
     pod=$(pod_of "$deployment")
+    if [ -f "$file.sig" ]; then
+        kubectl -n "$namespace" cp "$file.sig" "$pod:$k8s_dir/.$name.sig.tmp" -c terrarium
+        kubectl -n "$namespace" exec "$pod" -c terrarium -- sh -c "chmod 0644 '$k8s_dir/.$name.sig.tmp' && mv -f '$k8s_dir/.$name.sig.tmp' '$k8s_dir/$name.sig'"
+    fi
     kubectl -n "$namespace" cp "$file" "$pod:$k8s_dir/.$name.tmp" -c terrarium
     kubectl -n "$namespace" exec "$pod" -c terrarium -- sh -c "chmod 0755 '$k8s_dir/.$name.tmp' && mv -f '$k8s_dir/.$name.tmp' '$k8s_dir/$name'"
     echo "copied $name into $deployment ($pod)"
@@ -70,13 +84,17 @@ k8s-move)
     source_pod=$(pod_of "$from"); target_pod=$(pod_of "$to")
     # Through a local copy: "cat" follows the link a seeded plugin is (kubectl cp would skip it),
     # and the source's file goes only once the target has the whole plugin.
-    tmp=$(mktemp)
-    trap 'rm -f "$tmp"' EXIT
+    tmp=$(mktemp); sig=$(mktemp)
+    trap 'rm -f "$tmp" "$sig"' EXIT
+    if kubectl -n "$namespace" exec "$source_pod" -c terrarium -- sh -c "test -e '$k8s_dir/$name.sig' && cat '$k8s_dir/$name.sig'" >"$sig" && [ -s "$sig" ]; then
+        kubectl -n "$namespace" exec -i "$target_pod" -c terrarium -- \
+            sh -c "cat >'$k8s_dir/.$name.sig.tmp' && chmod 0644 '$k8s_dir/.$name.sig.tmp' && mv -f '$k8s_dir/.$name.sig.tmp' '$k8s_dir/$name.sig'" <"$sig"
+    fi
     kubectl -n "$namespace" exec "$source_pod" -c terrarium -- cat "$k8s_dir/$name" >"$tmp"
     [ -s "$tmp" ] || { echo "move-plugin: $k8s_dir/$name of $from ($source_pod) is empty" >&2; exit 1; }
     kubectl -n "$namespace" exec -i "$target_pod" -c terrarium -- \
         sh -c "cat >'$k8s_dir/.$name.tmp' && chmod 0755 '$k8s_dir/.$name.tmp' && mv -f '$k8s_dir/.$name.tmp' '$k8s_dir/$name'" <"$tmp"
-    kubectl -n "$namespace" exec "$source_pod" -c terrarium -- rm -f "$k8s_dir/$name"
+    kubectl -n "$namespace" exec "$source_pod" -c terrarium -- rm -f "$k8s_dir/$name" "$k8s_dir/$name.sig"
     echo "moved ${name%.so} from $from ($source_pod) to $to ($target_pod)"
     ;;
 admin-load)

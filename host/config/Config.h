@@ -230,6 +230,9 @@ struct Config
     std::map<std::string, std::string> services; /// service directory: logical name -> base URL
     std::map<std::string, PluginConfig> plugins;
     ConfigProvenance provenance;                 /// where the settings came from (GET /admin/config)
+    // Plugin signatures ("plugins.signatures", "plugins.trusted_keys_dir"; docs/plugins.md, signing).
+    std::string pluginSignatures = "off";      /// "off", "warn" (load unsigned files with a warning) or "require"
+    std::string trustedKeysDir = "/etc/terrarium/trusted-keys"; /// public keys (PEM) whose signatures are trusted; read at every load
 
     const ListenerConfig& mainListener() const { return listeners.front(); }
 

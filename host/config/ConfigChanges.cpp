@@ -72,6 +72,7 @@ std::vector<std::string> ConfigChanges::needingRestart(const Config& running, co
                  && a.probes == b.probes && a.pluginDefaultRoutes == b.pluginDefaultRoutes && fields(a.cors) == fields(b.cors),
              "listener '" + b.name + "'");
     }
+    note(fresh.pluginSignatures == running.pluginSignatures && fresh.trustedKeysDir == running.trustedKeysDir, "plugins.signatures");
     note(fresh.adminAddress == running.adminAddress && fresh.adminReusePort == running.adminReusePort, "admin.listen");
     note(fresh.adminAllowedHosts == running.adminAllowedHosts, "admin.allowed_hosts");
     note(fields(fresh.adminTls) == fields(running.adminTls), "admin.tls");

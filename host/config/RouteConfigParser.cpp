@@ -140,6 +140,10 @@ void RouteConfigParser::parsePlugins(const Var& value, Config& config)
     Object::Ptr plugins = ConfigValue::object(value, key, "an object keyed by plugin name");
     for (const std::string& name : plugins->getNames()) {
         std::string pluginKey = ConfigKey::member(key, name);
+        if (name == "signatures" || name == "trusted_keys_dir") {
+            parseSignatureSetting(plugins->get(name), pluginKey, config);
+            continue;
+        }
         if (!ConfigValue::isPluginName(name))
             throw ConfigError(pluginKey, "invalid plugin name " + quoted(name) + "; " + ConfigValue::PLUGIN_NAME_EXPECTED);
         Object::Ptr block = ConfigValue::object(plugins->get(name), pluginKey,
@@ -159,6 +163,18 @@ void RouteConfigParser::parsePlugins(const Var& value, Config& config)
             plugin.spool = parseSpool(block->get("spool"), ConfigKey::member(pluginKey, "spool"));
         config.plugins[name] = std::move(plugin);
     }
+}
+
+void RouteConfigParser::parseSignatureSetting(const Var& value, const std::string& key, Config& config)
+{
+    if (key == ConfigKey::member("plugins", "signatures")) {
+        std::string policy = ConfigValue::string(value, key, "\"off\", \"warn\" or \"require\"");
+        if (policy != "off" && policy != "warn" && policy != "require")
+            throw ConfigError(key, quoted(policy) + " is not a signature policy; expected \"off\", \"warn\" or \"require\"");
+        config.pluginSignatures = policy;
+        return;
+    }
+    config.trustedKeysDir = ConfigValue::nonEmpty(ConfigValue::string(value, key, "a directory path (string)"), key, "a directory path");
 }
 
 PluginSpoolConfig RouteConfigParser::parseSpool(const Var& value, const std::string& key)

@@ -38,6 +38,8 @@ public:
     static CorsConfig parseCors(const Poco::Dynamic::Var& value, const std::string& key);
 
 private:
+    /// "plugins.signatures" (off, warn, require) or "plugins.trusted_keys_dir" into config.
+    static void parseSignatureSetting(const Poco::Dynamic::Var& value, const std::string& key, Config& config);
     static PluginSpoolConfig parseSpool(const Poco::Dynamic::Var& value, const std::string& key);
     static RouteConfig parseRoute(const Poco::Dynamic::Var& value, const std::string& key, const std::string* fixedPlugin);
     static std::string parseUpstream(const Poco::Dynamic::Var& value, const std::string& key);

@@ -67,7 +67,8 @@ LifecycleHistory::Event historyEvent(const std::string& action, const std::strin
 } // namespace
 
 PluginLifecycle::PluginLifecycle(const Config& config, RoutingState& routing)
-    : _config(config), _routing(routing), _cache(Poco::Path(config.stateDir, "cache").toString()), _pluginConfigs(config.plugins)
+    : _config(config), _routing(routing), _cache(Poco::Path(config.stateDir, "cache").toString()),
+      _signatures(config.pluginSignatures, config.trustedKeysDir), _pluginConfigs(config.plugins)
 {
     std::lock_guard lock(_stateMutex);
     _routing.publish(buildSnapshot({}, nullptr));
@@ -108,12 +109,16 @@ std::string PluginLifecycle::resolveFile(const std::string& file) const
     return path.toString();
 }
 
-std::shared_ptr<Generation> PluginLifecycle::open(const std::string& file)
+std::shared_ptr<Generation> PluginLifecycle::open(const std::string& file, PluginSignatureStatus& signature)
 {
-    PluginCache::Entry entry = _cache.store(resolveFile(file));
+    const std::string source = resolveFile(file);
+    PluginCache::Entry entry = _cache.store(source);
     try
     {
-        return std::make_shared<Generation>(entry.path, file, entry.sha256);
+        signature = _signatures.checkFile(file, source + ".sig", entry.path);
+        auto generation = std::make_shared<Generation>(entry.path, file, entry.sha256);
+        _signatures.checkDescriptor(file, signature, generation->name(), generation->descriptor().version);
+        return generation;
     }
     catch (...)
     {
@@ -211,9 +216,10 @@ Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSO
     std::lock_guard operation(_operationMutex);
     Poco::Timestamp started;
     std::shared_ptr<Generation> generation;
+    PluginSignatureStatus signature;
     try
     {
-        generation = open(file);
+        generation = open(file, signature);
         const std::string name = generation->name();
         std::vector<RouteConfig> routes = routesFor(*generation);
         std::shared_ptr<PluginSlot> slot;
@@ -242,6 +248,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSO
             loaded.settings = effective;
             loaded.overrides = overrides;
             loaded.routes = routes;
+            loaded.signature = signature;
             _plugins[name] = loaded;
             slot->publish(generation);
             _routing.publish(buildSnapshot({}, nullptr));
@@ -285,9 +292,10 @@ Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::J
         return describeLocked(current);
     }
     std::shared_ptr<Generation> generation;
+    PluginSignatureStatus signature;
     try
     {
-        generation = open(current.file);
+        generation = open(current.file, signature);
         if (generation->name() != name)
             throw PluginError("name_changed", 409, current.file + " now declares plugin '" + generation->name() + "' instead of '" + name + "'; unload '" + name + "' and load the file instead");
         std::vector<RouteConfig> routes = routesFor(*generation);
@@ -307,6 +315,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::J
             loaded.settings = effective;
             loaded.overrides = kept;
             loaded.routes = routes;
+            loaded.signature = signature;
             loaded.loadedAt.update();
             current.slot->publish(generation);
             _routing.publish(buildSnapshot({}, nullptr));
@@ -547,6 +556,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::describeLocked(const Loaded& loaded) co
     out->set("file", loaded.file);
     out->set("sha256", g.sha256());
     out->set("library", g.libraryPath());
+    out->set("signature", loaded.signature.toJson());
     out->set("loaded_at", isoTime(loaded.loadedAt));
     out->set("config", loaded.settings);
     out->set("config_overrides", loaded.overrides ? Poco::Dynamic::Var(loaded.overrides) : Poco::Dynamic::Var());

@@ -8,6 +8,7 @@
 #include "plugin/Generation.h"
 #include "plugin/PluginCache.h"
 #include "plugin/PluginError.h"
+#include "plugin/PluginSignatureVerifier.h"
 #include "plugin/PluginSlot.h"
 
 #include <Poco/JSON/Array.h>
@@ -107,6 +108,7 @@ private:
         Poco::JSON::Object::Ptr overrides;         /// set through the admin API (merged over the configured settings); may be null
         std::vector<RouteConfig> routes;           /// effective default routes on the main listener
         Poco::Timestamp loadedAt;
+        PluginSignatureStatus signature;           /// what the signature check found for the current generation
     };
 
     struct FileError
@@ -116,7 +118,9 @@ private:
         Poco::Timestamp at;
     };
 
-    std::shared_ptr<Generation> open(const std::string& file);
+    /// Copies file into the cache, checks its signature (before dlopen), opens it and checks the
+    /// descriptor against the signed name and version (before create); signature gets the outcome.
+    std::shared_ptr<Generation> open(const std::string& file, PluginSignatureStatus& signature);
     std::vector<RouteConfig> routesFor(const Generation& generation) const;
     /// Where the bodies of generation's requests go: its plugin's spool settings over the host's limits.
     BodyPolicy bodyPolicyFor(const Generation& generation) const;
@@ -137,6 +141,7 @@ private:
     const Config& _config;
     RoutingState& _routing;
     PluginCache _cache;
+    PluginSignatureVerifier _signatures;
     std::mutex _operationMutex;                  /// one load/reload/unload at a time
     mutable std::mutex _stateMutex;              /// guards the maps below; held briefly
     std::map<std::string, Loaded> _plugins;

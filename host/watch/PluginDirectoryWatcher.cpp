@@ -47,6 +47,13 @@ std::map<std::string, PluginDirectoryWatcher::Signature> PluginDirectoryWatcher:
         sig.size = static_cast<long long>(st.st_size);
         sig.mtimeNs = static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
         sig.inode = static_cast<unsigned long long>(st.st_ino);
+        struct stat sigSt;
+        if (::stat((path + ".sig").c_str(), &sigSt) == 0)
+        {
+            sig.sigSize = static_cast<long long>(sigSt.st_size);
+            sig.sigMtimeNs = static_cast<long long>(sigSt.st_mtim.tv_sec) * 1000000000LL + sigSt.st_mtim.tv_nsec;
+            sig.sigInode = static_cast<unsigned long long>(sigSt.st_ino);
+        }
         out[name] = sig;
     }
     ::closedir(dir);

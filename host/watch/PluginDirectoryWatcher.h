@@ -19,7 +19,9 @@ class PluginLifecycle;
 /// a removed one unloaded. A file is acted on only once it has stopped changing for one polling
 /// interval, so a copy in progress is never loaded half-written (copying to a name that does not
 /// end in .so, or starts with '.', and renaming is the instant way). Failures are logged and kept
-/// per file by the lifecycle; the previous generation keeps serving.
+/// per file by the lifecycle; the previous generation keeps serving. A file's signature FILE.so.sig
+/// counts as part of it: when it appears or is replaced, the file is acted on again (so a plugin
+/// refused unsigned loads once its signature arrives).
 class PluginDirectoryWatcher : public Poco::Runnable
 {
 public:
@@ -50,7 +52,13 @@ private:
         long long size = -1;
         long long mtimeNs = 0;
         unsigned long long inode = 0;
-        bool operator==(const Signature& o) const { return size == o.size && mtimeNs == o.mtimeNs && inode == o.inode; }
+        long long sigSize = -1;       /// FILE.so.sig (-1: none)
+        long long sigMtimeNs = 0;
+        unsigned long long sigInode = 0;
+        bool operator==(const Signature& o) const
+        {
+            return size == o.size && mtimeNs == o.mtimeNs && inode == o.inode && sigSize == o.sigSize && sigMtimeNs == o.sigMtimeNs && sigInode == o.sigInode;
+        }
         bool operator!=(const Signature& o) const { return !(*this == o); }
     };
     struct Tracked

@@ -28,4 +28,20 @@ expect "current rpm ships the default configuration unchanged" \
   test "$(rpm_config "$packages/current/terrarium-${version}-${release}.${rpm_arch}.rpm" | drain)" != 29999
 expect "upgrade rpm ships a changed default configuration (drain_timeout_ms 29999)" \
   test "$(rpm_config "$packages/upgrade/terrarium-${version}-${upgrade_release}.${rpm_arch}.rpm" | drain)" = 29999
+# The packaged plugins' signatures verify in both formats with the packaged key: no step after
+# signing (cpack's strip, rpmbuild's brp scripts) may change a plugin's bytes.
+sign_tool=$build/tools/terrarium-sign/terrarium-sign
+verify_unpacked() {
+  local root=$1 f
+  [ -f "$root/etc/terrarium/trusted-keys/terrarium-plugins.pub" ] || { echo "no packaged trusted key in $root" >&2; return 1; }
+  for f in "$root"/usr/lib/terrarium/plugins/*.so; do
+    "$sign_tool" verify --keys-dir "$root/etc/terrarium/trusted-keys" "$f" >/dev/null || return 1
+  done
+}
+unpacked=$(mktemp -d); trap 'rm -rf "$unpacked"' EXIT
+mkdir -p "$unpacked/deb" "$unpacked/rpm"
+dpkg-deb -x "$packages/current/terrarium-plugins_${version}-${release}_${deb_arch}.deb" "$unpacked/deb"
+rpm2archive - <"$packages/current/terrarium-plugins-${version}-${release}.${rpm_arch}.rpm" | tar -xz -C "$unpacked/rpm"
+expect "deb: every packaged plugin's signature verifies with the packaged key" verify_unpacked "$unpacked/deb"
+expect "rpm: every packaged plugin's signature verifies with the packaged key" verify_unpacked "$unpacked/rpm"
 finish "build packages"

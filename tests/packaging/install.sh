@@ -228,7 +228,20 @@ hello_gone() { status "http://$main/hello/x" >/dev/null; ! grep -q '"plugin":"he
 not() { ! "$@"; }
 hello_served() { [ "$(status "http://$main/hello/x")" = 200 ] && grep -q '"plugin":"hello"' "$work/body"; }
 if [ -f "$work/hello/hello.so" ]; then
+  # The packaged configuration requires signatures: an unsigned plugin is refused; the operator's
+  # own key (terrarium-sign from terrarium-dev) goes into the trusted keys directory.
+  expect "the packaged configuration requires signatures" \
+    python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["plugins"]["signatures"] == "require"' /etc/terrarium/terrarium.json
+  expect "terrarium-sign keygen (terrarium-dev)" terrarium-sign keygen "$work/operator.key" "$work/operator.pub"
+  expect "terrarium-sign refuses to overwrite a key" not terrarium-sign keygen "$work/operator.key" "$work/other.pub"
+  install -m 0644 "$work/operator.pub" /etc/terrarium/trusted-keys/pkgtest-operator.pub
+  expect "terrarium-sign sign hello.so" terrarium-sign sign --key "$work/operator.key" "$work/hello/hello.so"
+  expect "terrarium-sign verify hello.so with the trusted keys directory" \
+    terrarium-sign verify --keys-dir /etc/terrarium/trusted-keys "$work/hello/hello.so"
+  expect "the packaged plugins' signatures verify" bash -c \
+    'for f in /usr/lib/terrarium/plugins/*.so; do terrarium-sign verify --keys-dir /etc/terrarium/trusted-keys "$f" >/dev/null || exit 1; done'
   expect "move-plugin.sh install hello.so" "$move_plugin" install "$work/hello/hello.so"
+  expect "move-plugin.sh brings the signature along" test -f /var/lib/terrarium/plugins/hello.so.sig
   expect "dropped-in plugin is the terrarium user's, mode 755" \
     test "$(stat -c '%a %U:%G' /var/lib/terrarium/plugins/hello.so)" = "755 terrarium:terrarium"
   expect "no temporary file left in the plugins directory" bash -c '! ls -A /var/lib/terrarium/plugins | grep -q "^\."'
@@ -245,6 +258,7 @@ if [ -f "$work/hello/hello.so" ]; then
 fi
 expect "graceful stop (SIGTERM, exit code 0)" stop_daemon
 
+rm -f /etc/terrarium/trusted-keys/pkgtest-operator.pub   # the operator's key: not the packages' to remove
 echo "--- remove, purge"
 apt remove terrarium-plugins terrarium-dev terrarium >"$work/apt.log" 2>&1 || { cat "$work/apt.log"; fail "apt-get remove"; }
 expect "removed: configuration files remain" test "$(dpkg-query -W -f='${Status}' terrarium)" = "deinstall ok config-files"
@@ -253,7 +267,10 @@ expect "removed: plugins gone" test ! -e /usr/lib/terrarium/plugins
 expect "removed: SDK gone" test ! -e /usr/share/terrarium
 expect "removed: edited configuration kept" grep -q 'edited by the packaging test' /etc/terrarium/terrarium.json
 expect "removed: state (admin token, dropped-in plugin) kept" test -f /var/lib/terrarium/admin.token -a -f /var/lib/terrarium/plugins/hello.so
-apt purge terrarium >"$work/apt.log" 2>&1 || { cat "$work/apt.log"; fail "apt-get purge"; }
+# terrarium-plugins keeps its conffile (the build's trusted key) until it is purged too.
+expect "removed: terrarium-plugins keeps its trusted key (a conffile)" \
+  test "$(dpkg-query -W -f='${Status}' terrarium-plugins)" = "deinstall ok config-files" -a -f /etc/terrarium/trusted-keys/terrarium-plugins.pub
+apt purge terrarium-plugins terrarium >"$work/apt.log" 2>&1 || { cat "$work/apt.log"; fail "apt-get purge"; }
 expect "purged: package unknown to dpkg" bash -c "! dpkg-query -W -f='\${Status}' terrarium 2>/dev/null | grep -q ."
 expect "purged: /etc/terrarium gone (with the .dpkg-dist)" test ! -e /etc/terrarium
 expect "purged: state /var/lib/terrarium gone" test ! -e /var/lib/terrarium

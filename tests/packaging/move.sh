@@ -30,7 +30,11 @@ cleanup() {
 trap cleanup EXIT
 volume=$work/volume                # the compose volume "plugins", mounted at /srv/plugins
 mkdir -p "$volume/host-a" "$volume/host-b" "$work/bin" "$work/container-bin"
-cp "$echo_so" "$volume/host-a/"    # what plugins-init seeds: every packaged plugin on host-a
+cp "$echo_so" "$volume/host-a/"    # what plugins-init seeds: every packaged plugin on host-a, with its signature
+[ -f "$echo_so.sig" ] || die "$echo_so.sig: the build signs its plugins"
+cp "$echo_so.sig" "$volume/host-a/"
+sign_tool=$build/tools/terrarium-sign/terrarium-sign
+signing_key=$build/signing/terrarium-plugins.key
 
 # ---- stand-ins ------------------------------------------------------------------------------
 cat >"$work/container-bin/chown" <<'EOF'
@@ -149,6 +153,7 @@ echo "--- docker compose: one rename in the shared volume"
 expect "move-plugin.sh compose-move echo host-a host-b" move compose-move echo host-a host-b
 expect "host-a unloads echo" poll 30 unloaded host-a echo
 expect "host-b loads echo and serves it with host-b's settings" poll 30 serves host-b /echo/ 'hello from host-b'
+expect "its signature moved with it" test -f "$volume/host-b/echo.so.sig" -a ! -e "$volume/host-a/echo.so.sig"
 
 echo "--- docker compose: a plugin built elsewhere"
 cmake --install "$build" --component dev --prefix "$work/sdk" >"$work/sdk.log" 2>&1 || { cat "$work/sdk.log"; die "installing the SDK component"; }
@@ -159,15 +164,19 @@ else
   sed 's/^/    /' "$work/sdk.log"; die "the example plugin does not build"
 fi
 hello=$work/hello/hello.so
+expect "terrarium-sign signs hello.so with the build's key" "$sign_tool" sign --key "$signing_key" "$hello"
 expect "move-plugin.sh compose-copy hello.so host-a" move compose-copy "$hello" host-a
 expect "host-a loads hello" poll 30 serves host-a /hello/x '"plugin":"hello"'
+expect "compose-copy brought hello.so.sig along" cmp -s "$hello.sig" "$volume/host-a/hello.so.sig"
 
 echo "--- k3s: between the Deployments of overlays/split, and from outside"
 expect "move-plugin.sh k8s-move hello terrarium terrarium-data" move k8s-move hello terrarium terrarium-data
 expect "terrarium (host-a) unloads hello" poll 30 unloaded host-a hello
 expect "terrarium-data (host-b) loads hello" poll 30 serves host-b /hello/x '"plugin":"hello"'
+expect "k8s-move moved hello.so.sig along" bash -c "cmp -s '$hello.sig' '$volume/host-b/hello.so.sig' && test ! -e '$volume/host-a/hello.so.sig'"
 expect "move-plugin.sh k8s-copy hello.so terrarium" move k8s-copy "$hello" terrarium
 expect "terrarium (host-a) loads hello again" poll 30 serves host-a /hello/x '"plugin":"hello"'
+expect "k8s-copy brought hello.so.sig along" cmp -s "$hello.sig" "$volume/host-a/hello.so.sig"
 expect "the copies are mode 755" test "$(stat -c '%a' "$volume/host-a/hello.so" "$volume/host-b/hello.so" | sort -u)" = 755
 
 echo "--- admin API"

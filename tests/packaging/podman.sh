@@ -81,11 +81,14 @@ done
 has_plugin() { grep -qx "$1.so" "$work/image-plugins.txt"; }
 in_image 'cat /usr/share/terrarium/edge-terrarium.json' >"$work/edge-terrarium.json" \
   || die "the image has no /usr/share/terrarium/edge-terrarium.json"
-expect "image's edge-terrarium.json is config/edge-terrarium.json with the packaged directories" python3 - \
+expect "image's edge-terrarium.json is config/edge-terrarium.json with the packaged directories, signatures required" python3 - \
   "$work/edge-terrarium.json" "$src/config/edge-terrarium.json" <<'EOF'
 import json, sys
 packaged, source = (json.load(open(p)) for p in sys.argv[1:3])
 assert packaged.pop("plugins_dir") == "/var/lib/terrarium/plugins" and packaged.pop("state_dir") == "/var/lib/terrarium"
+plugins = packaged.pop("plugins")
+assert plugins.pop("signatures") == "require" and plugins.pop("trusted_keys_dir") == "/etc/terrarium/trusted-keys", "no signature policy"
+if plugins or "plugins" in source: packaged["plugins"] = plugins
 assert packaged == source, "differs from the source"
 EOF
 
@@ -101,14 +104,15 @@ done
 chmod -R a+rX "$secrets"
 
 # host_dirs NAME PLUGIN...: the state and plugins directories of a container (owned by the image's
-# user), the plugins copied from the image as docker-compose's plugins-init does.
+# user), the plugins and their signatures copied from the image as docker-compose's plugins-init does.
 host_dirs() {
   local name=$1; shift
   mkdir -p "$work/$name/state" "$work/$name/plugins"
-  local list="" p
-  for p in "$@"; do list+=" /usr/lib/terrarium/plugins/$p.so"; done
+  local list="" sigs="" p
+  for p in "$@"; do list+=" /usr/lib/terrarium/plugins/$p.so"; sigs+=" /usr/lib/terrarium/plugins/$p.so.sig"; done
   P run --rm --network host --no-healthcheck --user 0 --entrypoint /bin/sh -v "$work/$name/plugins:/seed" "$image" \
-    -c "install -o terrarium -g terrarium -m 0755 $list /seed/" || die "$name: seeding plugins $*"
+    -c "install -o terrarium -g terrarium -m 0644 $sigs /seed/ && install -o terrarium -g terrarium -m 0755 $list /seed/" \
+    || die "$name: seeding plugins $*"
   chown -R 10001:10001 "$work/$name/state" "$work/$name/plugins"
 }
 # start_host NAME CONFIG PLUGINS_MOUNT: runs the image's ENTRYPOINT+CMD on CONFIG (mounted as
@@ -195,6 +199,7 @@ config["plugins"] = {
   "custom-client": {"config": {"request_log_dir": "/var/lib/terrarium/requests", "show_secrets": True, "file_interval_ms": 300}},
   "service-sink": {"config": {"request_log_dir": "/var/lib/terrarium/requests"}},
   "file-storage": {"config": {"path": "/var/lib/terrarium/file-storage"}},
+  "signatures": "require", "trusted_keys_dir": "/etc/terrarium/trusted-keys",
 }'
 start_host platform "$work/platform.json" /var/lib/terrarium/plugins
 G=http://$(listener platform main)
@@ -253,7 +258,13 @@ plugins_dir=$work/platform/plugins
 # whose content changed, a mere touch does nothing), copied under a dot-name and renamed.
 printf 'service-sink rebuilt for %s\n' "$run_id" >"$work/rebuilt-note"
 objcopy --add-section .terrarium_pkgtest="$work/rebuilt-note" "$plugins_dir/service-sink.so" "$plugins_dir/.service-sink.so.new"
-chown 10001:10001 "$plugins_dir/.service-sink.so.new"; chmod 0755 "$plugins_dir/.service-sink.so.new"
+# The platform requires signatures: the new build is signed with the build's key, and its
+# signature goes in before the file.
+"$build/tools/terrarium-sign/terrarium-sign" sign --key "$build/signing/terrarium-plugins.key" "$plugins_dir/.service-sink.so.new" >/dev/null \
+  || die "signing the rebuilt service-sink.so"
+chown 10001:10001 "$plugins_dir/.service-sink.so.new" "$plugins_dir/.service-sink.so.new.sig"
+chmod 0755 "$plugins_dir/.service-sink.so.new"; chmod 0644 "$plugins_dir/.service-sink.so.new.sig"
+mv -f "$plugins_dir/.service-sink.so.new.sig" "$plugins_dir/service-sink.so.sig"
 mv -f "$plugins_dir/.service-sink.so.new" "$plugins_dir/service-sink.so"
 expect "service-sink reloaded from its new file in the plugins volume (generation > $sink_gen)" \
   eventually 30 generation_above platform service-sink "$sink_gen"

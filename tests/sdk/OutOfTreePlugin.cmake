@@ -4,7 +4,7 @@
 #  3. build it
 #  4. check hello.so exports only terrarium_plugin_entry; copy it to <OUTPUT>
 #  5. build and run a test of the installed fake host (terrarium/testing/fake_host.hpp and its parts)
-foreach(var BUILD_DIR WORK_DIR OUTPUT INCLUDEDIR LIBDIR DATADIR NM)
+foreach(var BUILD_DIR WORK_DIR OUTPUT INCLUDEDIR LIBDIR DATADIR BINDIR NM)
   if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
     message(FATAL_ERROR "OutOfTreePlugin.cmake: -D${var}=... is required")
   endif()
@@ -45,7 +45,9 @@ set(expected
   ${DATADIR}/terrarium/examples/hello-plugin/CMakeLists.txt
   ${DATADIR}/terrarium/examples/hello-plugin/Hello.cpp
   ${DATADIR}/terrarium/examples/hello-plugin/README.md
-  ${DATADIR}/terrarium/examples/hello-plugin/about.html)
+  ${DATADIR}/terrarium/examples/hello-plugin/about.html
+  ${BINDIR}/terrarium-sign
+  ${DATADIR}/man/man1/terrarium-sign.1.gz)
 # Every header of the source tree's SDK, also those in subfolders (testing/fake_host/).
 get_filename_component(sdk_include ${CMAKE_CURRENT_LIST_DIR}/../../sdk/include ABSOLUTE)
 file(GLOB_RECURSE sdk_headers RELATIVE ${sdk_include} ${sdk_include}/*.h ${sdk_include}/*.hpp)
@@ -57,11 +59,12 @@ foreach(f ${expected})
     message(FATAL_ERROR "FAILED: the dev component did not install ${f} (into ${prefix})")
   endif()
 endforeach()
-# The dev component holds the SDK only (no daemon, no plugins, no test binaries), and its
-# package documentation (Debian changelog and copyright).
+# The dev component holds the SDK only (no daemon, no plugins, no test binaries), the plugin
+# signing tool terrarium-sign with its man page, and its package documentation (Debian changelog
+# and copyright).
 file(GLOB_RECURSE installed RELATIVE ${prefix} ${prefix}/*)
 foreach(f ${installed})
-  if(NOT f MATCHES "^(${INCLUDEDIR}/terrarium/|${LIBDIR}/cmake/Terrarium/|${DATADIR}/terrarium/examples/|${DATADIR}/doc/terrarium-dev/)")
+  if(NOT f MATCHES "^(${INCLUDEDIR}/terrarium/|${LIBDIR}/cmake/Terrarium/|${DATADIR}/terrarium/examples/|${DATADIR}/doc/terrarium-dev/|${BINDIR}/terrarium-sign$|${DATADIR}/man/man1/terrarium-sign\\.1\\.gz$)")
     message(FATAL_ERROR "FAILED: the dev component installed an unexpected file: ${f}")
   endif()
 endforeach()
