@@ -1,5 +1,6 @@
 // terrariumd: composes the host components into the daemon.
 #include "admin/AdminHandler.h"
+#include "admin/PluginTransferHandler.h"
 #include "admin/AdminToken.h"
 #include "client/ClientMetrics.h"
 #include "client/HttpClient.h"
@@ -13,6 +14,7 @@
 #include "router/InProcessDispatcher.h"
 #include "router/ProbeHandler.h"
 #include "router/UpstreamProxy.h"
+#include "move/PluginMover.h"
 #include "http/JsonText.h"
 #include "router/RoutingSnapshot.h"
 #include "http/ServerState.h"
@@ -339,7 +341,7 @@ private:
             log.information("access log: %s", config.log.accessPath);
         }
         std::unique_ptr<UpstreamProxy> proxy;
-        if (hasUpstreamRoutes(config)) proxy = std::make_unique<UpstreamProxy>(directory, config.proxy);
+        if (hasUpstreamRoutes(config) || !config.peers.empty()) proxy = std::make_unique<UpstreamProxy>(directory, config.proxy);
         if (proxy) metrics.add("proxy", [&](PrometheusWriter& w) { proxy->collect(w); });
         metrics.add("spool", [](PrometheusWriter& w) { SpoolStats::process().collect(w); });
         std::vector<std::unique_ptr<GatewayHandler>> gateways;
@@ -348,6 +350,9 @@ private:
                                                                 l.name == config.mainListener().name && config.metricsOnMain ? &metrics : nullptr));
         AdminHandler admin(lifecycle, *token, state, metrics, &pipeline, &directory);
         admin.setReadOnlyToken(readOnlyToken.get());
+        PluginMover mover(lifecycle, config, client, directory);
+        PluginTransferHandler transfer(lifecycle, config, &mover);
+        admin.setTransfer(&transfer);
         admin.limitAuthFailures(config.adminAuthFailuresMax, config.adminAuthFailuresWindow);
         metrics.add("admin", [&](PrometheusWriter& w) { admin.collect(w); });
         ProbeHandler adminFront(routing, state, admin);
@@ -369,6 +374,7 @@ private:
             adminSettings.queueSize = 64;
             adminSettings.maxConnections = 256;
             adminSettings.limits.maxBodyBytes = config.adminMaxBodyBytes;
+            adminSettings.spoolDirectory = config.spoolDirectory();
             listeners.push_back(std::make_unique<HttpListener>(config.adminAddress, adminSettings, config.adminTls, config.adminReusePort,
                                                                config.adminSocketMode));
         }

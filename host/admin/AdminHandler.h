@@ -16,6 +16,7 @@ namespace terrarium {
 
 class LogPipeline;
 class PluginLifecycle;
+class PluginTransferHandler;
 class ServerState;
 class ServiceDirectory;
 
@@ -65,6 +66,13 @@ public:
 
     void handle(const IncomingRequest& request, HttpReply& reply) override;
 
+    /// Plugin uploads, snapshots and moves (see PluginTransferHandler) are answered by transfer
+    /// (nullptr: 404). Called before the admin listener starts; transfer must outlive this handler.
+    void setTransfer(PluginTransferHandler* transfer) { _transfer = transfer; }
+
+    /// Uploads spool to a file above admin.max_body_bytes (see PluginTransferHandler).
+    BodyPolicy bodyPolicy(const IncomingRequest& request) const override;
+
 private:
     /// How a request was let in, for the audit record.
     enum class Access
@@ -97,6 +105,7 @@ private:
     bool _unixSocket = false;
     const AdminToken* _readOnlyToken = nullptr;
     std::unique_ptr<AuthFailureLimiter> _authFailures;
+    PluginTransferHandler* _transfer = nullptr;
 };
 
 } // namespace terrarium

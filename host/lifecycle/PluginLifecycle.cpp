@@ -7,10 +7,13 @@
 #include <Poco/Path.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <sstream>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace terrarium {
 
@@ -141,11 +144,20 @@ std::shared_ptr<const RoutingSnapshot> PluginLifecycle::buildSnapshot(const std:
 {
     auto snapshot = std::make_shared<RoutingSnapshot>();
     for (const auto& [slotName, slot] : _slots) snapshot->slots.emplace(slotName, slot);
+    // The routes of a plugin moved away (or being moved) go to its new host, with the path unchanged.
+    auto forwarded = [this, &name](RouteTable::Entry entry) {
+        auto forward = entry.kind == RouteConfig::Kind::Plugin && entry.plugin != name ? _forwards.find(entry.plugin) : _forwards.end();
+        if (forward == _forwards.end()) return entry;
+        entry.kind = RouteConfig::Kind::Upstream;
+        entry.upstream = forward->second.url;
+        entry.stripPrefix = false;
+        return entry;
+    };
 
     for (const auto& listener : _config.listeners)
     {
         RouteTable& table = snapshot->tables[listener.name];
-        for (const auto& r : listener.routes) table.add(RouteTable::configured(r));
+        for (const auto& r : listener.routes) table.add(forwarded(RouteTable::configured(r)));
         if (!listener.pluginDefaultRoutes) continue;
 
         auto addRoutes = [&](const std::string& plugin, const std::vector<RouteConfig>& list) {
@@ -157,7 +169,7 @@ std::shared_ptr<const RoutingSnapshot> PluginLifecycle::buildSnapshot(const std:
                 entry.plugin = plugin;
                 entry.stripPrefix = r.stripPrefix;
                 entry.maxSpooledBodyBytes = r.maxSpooledBodyBytes;
-                const RouteTable::Entry* existing = table.add(std::move(entry));
+                const RouteTable::Entry* existing = table.add(forwarded(std::move(entry)));
                 if (!existing || existing->plugin == plugin) continue;
                 if (existing->fromConfig)
                 {
@@ -171,6 +183,10 @@ std::shared_ptr<const RoutingSnapshot> PluginLifecycle::buildSnapshot(const std:
         {
             if (pluginName == name) continue;
             addRoutes(pluginName, loaded.routes);
+        }
+        for (const auto& [pluginName, forward] : _forwards)
+        {
+            if (pluginName != name && !_plugins.count(pluginName)) addRoutes(pluginName, forward.routes);
         }
         if (routes) addRoutes(name, *routes);
     }
@@ -190,10 +206,15 @@ Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSO
 {
     reap();
     std::lock_guard operation(_operationMutex);
-    std::shared_ptr<Generation> generation;
+    return loadLocked(file, overrides, nullptr, false);
+}
+
+Poco::JSON::Object::Ptr PluginLifecycle::loadLocked(const std::string& file, Poco::JSON::Object::Ptr overrides, std::shared_ptr<Generation> generation,
+                                                    bool holdForRestore)
+{
     try
     {
-        generation = open(file);
+        if (!generation) generation = open(file);
         const std::string name = generation->name();
         std::vector<RouteConfig> routes = routesFor(*generation);
         std::shared_ptr<PluginSlot> slot;
@@ -213,6 +234,8 @@ Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSO
         Poco::JSON::Object::Ptr effective = effectiveSettings(configuredSettings(name), overrides);
         generation->create(slot->nextGeneration(), effective, slot->metrics());
         generation->setBodyPolicy(bodyPolicyFor(*generation));
+        const Generation::Descriptor& d = generation->descriptor();
+        if (holdForRestore && d.hasSnapshot && d.hasRestore && !d.serveDuringRestore) holdRequests(generation);
         {
             std::lock_guard lock(_stateMutex);
             Loaded loaded;
@@ -223,6 +246,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSO
             loaded.overrides = overrides;
             loaded.routes = routes;
             _plugins[name] = loaded;
+            _forwards.erase(name);
             slot->publish(generation);
             _routing.publish(buildSnapshot({}, nullptr));
             _fileErrors.erase(file);
@@ -249,6 +273,13 @@ Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::J
 {
     reap();
     std::lock_guard operation(_operationMutex);
+    return reloadLocked(name, overrides, onlyIfChanged, dropOverrides, nullptr);
+}
+
+Poco::JSON::Object::Ptr PluginLifecycle::reloadLocked(const std::string& name, Poco::JSON::Object::Ptr overrides, bool onlyIfChanged,
+                                                      bool dropOverrides, std::shared_ptr<Generation> generation)
+{
+    refuseMoving(name);
     Loaded current;
     {
         std::lock_guard lock(_stateMutex);
@@ -261,10 +292,9 @@ Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::J
         std::lock_guard lock(_stateMutex);
         return describeLocked(current);
     }
-    std::shared_ptr<Generation> generation;
     try
     {
-        generation = open(current.file);
+        if (!generation) generation = open(current.file);
         if (generation->name() != name)
             throw PluginError("name_changed", 409, current.file + " now declares plugin '" + generation->name() + "' instead of '" + name + "'; unload '" + name + "' and load the file instead");
         std::vector<RouteConfig> routes = routesFor(*generation);
@@ -314,6 +344,7 @@ bool PluginLifecycle::unload(const std::string& name)
 {
     reap();
     std::lock_guard operation(_operationMutex);
+    refuseMoving(name);
     std::shared_ptr<Generation> old;
     {
         std::lock_guard lock(_stateMutex);
@@ -741,6 +772,220 @@ std::vector<std::string> PluginLifecycle::applyPluginConfig(const std::map<std::
     }
     _pluginConfigs = plugins;
     return changed;
+}
+
+} // namespace terrarium
+
+namespace terrarium {
+
+void PluginLifecycle::refuseMoving(const std::string& name) const
+{
+    std::lock_guard lock(_stateMutex);
+    if (_moving.count(name)) throw PluginError("moving", 409, "plugin '" + name + "' is being moved to another host; try again once the move ended");
+}
+
+Poco::JSON::Object::Ptr PluginLifecycle::install(const std::string& staged, const std::string& file, const std::string& expectedName,
+                                                 bool holdForRestore, bool& created)
+{
+    reap();
+    std::lock_guard operation(_operationMutex);
+    const std::string target = Poco::Path(_config.pluginsDir, file).toString();
+    const std::string previous = Poco::Path(_config.pluginsDir, "." + file + ".previous").toString();
+    std::shared_ptr<Generation> generation;
+    try
+    {
+        PluginCache::Entry entry = _cache.store(staged);
+        try
+        {
+            generation = std::make_shared<Generation>(entry.path, file, entry.sha256);
+        }
+        catch (...)
+        {
+            std::lock_guard lock(_stateMutex);
+            if (!libraryInUse(entry.path)) _cache.remove(entry.path);
+            throw;
+        }
+        if (generation->name() != expectedName)
+            throw PluginError("name_mismatch", 400, "the library declares plugin '" + generation->name() + "', not '" + expectedName + "'");
+        std::optional<std::string> loadedFrom;
+        {
+            std::lock_guard lock(_stateMutex);
+            auto it = _plugins.find(expectedName);
+            if (it != _plugins.end()) loadedFrom = it->second.file;
+        }
+        if (loadedFrom && *loadedFrom != file)
+            throw PluginError("duplicate_name", 409, "plugin '" + expectedName + "' is loaded from " + *loadedFrom + ", not " + file + "; unload it first");
+        if (loadedFrom && holdForRestore)
+            throw PluginError("already_loaded", 409, "plugin '" + expectedName + "' is already loaded here; unload it before moving it here");
+        if (loadedFrom) refuseMoving(expectedName);
+    }
+    catch (const PluginError& e)
+    {
+        if (generation) discard(generation);
+        Poco::File(staged).remove();
+        logger().error("uploaded library for %s refused: %s (%s)", file, std::string(e.what()), e.code());
+        throw;
+    }
+    ::unlink(previous.c_str());
+    bool hadPrevious = ::link(target.c_str(), previous.c_str()) == 0;
+    if (::rename(staged.c_str(), target.c_str()) != 0)
+    {
+        int error = errno;
+        discard(generation);
+        Poco::File(staged).remove();
+        if (hadPrevious) ::unlink(previous.c_str());
+        throw PluginError("write_failed", 500, "cannot rename the uploaded library to " + target + ": " + std::strerror(error));
+    }
+    try
+    {
+        std::optional<std::string> plugin = pluginForFile(file);
+        created = !plugin;
+        Poco::JSON::Object::Ptr description = plugin ? reloadLocked(*plugin, nullptr, false, false, generation) : loadLocked(file, nullptr, generation, holdForRestore);
+        if (hadPrevious) ::unlink(previous.c_str());
+        return description;
+    }
+    catch (const PluginError&)
+    {
+        if (hadPrevious)
+            ::rename(previous.c_str(), target.c_str());
+        else
+            ::unlink(target.c_str());
+        throw;
+    }
+}
+
+std::string PluginLifecycle::snapshot(const std::string& name)
+{
+    reap();
+    std::lock_guard operation(_operationMutex);
+    refuseMoving(name);
+    std::shared_ptr<Generation> generation;
+    {
+        std::lock_guard lock(_stateMutex);
+        auto it = _plugins.find(name);
+        if (it == _plugins.end()) throw PluginError("not_found", 404, "no plugin named '" + name + "' is loaded");
+        generation = it->second.generation;
+    }
+    const Generation::Descriptor& d = generation->descriptor();
+    if (!d.hasSnapshot || !d.hasRestore) throw PluginError("no_snapshot", 409, "plugin '" + name + "' has no snapshot/restore capability");
+    generation->drain();
+    std::string state = generation->snapshotState();
+    logger().information("plugin '%s' generation %Lu: snapshot of %z bytes taken", name, static_cast<Poco::UInt64>(generation->number()), state.size());
+    return state;
+}
+
+void PluginLifecycle::restore(const std::string& name, const std::string& state)
+{
+    reap();
+    std::lock_guard operation(_operationMutex);
+    refuseMoving(name);
+    std::shared_ptr<Generation> generation;
+    {
+        std::lock_guard lock(_stateMutex);
+        auto it = _plugins.find(name);
+        if (it == _plugins.end()) throw PluginError("not_found", 404, "no plugin named '" + name + "' is loaded");
+        generation = it->second.generation;
+    }
+    generation->restoreState(state);
+    generation->restoreGate().open();
+    logger().information("plugin '%s' generation %Lu: state of %z bytes restored", name, static_cast<Poco::UInt64>(generation->number()), state.size());
+}
+
+std::optional<std::string> PluginLifecycle::handOver(const std::string& name, const std::string& url)
+{
+    reap();
+    std::lock_guard operation(_operationMutex);
+    std::shared_ptr<Generation> generation;
+    {
+        std::lock_guard lock(_stateMutex);
+        auto it = _plugins.find(name);
+        if (it == _plugins.end()) throw PluginError("not_found", 404, "no plugin named '" + name + "' is loaded");
+        if (_moving.count(name)) throw PluginError("moving", 409, "plugin '" + name + "' is being moved already");
+        generation = it->second.generation;
+        _forwards[name] = Forward{url, it->second.routes};
+        _moving.insert(name);
+        it->second.slot->publish(nullptr);
+        _routing.publish(buildSnapshot({}, nullptr));
+    }
+    logger().information("plugin '%s': its routes are forwarded to %s; generation %Lu drains", name, url, static_cast<Poco::UInt64>(generation->number()));
+    generation->retire();
+    generation->drain();
+    try
+    {
+        if (!generation->waitIdle(_config.drainTimeout))
+            throw PluginError("drain_timeout", 504, "plugin '" + name + "' still serves " + std::to_string(generation->inflight()) + " requests after " +
+                                                        std::to_string(_config.drainTimeout.totalMilliseconds()) + " ms (drain_timeout_ms)");
+        const Generation::Descriptor& d = generation->descriptor();
+        if (!d.hasSnapshot || !d.hasRestore) return std::nullopt;
+        return generation->snapshotState();
+    }
+    catch (const PluginError&)
+    {
+        std::lock_guard lock(_stateMutex);
+        generation->reopen();
+        _plugins[name].slot->publish(generation);
+        _forwards.erase(name);
+        _moving.erase(name);
+        _routing.publish(buildSnapshot({}, nullptr));
+        throw;
+    }
+}
+
+bool PluginLifecycle::completeMove(const std::string& name)
+{
+    std::lock_guard operation(_operationMutex);
+    std::shared_ptr<Generation> old;
+    std::string url;
+    {
+        std::lock_guard lock(_stateMutex);
+        auto it = _plugins.find(name);
+        if (it == _plugins.end() || !_moving.count(name)) throw PluginError("not_moving", 409, "plugin '" + name + "' is not being moved");
+        old = it->second.generation;
+        it->second.slot->resetMetrics();
+        _plugins.erase(it);
+        _moving.erase(name);
+        url = _forwards[name].url;
+        _routing.publish(buildSnapshot({}, nullptr));
+    }
+    logger().information("plugin '%s' moved to %s: generation %Lu unloaded here, its routes forwarded", name, url,
+                         static_cast<Poco::UInt64>(old->number()));
+    scheduleForwardEnd(name, url);
+    return finish(old);
+}
+
+void PluginLifecycle::abortMove(const std::string& name)
+{
+    std::lock_guard operation(_operationMutex);
+    std::lock_guard lock(_stateMutex);
+    auto it = _plugins.find(name);
+    if (it == _plugins.end() || !_moving.erase(name)) return;
+    it->second.generation->reopen();
+    it->second.slot->publish(it->second.generation);
+    _forwards.erase(name);
+    _routing.publish(buildSnapshot({}, nullptr));
+    logger().warning("move of plugin '%s' abandoned: generation %Lu serves here again", name, static_cast<Poco::UInt64>(it->second.generation->number()));
+}
+
+void PluginLifecycle::scheduleForwardEnd(const std::string& name, const std::string& url)
+{
+    if (_config.moveForward.totalMicroseconds() <= 0) return;
+    _holdTimer.schedule(Poco::Util::Timer::func([this, name, url] {
+                            std::lock_guard lock(_stateMutex);
+                            auto it = _forwards.find(name);
+                            if (it == _forwards.end() || it->second.url != url || _moving.count(name)) return;
+                            _forwards.erase(it);
+                            _routing.publish(buildSnapshot({}, nullptr));
+                            logger().information("plugin '%s': forwarding of its routes to %s ended (admin.move_forward_ms)", name, url);
+                        }),
+                        Poco::Clock() + _config.moveForward.totalMicroseconds());
+}
+
+std::map<std::string, std::string> PluginLifecycle::forwards() const
+{
+    std::lock_guard lock(_stateMutex);
+    std::map<std::string, std::string> out;
+    for (const auto& [name, forward] : _forwards) out[name] = forward.url;
+    return out;
 }
 
 } // namespace terrarium
