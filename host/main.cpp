@@ -341,7 +341,8 @@ private:
             log.information("access log: %s", config.log.accessPath);
         }
         std::unique_ptr<UpstreamProxy> proxy;
-        if (hasUpstreamRoutes(config) || !config.peers.empty()) proxy = std::make_unique<UpstreamProxy>(directory, config.proxy);
+        // Always there: upstream routes, and the routes of plugins moved to a peer, are forwarded through it.
+        proxy = std::make_unique<UpstreamProxy>(directory, config.proxy);
         if (proxy) metrics.add("proxy", [&](PrometheusWriter& w) { proxy->collect(w); });
         metrics.add("spool", [](PrometheusWriter& w) { SpoolStats::process().collect(w); });
         std::vector<std::unique_ptr<GatewayHandler>> gateways;
@@ -408,7 +409,7 @@ private:
         log.information("terrariumd %s ready (plugin ABI %s, plugins dir %s)", std::string(TERRARIUM_VERSION),
                         AbiNegotiation::format(AbiNegotiation::hostMajor(), AbiNegotiation::hostMinor()), config.pluginsDir);
 
-        while (waitForSignal() == SIGHUP) reloadConfiguration(config, lifecycle, watcher, directory, pipeline);
+        while (waitForSignal() == SIGHUP) reloadConfiguration(config, lifecycle, watcher, directory, pipeline, mover);
 
         log.information("shutting down: draining %Lu in-flight requests (deadline %d ms)", static_cast<Poco::UInt64>(state.inflight()),
                         static_cast<int>(config.shutdownTimeout.totalMilliseconds()));
@@ -461,7 +462,7 @@ private:
     /// directory's base URLs), then rescans the plugins directory. Settings that need a restart
     /// are named in the log; a bad file changes nothing.
     void reloadConfiguration(Config& running, PluginLifecycle& lifecycle, PluginDirectoryWatcher& watcher, ServiceDirectory& directory,
-                             LogPipeline& pipeline)
+                             LogPipeline& pipeline, PluginMover& mover)
     {
         Poco::Logger& log = Poco::Logger::get("terrariumd");
         log.information("SIGHUP: reading the configuration again");
@@ -498,6 +499,7 @@ private:
         }
         applyLogLevels(fresh.log, pipeline);
         applyServices(running, fresh, directory);
+        mover.setPeers(fresh.peers);
         running.log.level = fresh.log.level;
         running.log.pluginLevels = fresh.log.pluginLevels;
         watcher.rescan();

@@ -80,21 +80,32 @@ private:
 } // namespace
 
 PluginMover::PluginMover(PluginLifecycle& lifecycle, const Config& config, HttpClient& client, ServiceDirectory& directory)
-    : _lifecycle(lifecycle), _config(config), _client(client), _directory(directory)
+    : _lifecycle(lifecycle), _config(config), _client(client), _directory(directory), _peers(config.peers)
 {
+}
+
+void PluginMover::setPeers(std::map<std::string, PeerConfig> peers)
+{
+    std::lock_guard lock(_peersMutex);
+    _peers = std::move(peers);
 }
 
 Poco::JSON::Object::Ptr PluginMover::move(const std::string& name, const std::string& to, Poco::JSON::Object::Ptr& report)
 {
     std::unique_lock moving(_moveMutex, std::try_to_lock);
     if (!moving.owns_lock()) throw PluginError("moving", 409, "another move is under way; try again once it ended");
+    std::map<std::string, PeerConfig> peers;
+    {
+        std::lock_guard lock(_peersMutex);
+        peers = _peers;
+    }
     std::optional<PeerAdminClient> peer;
-    for (const auto& [peerName, config] : _config.peers)
+    for (const auto& [peerName, config] : peers)
         if (peerName == to || withoutSlash(config.adminUrl) == withoutSlash(to)) peer.emplace(_client, peerName, config);
     if (!peer)
     {
         std::string known;
-        for (const auto& entry : _config.peers) known += (known.empty() ? "" : ", ") + entry.first;
+        for (const auto& entry : peers) known += (known.empty() ? "" : ", ") + entry.first;
         throw PluginError("unknown_peer", 400, "'" + to + "' is neither the name nor the admin URL of a configured peer (peers: " +
                                                    (known.empty() ? std::string("none; add them under \"peers\"") : known) + ")");
     }
@@ -182,7 +193,7 @@ Poco::JSON::Object::Ptr PluginMover::move(const std::string& name, const std::st
     std::string body = "{\"url\":";
     JsonText::appendString(body, url);
     body += "}";
-    for (const auto& [peerName, config] : _config.peers)
+    for (const auto& [peerName, config] : peers)
     {
         if (peerName == peer->name()) continue;
         PeerAdminClient other(_client, peerName, config);

@@ -5,6 +5,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <map>
 #include <mutex>
 #include <string>
 
@@ -27,7 +28,7 @@ class ServiceDirectory;
 class PluginMover
 {
 public:
-    /// config (its peers) and the others must outlive the mover.
+    /// Starts with config's peers; config and the others must outlive the mover.
     PluginMover(PluginLifecycle& lifecycle, const Config& config, HttpClient& client, ServiceDirectory& directory);
 
     /// Moves plugin name to to (a peer name, or the admin URL of a peer). Returns the report
@@ -36,12 +37,17 @@ public:
     /// (502) naming the step and the cause, with the report so far in report.
     Poco::JSON::Object::Ptr move(const std::string& name, const std::string& to, Poco::JSON::Object::Ptr& report);
 
+    /// Replaces the peers (the configuration was read again); a move under way keeps its peer.
+    void setPeers(std::map<std::string, PeerConfig> peers);
+
 private:
     PluginLifecycle& _lifecycle;
     const Config& _config;
     HttpClient& _client;
     ServiceDirectory& _directory;
     std::mutex _moveMutex;
+    mutable std::mutex _peersMutex;
+    std::map<std::string, PeerConfig> _peers;
 };
 
 } // namespace terrarium
