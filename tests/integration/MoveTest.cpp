@@ -4,6 +4,7 @@
 // traffic loses, duplicates and fails nothing; the move back; a move to an unreachable peer and a
 // move refused by the peer leave A serving; a plugin without snapshot/restore moves without state.
 #include "HttpTestClient.h"
+#include "TempDir.h"
 #include "TerrariumProcess.h"
 #include "Traffic.h"
 #include "WebSocketTestClient.h"
@@ -14,6 +15,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/ServerSocket.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -191,4 +193,144 @@ TEST_CASE("move: the other peers are told the new address through their admin AP
     HttpResult services = c->admin("GET", "/admin/services");
     INFO(services.body);
     CHECK(services.json()->getObject("services")->getObject("echo")->getValue<std::string>("url") == "http://" + b->mainAddress());
+}
+
+namespace {
+
+/// How many files custom-client on host has created in file-storage so far (its log says so).
+std::size_t filesCreated(const TerrariumProcess& host)
+{
+    const std::string created = "Successfully created file via file storage API";
+    std::string log = host.log();
+    std::size_t count = 0;
+    for (std::size_t at = log.find(created); at != std::string::npos; at = log.find(created, at + 1)) ++count;
+    return count;
+}
+
+/// The messages of service "mover" on host's logthon, with their counts.
+std::map<std::string, int> moverRecords(const TerrariumProcess& host)
+{
+    HttpResult listed = host.get("/api/logthon/logs?service=mover&limit=10000");
+    INFO(listed.body.substr(0, 512));
+    REQUIRE(listed.status == 200);
+    std::map<std::string, int> messages;
+    Poco::JSON::Array::Ptr logs = listed.json()->getArray("logs");
+    for (unsigned i = 0; i < logs->size(); ++i) ++messages[logs->getObject(i)->getValue<std::string>("message")];
+    return messages;
+}
+
+/// The message of a logthon stream frame, "" for any other frame.
+std::string streamMessage(const std::string& frame)
+{
+    try
+    {
+        return Poco::JSON::Parser().parse(frame).extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("message");
+    }
+    catch (const std::exception&)
+    {
+        return std::string();
+    }
+}
+
+} // namespace
+
+TEST_CASE("move: logthon moves from A to B under traffic: no request fails, no record is lost or duplicated, the stream reconnects, "
+          "custom-client's files keep arriving",
+          "[move][traffic]")
+{
+    TempDir storage;
+    TempDir requests;
+    const std::string logthonConfig = R"(,"plugins":{"logthon":{"config":{"max_logs":100000}},)"
+                                      R"("custom-client":{"config":{"file_interval_ms":100,"request_log_dir":")" + requests.path() + R"("}}})";
+    auto b = startHost({}, hostConfig("{}", logthonConfig));
+    TerrariumProcess::Options options;
+    options.plugins = {{LOGTHON_PLUGIN_PATH, "logthon.so"}, {FILE_STORAGE_PLUGIN_PATH, "file-storage.so"}, {CUSTOM_CLIENT_PLUGIN_PATH, "custom-client.so"}};
+    options.configJson = hostConfig(R"({"b":)" + peerEntry(*b) + "}", logthonConfig);
+    options.env = {{"FILE_STORAGE_PATH", storage.path()}};
+    TerrariumProcess a(options);
+    REQUIRE(waitUntil([&] { return filesCreated(a) >= 1; }));
+
+    std::mutex mutex;
+    std::set<std::string> acknowledged;
+    const std::uint64_t budget = 4500;   // records per posting thread (the query returns at most 10000)
+    Traffic posting(a.mainAddress(), 2, [&](HttpTestClient& client, int thread, std::uint64_t sequence) -> std::string {
+        if (sequence >= budget)
+        {
+            HttpResult read = client.request("GET", "/api/logthon/logs?service=mover&limit=1");
+            return read.status == 200 ? std::string() : "GET after the budget: " + std::to_string(read.status) + " " + read.body;
+        }
+        std::string message = "t" + std::to_string(thread) + "-" + std::to_string(sequence);
+        HttpResult posted = client.request("POST", "/api/logs", R"({"service":"mover","message":")" + message + R"("})");
+        if (posted.status != 200) return "POST " + message + ": " + std::to_string(posted.status) + " " + posted.body;
+        std::lock_guard lock(mutex);
+        acknowledged.insert(message);
+        return std::string();
+    });
+    Traffic querying(a.mainAddress(), 1, [](HttpTestClient& client, int, std::uint64_t) -> std::string {
+        HttpResult read = client.request("GET", "/api/logthon/logs?service=mover&limit=5");
+        return read.status == 200 ? std::string() : "query: " + std::to_string(read.status) + " " + read.body;
+    });
+    WebSocketTestClient streamOnA(a, "/api/logthon/ws");
+    auto acknowledgedCount = [&] {
+        std::lock_guard lock(mutex);
+        return acknowledged.size();
+    };
+    REQUIRE(waitUntil([&] { return acknowledgedCount() >= 200; }));
+
+    const std::size_t before = acknowledgedCount();
+    const std::size_t filesBefore = filesCreated(a);
+    HttpResult moved = move(a, "logthon", "b");
+    const std::size_t during = acknowledgedCount() - before;
+    INFO(moved.body);
+    REQUIRE(moved.status == 200);
+    CHECK(moved.json()->getValue<std::string>("state") == "restored");
+    CHECK(moved.json()->getValue<std::uint64_t>("state_bytes") > 0);
+    REQUIRE(waitUntil([&] { return acknowledgedCount() >= std::min<std::size_t>(before + during + 200, 2 * budget); }));
+    REQUIRE(waitUntil([&] { return filesCreated(a) >= filesBefore + 3; }));
+    posting.stop();
+    querying.stop();
+    INFO("records acknowledged before the move " << before << ", during " << during << ", in all " << acknowledgedCount());
+    CHECK(posting.failures() == std::vector<std::string>{});
+    CHECK(querying.failures() == std::vector<std::string>{});
+    CHECK(posting.failed.load() == 0);
+    CHECK(querying.failed.load() == 0);
+
+    // A's stream was closed when its logthon left; a client reconnects (to B) and gets the new records
+    bool closed = false;
+    for (int frames = 0; frames < 100000 && !closed; ++frames)
+    {
+        try
+        {
+            int flags = 0;
+            streamOnA.receive(flags);
+            closed = (flags & Poco::Net::WebSocket::FRAME_OP_BITMASK) == Poco::Net::WebSocket::FRAME_OP_CLOSE;
+        }
+        catch (const std::exception&)
+        {
+            closed = true;
+        }
+    }
+    CHECK(closed);
+    WebSocketTestClient streamOnB(*b, "/api/logthon/ws");
+    REQUIRE(a.request("POST", "/api/logs", R"({"service":"mover","message":"after-the-move"})").status == 200);
+    acknowledged.insert("after-the-move");
+    bool received = false;
+    for (int frames = 0; frames < 1000 && !received; ++frames) received = streamMessage(streamOnB.receive()) == "after-the-move";
+    CHECK(received);
+
+    std::map<std::string, int> stored = moverRecords(*b);
+    std::string lost, duplicated, unknown;
+    for (const std::string& message : acknowledged)
+    {
+        auto found = stored.find(message);
+        if (found == stored.end()) lost += message + " ";
+        else if (found->second != 1) duplicated += message + " ";
+    }
+    for (const auto& [message, count] : stored)
+        if (!acknowledged.count(message)) unknown += message + " ";
+    CHECK(lost == "");
+    CHECK(duplicated == "");
+    CHECK(unknown == "");
+    CHECK(stored.size() == acknowledged.size());
+    CHECK(a.admin("GET", "/admin/plugins/logthon").status == 404);
 }
