@@ -334,3 +334,15 @@ TEST_CASE("move: logthon moves from A to B under traffic: no request fails, no r
     CHECK(stored.size() == acknowledged.size());
     CHECK(a.admin("GET", "/admin/plugins/logthon").status == 404);
 }
+
+TEST_CASE("move: with admin.move_forward_ms A forwards the moved plugin's routes for that long, then answers 404", "[move]")
+{
+    auto b = startHost({}, hostConfig());
+    auto a = startHost({{ECHO_PLUGIN_PATH, "echo.so"}}, hostConfig(R"({"b":)" + peerEntry(*b) + "}", R"(,"admin":{"move_forward_ms":500})"));
+    HttpResult moved = move(*a, "echo", "b");
+    INFO(moved.body);
+    REQUIRE(moved.status == 200);
+    CHECK(waitUntil([&] { return a->get("/echo").status == 404; }));
+    CHECK(a->log().find("forwarding of its routes to http://" + b->mainAddress() + " ended") != std::string::npos);
+    CHECK(b->get("/echo").status == 200);
+}

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -175,4 +176,28 @@ TEST_CASE("snapshot: a plugin without snapshot/restore is 409, a restore above a
     CHECK(tooLarge.status == 413);
     CHECK(host.get("/good").status == 200);
     CHECK(host.get("/echo").status == 200);
+}
+
+TEST_CASE("upload: with ?hold=restore a new plugin holds its requests until PUT snapshot restored its state", "[transfer][upload][snapshot]")
+{
+    TerrariumProcess::Options options = transferHost();
+    options.configJson = R"({"watch":{"enabled":false},"restore_hold_ms":60000})";
+    TerrariumProcess host(options);
+    HttpResult loaded = host.admin("PUT", "/admin/plugins/echo/library?hold=restore", readFile(ECHO_PLUGIN_PATH), true, Binary);
+    INFO(loaded.body);
+    REQUIRE(loaded.status == 201);
+
+    HttpResult held;
+    std::thread client([&] { held = host.get("/echo"); });
+    bool waiting = waitUntil([&] { return host.admin("GET", "/admin/plugins/echo").json()->getObject("requests")->getValue<int>("held") == 1; });
+    HttpResult restored = host.admin("PUT", "/admin/plugins/echo/snapshot", "41", true, Binary);
+    client.join();
+    REQUIRE(waiting);
+    REQUIRE(restored.status == 200);
+    REQUIRE(held.status == 200);
+    CHECK(held.json()->getValue<std::uint64_t>("served") == 42);
+
+    HttpResult again = host.admin("PUT", "/admin/plugins/echo/library?hold=restore", readFile(ECHO_PLUGIN_PATH), true, Binary);
+    CHECK(again.status == 409);
+    CHECK(errorCode(again) == "already_loaded");
 }
