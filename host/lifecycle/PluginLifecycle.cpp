@@ -904,8 +904,8 @@ std::optional<std::string> PluginLifecycle::handOver(const std::string& name, co
         generation = it->second.generation;
         _forwards[name] = Forward{url, it->second.routes};
         _moving.insert(name);
-        it->second.slot->publish(nullptr);
         _routing.publish(buildSnapshot({}, nullptr));
+        it->second.slot->publish(nullptr);   // after the routes: a request that finds no generation finds them forwarded
     }
     logger().information("plugin '%s': its routes are forwarded to %s; generation %Lu drains", name, url, static_cast<Poco::UInt64>(generation->number()));
     generation->retire();

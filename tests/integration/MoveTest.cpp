@@ -21,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -345,4 +346,25 @@ TEST_CASE("move: with admin.move_forward_ms A forwards the moved plugin's routes
     CHECK(waitUntil([&] { return a->get("/echo").status == 404; }));
     CHECK(a->log().find("forwarding of its routes to http://" + b->mainAddress() + " ended") != std::string::npos);
     CHECK(b->get("/echo").status == 200);
+}
+
+TEST_CASE("move: a generation still busy past drain_timeout_ms fails the move at forward; A serves it again, B's copy is unloaded",
+          "[move]")
+{
+    auto b = startHost({}, hostConfig());
+    auto a = startHost({{fixturePath("slow.so"), "slow.so"}}, hostConfig(R"({"b":)" + peerEntry(*b) + "}", R"(,"drain_timeout_ms":200)"));
+    HttpResult slow;
+    std::thread client([&] { slow = a->get("/slow?ms=3000"); });
+    REQUIRE(waitUntil([&] { return a->admin("GET", "/admin/plugins/slow").json()->getObject("requests")->getValue<int>("in_flight") == 1; }));
+    HttpResult moved = move(*a, "slow", "b");
+    client.join();
+    INFO(moved.body);
+    CHECK(moved.status == 502);
+    CHECK(moved.json()->getObject("report")->getValue<std::string>("failed_step") == "forward");
+    CHECK(moved.json()->getValue<std::string>("message").find("drain_timeout_ms") != std::string::npos);
+    CHECK(slow.status == 200);
+    CHECK(a->get("/slow?ms=1").status == 200);
+    CHECK(a->admin("GET", "/admin/plugins/slow").json()->getValue<std::string>("state") == "serving");
+    CHECK(b->admin("GET", "/admin/plugins/slow").status == 404);
+    CHECK(a->admin("GET", "/admin/services").json()->getObject("services")->size() == 0);
 }
