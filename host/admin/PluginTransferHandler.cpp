@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -130,7 +131,8 @@ void PluginTransferHandler::syncDirectory() const
 
 void PluginTransferHandler::library(const IncomingRequest& request, const std::string& name, HttpReply& reply)
 {
-    if (request.method != "PUT") return methodNotAllowed(reply, request, "PUT");
+    if (request.method == "DELETE") return removeLibrary(request, name, reply);
+    if (request.method != "PUT") return methodNotAllowed(reply, request, "PUT, DELETE");
     if (request.bodySize() == 0) throw PluginError("empty_body", 400, "the body must hold the plugin library (.so) bytes");
     const std::string file = name + ".so";
     const bool hold = request.query.find("hold=restore") != std::string::npos;
@@ -153,6 +155,23 @@ void PluginTransferHandler::library(const IncomingRequest& request, const std::s
     JsonText::appendString(body, file);
     body += ",\"bytes\":" + std::to_string(request.bodySize()) + ",\"plugin\":" + JsonText::stringify(description) + "}";
     reply.json(created ? 201 : 200, std::move(body));
+}
+
+void PluginTransferHandler::removeLibrary(const IncomingRequest& request, const std::string& name, HttpReply& reply)
+{
+    const std::string file = name + ".so";
+    std::optional<std::string> plugin = _lifecycle.pluginForFile(file);
+    bool unloaded = plugin && (_lifecycle.unload(*plugin), true);
+    const std::string path = Poco::Path(_config.pluginsDir, file).toString();
+    bool removed = ::unlink(path.c_str()) == 0;
+    ::unlink((path + ".sig").c_str());
+    syncDirectory();
+    logger().information("library %s removed by %s (%s)", file, request.clientAddress,
+                         std::string(unloaded ? "its plugin unloaded" : removed ? "not loaded" : "there was none"));
+    std::string body = "{\"removed\":";
+    JsonText::appendString(body, file);
+    body += std::string(",\"file_existed\":") + (removed ? "true" : "false") + ",\"unloaded\":" + (unloaded ? "true" : "false") + "}";
+    reply.json(200, std::move(body));
 }
 
 void PluginTransferHandler::signature(const IncomingRequest& request, const std::string& name, HttpReply& reply)

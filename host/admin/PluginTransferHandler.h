@@ -19,6 +19,7 @@ class PluginMover;
 ///                                         (temporary name, fsync, rename), then loaded (201) or
 ///                                         reloaded (200); ?hold=restore (a move): load only, and
 ///                                         hold requests until the snapshot is restored
+///   DELETE /admin/plugins/{name}/library  unloads the plugin loaded from {name}.so, removes the file and its .sig
 ///   PUT  /admin/plugins/{name}/signature  the signature bytes: stored as {name}.so.sig (send it first)
 ///   GET  /admin/plugins/{name}/snapshot   the plugin's snapshot bytes, after drain
 ///   PUT  /admin/plugins/{name}/snapshot   restores the bytes into the loaded instance
@@ -41,6 +42,7 @@ public:
 
 private:
     void library(const IncomingRequest& request, const std::string& name, HttpReply& reply);
+    void removeLibrary(const IncomingRequest& request, const std::string& name, HttpReply& reply);
     void signature(const IncomingRequest& request, const std::string& name, HttpReply& reply);
     void snapshot(const IncomingRequest& request, const std::string& name, HttpReply& reply);
     void move(const IncomingRequest& request, const std::string& name, HttpReply& reply);

@@ -10,10 +10,12 @@
 #include <Poco/FileStream.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/Logger.h>
+#include <Poco/Path.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
 #include <chrono>
+#include <cstdio>
 #include <optional>
 
 namespace terrarium {
@@ -135,9 +137,9 @@ Poco::JSON::Object::Ptr PluginMover::move(const std::string& name, const std::st
     steps.done(name, "upload", "loaded on " + peer->name());
 
     auto unloadOnPeer = [&] {
-        ClientResult removed = peer->call("DELETE", base, std::string(), std::string());
+        ClientResult removed = peer->call("DELETE", base + "/library", std::string(), std::string());
         if (!removed.ok() || removed.response.status != 200)
-            logger().error("move of '%s': cannot unload the copy on peer '%s': %s", name, peer->name(), PeerAdminClient::failure(removed));
+            logger().error("move of '%s': cannot remove the copy on peer '%s': %s", name, peer->name(), PeerAdminClient::failure(removed));
     };
     std::map<std::string, std::string> urls = _directory.baseUrls();
     std::optional<std::string> previousUrl = urls.count(name) ? std::optional<std::string>(urls[name]) : std::nullopt;
@@ -187,7 +189,11 @@ Poco::JSON::Object::Ptr PluginMover::move(const std::string& name, const std::st
         report->set("state", "none: the plugin has no snapshot/restore capability, it starts afresh on " + peer->name());
     }
     bool closed = _lifecycle.completeMove(name);
-    steps.done(name, "unload", closed ? "library closed" : "library still mapped");
+    std::string parked = Poco::Path(Poco::Path(library).parent(), "." + file + ".moved").toString();
+    bool renamed = ::rename(library.c_str(), parked.c_str()) == 0;
+    if (renamed && Poco::File(library + ".sig").exists()) ::rename((library + ".sig").c_str(), (parked + ".sig").c_str());
+    if (!renamed) logger().warning("move of '%s': cannot rename %s out of the plugins directory; a restart would load it here again", name, library);
+    steps.done(name, "unload", std::string(closed ? "library closed" : "library still mapped") + (renamed ? ", " + file + " renamed to ." + file + ".moved" : ""));
 
     Poco::JSON::Object::Ptr told = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     std::string body = "{\"url\":";

@@ -20,7 +20,8 @@ class ServiceDirectory;
 ///   forward   this host forwards the plugin's routes to the peer's listener; its generation drains
 ///   snapshot  the drained generation's snapshot bytes (skipped without the capability)
 ///   restore   the bytes restored on the peer, whose held requests then run
-///   unload    the plugin unloaded here (its routes stay forwarded)
+///   unload    the plugin unloaded here (its routes stay forwarded); its file renamed to .NAME.so.moved
+///             so that neither a restart nor a rescan loads it here again
 ///   directory this host's service directory names the peer's URL for the plugin
 ///   peers     every other peer is told the new URL (POST /admin/services/{name})
 /// A failure before unload leaves this host serving as before (the peer's copy is unloaded) and

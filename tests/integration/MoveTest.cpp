@@ -11,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <Poco/File.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/ServerSocket.h>
@@ -121,6 +122,8 @@ TEST_CASE("move: echo moves from A to B with its state, A forwards its route and
     HttpResult services = a->admin("GET", "/admin/services");
     CHECK(services.json()->getObject("services")->getObject("echo")->getValue<std::string>("url") == "http://" + b->mainAddress());
     CHECK(sha256OfFile(b->pluginsDir() + "/echo.so") == sha256OfFile(ECHO_PLUGIN_PATH));
+    CHECK_FALSE(Poco::File(a->pluginsDir() + "/echo.so").exists());   // parked: neither a restart nor a rescan loads it on A again
+    CHECK(Poco::File(a->pluginsDir() + "/.echo.so.moved").exists());
 
     reconfigurePeers(*b, R"({"a":)" + peerEntry(*a) + "}");
     HttpResult back = move(*b, "echo", "http://" + a->adminAddress());
@@ -366,5 +369,6 @@ TEST_CASE("move: a generation still busy past drain_timeout_ms fails the move at
     CHECK(a->get("/slow?ms=1").status == 200);
     CHECK(a->admin("GET", "/admin/plugins/slow").json()->getValue<std::string>("state") == "serving");
     CHECK(b->admin("GET", "/admin/plugins/slow").status == 404);
+    CHECK_FALSE(Poco::File(b->pluginsDir() + "/slow.so").exists());   // B's copy is gone, a restart of B does not load it
     CHECK(a->admin("GET", "/admin/services").json()->getObject("services")->size() == 0);
 }

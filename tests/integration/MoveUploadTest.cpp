@@ -201,3 +201,19 @@ TEST_CASE("upload: with ?hold=restore a new plugin holds its requests until PUT 
     CHECK(again.status == 409);
     CHECK(errorCode(again) == "already_loaded");
 }
+
+TEST_CASE("upload: DELETE library unloads the plugin loaded from NAME.so and removes the file and its signature", "[transfer][upload]")
+{
+    TerrariumProcess host(transferHost({{ECHO_PLUGIN_PATH, "echo.so"}}));
+    REQUIRE(host.admin("PUT", "/admin/plugins/echo/signature", "sig", true, Binary).status == 200);
+    HttpResult removed = host.admin("DELETE", "/admin/plugins/echo/library");
+    INFO(removed.body);
+    REQUIRE(removed.status == 200);
+    CHECK(removed.json()->getValue<bool>("unloaded"));
+    CHECK(removed.json()->getValue<bool>("file_existed"));
+    CHECK(pluginFiles(host).empty());
+    CHECK(host.get("/echo").status != 200);
+    HttpResult again = host.admin("DELETE", "/admin/plugins/echo/library");
+    CHECK(again.status == 200);
+    CHECK_FALSE(again.json()->getValue<bool>("file_existed"));
+}
