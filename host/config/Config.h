@@ -195,6 +195,7 @@ struct PeerConfig
     std::string adminUrl;    /// the peer's admin API base URL (http:// or https://)
     std::string tokenFile;   /// file holding the peer's full admin token; empty: none is sent (mutual TLS)
     std::string url;         /// base URL of the peer's main listener: moved services' requests are forwarded there
+    std::map<std::string, std::string> listeners;   /// listener name -> the peer's base URL for that listener's forwarded routes
 };
 
 /// One immutable, validated configuration snapshot: defaults, then the JSON file, then

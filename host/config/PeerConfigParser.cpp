@@ -11,7 +11,7 @@ namespace terrarium {
 
 namespace {
 
-const ConfigKey::Names PEER_KEYS = {"admin_url", "token_file", "url"};
+const ConfigKey::Names PEER_KEYS = {"admin_url", "token_file", "url", "listeners"};
 
 } // namespace
 
@@ -32,6 +32,16 @@ void PeerConfigParser::parsePeers(const Poco::Dynamic::Var& value, Config& confi
         if (!peer->has("url")) throw ConfigError(key + ".url", "missing; expected the base URL of the peer's main listener, e.g. \"http://b:8080\"");
         entry.url = HostServicesConfigParser::serviceUrl(ConfigValue::string(peer->get("url"), key + ".url", "a URL (string)"), key + ".url");
         if (peer->has("token_file")) entry.tokenFile = ConfigValue::filePath(*peer, key, "token_file");
+        if (peer->has("listeners"))
+        {
+            Poco::JSON::Object::Ptr listeners = ConfigValue::object(peer->get("listeners"), key + ".listeners", "an object of listener name -> base URL");
+            for (const std::string& listener : listeners->getNames())
+            {
+                std::string listenerKey = ConfigKey::member(key + ".listeners", listener);
+                entry.listeners[listener] =
+                    HostServicesConfigParser::serviceUrl(ConfigValue::string(listeners->get(listener), listenerKey, "a URL (string)"), listenerKey);
+            }
+        }
         config.peers[name] = entry;
     }
 }

@@ -8,7 +8,8 @@
 namespace terrarium {
 
 /// Parses the "peers" block: the hosts plugins may be moved to,
-///   "peers": {"b": {"admin_url": "https://b:8081", "token_file": "/etc/terrarium/b.token", "url": "http://b:8080"}}
+///   "peers": {"b": {"admin_url": "https://b:8081", "token_file": "/etc/terrarium/b.token", "url": "http://b:8080",
+///                   "listeners": {"logthon": "http://b:5000"}}}
 class PeerConfigParser
 {
 public:

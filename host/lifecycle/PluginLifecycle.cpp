@@ -145,17 +145,17 @@ std::shared_ptr<const RoutingSnapshot> PluginLifecycle::buildSnapshot(const std:
     auto snapshot = std::make_shared<RoutingSnapshot>();
     for (const auto& [slotName, slot] : _slots) snapshot->slots.emplace(slotName, slot);
     // The routes of a plugin moved away (or being moved) go to its new host, with the path unchanged.
-    auto forwarded = [this, &name](RouteTable::Entry entry) {
-        auto forward = entry.kind == RouteConfig::Kind::Plugin && entry.plugin != name ? _forwards.find(entry.plugin) : _forwards.end();
-        if (forward == _forwards.end()) return entry;
-        entry.kind = RouteConfig::Kind::Upstream;
-        entry.upstream = forward->second.url;
-        entry.stripPrefix = false;
-        return entry;
-    };
-
     for (const auto& listener : _config.listeners)
     {
+        auto forwarded = [this, &name, &listener](RouteTable::Entry entry) {
+            auto forward = entry.kind == RouteConfig::Kind::Plugin && entry.plugin != name ? _forwards.find(entry.plugin) : _forwards.end();
+            if (forward == _forwards.end()) return entry;
+            auto own = forward->second.listenerUrls.find(listener.name);
+            entry.kind = RouteConfig::Kind::Upstream;
+            entry.upstream = own == forward->second.listenerUrls.end() ? forward->second.url : own->second;
+            entry.stripPrefix = false;
+            return entry;
+        };
         RouteTable& table = snapshot->tables[listener.name];
         for (const auto& r : listener.routes) table.add(forwarded(RouteTable::configured(r)));
         if (!listener.pluginDefaultRoutes) continue;
@@ -891,7 +891,8 @@ void PluginLifecycle::restore(const std::string& name, const std::string& state)
     logger().information("plugin '%s' generation %Lu: state of %z bytes restored", name, static_cast<Poco::UInt64>(generation->number()), state.size());
 }
 
-std::optional<std::string> PluginLifecycle::handOver(const std::string& name, const std::string& url)
+std::optional<std::string> PluginLifecycle::handOver(const std::string& name, const std::string& url,
+                                                     const std::map<std::string, std::string>& listenerUrls)
 {
     reap();
     std::lock_guard operation(_operationMutex);
@@ -902,7 +903,7 @@ std::optional<std::string> PluginLifecycle::handOver(const std::string& name, co
         if (it == _plugins.end()) throw PluginError("not_found", 404, "no plugin named '" + name + "' is loaded");
         if (_moving.count(name)) throw PluginError("moving", 409, "plugin '" + name + "' is being moved already");
         generation = it->second.generation;
-        _forwards[name] = Forward{url, it->second.routes};
+        _forwards[name] = Forward{url, listenerUrls, it->second.routes};
         _moving.insert(name);
         _routing.publish(buildSnapshot({}, nullptr));
         it->second.slot->publish(nullptr);   // after the routes: a request that finds no generation finds them forwarded

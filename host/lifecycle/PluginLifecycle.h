@@ -72,11 +72,12 @@ public:
     /// Throws PluginError (not_found, no_snapshot 409, restore_failed).
     void restore(const std::string& name, const std::string& state);
 
-    /// First steps of a move away: the plugin's routes are forwarded to url (the request's path
-    /// unchanged, through the upstream proxy), its generation takes no new request, drains and
+    /// First steps of a move away: the plugin's routes are forwarded to url, those of a listener
+    /// named in listenerUrls to its URL there (the request's path unchanged, through the upstream
+    /// proxy), its generation takes no new request, drains and
     /// becomes idle. Returns its snapshot bytes, or nothing without the capability. Throws
     /// PluginError, and then the plugin serves here as before.
-    std::optional<std::string> handOver(const std::string& name, const std::string& url);
+    std::optional<std::string> handOver(const std::string& name, const std::string& url, const std::map<std::string, std::string>& listenerUrls = {});
 
     /// Last step of a move: unloads the plugin handOver() stopped; its routes stay forwarded until
     /// the host restarts, the plugin is loaded here again, or admin.move_forward_ms passed.
@@ -145,6 +146,7 @@ private:
     struct Forward
     {
         std::string url;                   /// the base URL requests are forwarded to
+        std::map<std::string, std::string> listenerUrls;   /// where those of a listener go instead, by listener name
         std::vector<RouteConfig> routes;   /// the plugin's default routes when it was moved
     };
 

@@ -153,7 +153,7 @@ Poco::JSON::Object::Ptr PluginMover::move(const std::string& name, const std::st
     std::optional<std::string> state;
     try
     {
-        state = _lifecycle.handOver(name, url);
+        state = _lifecycle.handOver(name, url, peer->peer().listeners);
     }
     catch (const PluginError& e)
     {

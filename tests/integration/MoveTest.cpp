@@ -372,3 +372,21 @@ TEST_CASE("move: a generation still busy past drain_timeout_ms fails the move at
     CHECK_FALSE(Poco::File(b->pluginsDir() + "/slow.so").exists());   // B's copy is gone, a restart of B does not load it
     CHECK(a->admin("GET", "/admin/services").json()->getObject("services")->size() == 0);
 }
+
+TEST_CASE("move: the routes of another listener are forwarded to the peer's URL for that listener (peers.<name>.listeners)", "[move]")
+{
+    const std::string direct = R"(,"listeners":[{"name":"echo-direct","listen":"127.0.0.1:0","plugin":"echo"}])";
+    auto b = startHost({}, hostConfig("{}", direct));
+    std::string peer = peerEntry(*b);
+    peer.insert(peer.size() - 1, R"(,"listeners":{"echo-direct":"http://)" + b->listenerAddress("echo-direct") + R"("})");
+    auto a = startHost({{ECHO_PLUGIN_PATH, "echo.so"}}, hostConfig(R"({"b":)" + peer + "}", direct));
+    REQUIRE(httpRequest(a->listenerAddress("echo-direct"), "GET", "/anything").status == 200);
+    HttpResult moved = move(*a, "echo", "b");
+    INFO(moved.body);
+    REQUIRE(moved.status == 200);
+    HttpResult throughA = httpRequest(a->listenerAddress("echo-direct"), "GET", "/anything");
+    INFO(throughA.body);
+    CHECK(throughA.status == 200);
+    CHECK(throughA.json()->getValue<std::uint64_t>("served") == 2);
+    CHECK(served(*a) == 3);
+}

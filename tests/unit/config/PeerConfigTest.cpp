@@ -41,6 +41,10 @@ TEST_CASE("peer config: defaults and configured peers", "[config][peers]")
     CHECK(config.peers.at("host-b").tokenFile == "/etc/terrarium/b.token");
     CHECK(config.peers.at("host-b").url == "http://b.example:8080");
     CHECK(config.peers.at("c").tokenFile.empty());
+    CHECK(config.peers.at("c").listeners.empty());
+    CHECK(parse(R"({"peers":{"b":{"admin_url":"http://b:1","url":"http://b:2","listeners":{"logthon":"http://b:5000"}}}})")
+              .peers.at("b")
+              .listeners.at("logthon") == "http://b:5000");
 }
 
 TEST_CASE("peer config: bad values name their key", "[config][peers]")
@@ -51,6 +55,7 @@ TEST_CASE("peer config: bad values name their key", "[config][peers]")
     CHECK(failureKey(R"({"peers":{"b":{"admin_url":"http://b:1"}}})") == "peers.b.url");
     CHECK(failureKey(R"({"peers":{"b":{"admin_url":"ftp://b:1","url":"http://b:2"}}})") == "peers.b.admin_url");
     CHECK(failureKey(R"({"peers":{"b":{"admin_url":"http://b:1","url":"http://b:2","token":"x"}}})") == "peers.b.token");
+    CHECK(failureKey(R"({"peers":{"b":{"admin_url":"http://b:1","url":"http://b:2","listeners":{"logthon":5000}}}})") == "peers.b.listeners.logthon");
     CHECK(failureKey(R"({"admin":{"max_upload_bytes":0}})") == "admin.max_upload_bytes");
     CHECK(failureKey(R"({"admin":{"move_forward_ms":-1}})") == "admin.move_forward_ms");
 }
