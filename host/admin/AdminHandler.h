@@ -33,6 +33,8 @@ class ServiceDirectory;
 ///   GET    /admin/services                the service directory: base URLs, and which names a plugin here serves
 ///   POST   /admin/services/{name}         {"url":"http://host:port"}: calls to name go there (a service moved)
 ///   DELETE /admin/services/{name}         forget the base URL of name
+///   PUT|DELETE /admin/plugins/{name}/library, PUT .../signature, GET|PUT .../snapshot,
+///   POST   /admin/plugins/{name}/move     plugin transfer: see PluginTransferHandler (setTransfer)
 ///   GET    /metrics                       Prometheus text (no token needed, for scrapers)
 /// Every other call needs "Authorization: Bearer <token>" (the full token, or for GET/HEAD the
 /// read-only token), except over a Unix-socket admin listener (the socket's file permissions
