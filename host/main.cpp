@@ -535,15 +535,6 @@ private:
         }
     }
 
-    /// True when a listener of config has a route to an upstream (the proxy's threads are needed).
-    static bool hasUpstreamRoutes(const Config& config)
-    {
-        for (const auto& l : config.listeners)
-            for (const auto& r : l.routes)
-                if (r.kind == RouteConfig::Kind::Upstream) return true;
-        return false;
-    }
-
     /// The service directory's base URLs of config: its "services", and "vault" at the Vault address.
     static std::map<std::string, std::string> directoryEntries(const Config& config)
     {
