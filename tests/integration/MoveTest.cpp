@@ -351,7 +351,7 @@ TEST_CASE("move: with admin.move_forward_ms A forwards the moved plugin's routes
     CHECK(b->get("/echo").status == 200);
 }
 
-TEST_CASE("move: a generation still busy past drain_timeout_ms fails the move at forward; A serves it again, B's copy is unloaded",
+TEST_CASE("move: a generation still busy past drain_timeout_ms fails the move at forward, A serves it again and B's copy is removed",
           "[move]")
 {
     auto b = startHost({}, hostConfig());
