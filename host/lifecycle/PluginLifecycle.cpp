@@ -658,6 +658,17 @@ Poco::JSON::Object::Ptr PluginLifecycle::list() const
     Poco::JSON::Array::Ptr lingering = new Poco::JSON::Array;
     for (const auto& path : _lingering) lingering->add(path);
     out->set("lingering_libraries", lingering);
+
+    Poco::JSON::Array::Ptr forwarded = new Poco::JSON::Array;
+    for (const auto& [name, forward] : _forwards)
+    {
+        Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        entry->set("name", name);
+        entry->set("url", forward.url);
+        entry->set("moving", _moving.count(name) > 0);
+        forwarded->add(entry);
+    }
+    out->set("forwarded", forwarded);
     return out;
 }
 

@@ -104,7 +104,8 @@ public:
     /// most 64 files are kept (the oldest is forgotten first).
     void recordFileError(const std::string& file, const std::string& code, const std::string& message);
 
-    /// Every loaded plugin, per-file errors, retiring generations and libraries that did not unload.
+    /// Every loaded plugin, per-file errors, retiring generations, libraries that did not unload
+    /// and the routes forwarded to other hosts after moves.
     Poco::JSON::Object::Ptr list() const;
 
     /// One plugin's description; throws PluginError("not_found").

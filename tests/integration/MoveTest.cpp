@@ -117,6 +117,11 @@ TEST_CASE("move: echo moves from A to B with its state, A forwards its route and
 
     CHECK(a->admin("GET", "/admin/plugins/echo").status == 404);
     CHECK(b->admin("GET", "/admin/plugins/echo").status == 200);
+    Poco::JSON::Array::Ptr forwarded = a->admin("GET", "/admin/plugins").json()->getArray("forwarded");
+    REQUIRE(forwarded->size() == 1);
+    CHECK(forwarded->getObject(0)->getValue<std::string>("name") == "echo");
+    CHECK(forwarded->getObject(0)->getValue<std::string>("url") == "http://" + b->mainAddress());
+    CHECK_FALSE(forwarded->getObject(0)->getValue<bool>("moving"));
     CHECK(served(*a) == 6);   // forwarded to B, whose instance has A's state
     CHECK(served(*b) == 7);
     HttpResult services = a->admin("GET", "/admin/services");
@@ -133,6 +138,7 @@ TEST_CASE("move: echo moves from A to B with its state, A forwards its route and
     CHECK(a->admin("GET", "/admin/plugins/echo").status == 200);
     CHECK(b->admin("GET", "/admin/plugins/echo").status == 404);
     CHECK(served(*a) == 8);   // served here again, with the state
+    CHECK(a->admin("GET", "/admin/plugins").json()->getArray("forwarded")->size() == 0);
     CHECK(served(*b) == 9);   // B forwards to A now
 }
 
