@@ -992,12 +992,4 @@ void PluginLifecycle::scheduleForwardEnd(const std::string& name, const std::str
                         Poco::Clock() + _config.moveForward.totalMicroseconds());
 }
 
-std::map<std::string, std::string> PluginLifecycle::forwards() const
-{
-    std::lock_guard lock(_stateMutex);
-    std::map<std::string, std::string> out;
-    for (const auto& [name, forward] : _forwards) out[name] = forward.url;
-    return out;
-}
-
 } // namespace terrarium

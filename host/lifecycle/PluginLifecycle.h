@@ -88,9 +88,6 @@ public:
     /// no longer forwarded.
     void abortMove(const std::string& name);
 
-    /// The routes forwarded to other hosts after moves: plugin name -> base URL.
-    std::map<std::string, std::string> forwards() const;
-
     /// Unloads everything, giving in-flight requests up to timeout.
     void unloadAll(Poco::Timespan timeout);
 
