@@ -344,6 +344,11 @@ bool PluginLifecycle::unload(const std::string& name)
 {
     reap();
     std::lock_guard operation(_operationMutex);
+    return unloadLocked(name);
+}
+
+bool PluginLifecycle::unloadLocked(const std::string& name)
+{
     refuseMoving(name);
     std::shared_ptr<Generation> old;
     {
@@ -801,8 +806,8 @@ Poco::JSON::Object::Ptr PluginLifecycle::install(const std::string& staged, cons
     reap();
     std::lock_guard operation(_operationMutex);
     const std::string target = Poco::Path(_config.pluginsDir, file).toString();
-    const std::string previous = Poco::Path(_config.pluginsDir, "." + file + ".previous").toString();
     std::shared_ptr<Generation> generation;
+    std::optional<std::string> loadedFrom;
     try
     {
         PluginCache::Entry entry = _cache.store(staged);
@@ -818,7 +823,6 @@ Poco::JSON::Object::Ptr PluginLifecycle::install(const std::string& staged, cons
         }
         if (generation->name() != expectedName)
             throw PluginError("name_mismatch", 400, "the library declares plugin '" + generation->name() + "', not '" + expectedName + "'");
-        std::optional<std::string> loadedFrom;
         {
             std::lock_guard lock(_stateMutex);
             auto it = _plugins.find(expectedName);
@@ -837,32 +841,28 @@ Poco::JSON::Object::Ptr PluginLifecycle::install(const std::string& staged, cons
         logger().error("uploaded library for %s refused: %s (%s)", file, std::string(e.what()), e.code());
         throw;
     }
-    ::unlink(previous.c_str());
-    bool hadPrevious = ::link(target.c_str(), previous.c_str()) == 0;
-    if (::rename(staged.c_str(), target.c_str()) != 0)
-    {
-        int error = errno;
-        discard(generation);
-        Poco::File(staged).remove();
-        if (hadPrevious) ::unlink(previous.c_str());
-        throw PluginError("write_failed", 500, "cannot rename the uploaded library to " + target + ": " + std::strerror(error));
-    }
+    // Loaded (from the cache copy) before the file takes its place: the directory watcher, seeing
+    // the new file, finds its plugin loaded with the same content and leaves it.
+    Poco::JSON::Object::Ptr description;
     try
     {
-        std::optional<std::string> plugin = pluginForFile(file);
-        created = !plugin;
-        Poco::JSON::Object::Ptr description = plugin ? reloadLocked(*plugin, nullptr, false, false, generation) : loadLocked(file, nullptr, generation, holdForRestore);
-        if (hadPrevious) ::unlink(previous.c_str());
-        return description;
+        created = !loadedFrom;
+        description = loadedFrom ? reloadLocked(expectedName, nullptr, false, false, generation) : loadLocked(file, nullptr, generation, holdForRestore);
     }
     catch (const PluginError&)
     {
-        if (hadPrevious)
-            ::rename(previous.c_str(), target.c_str());
-        else
-            ::unlink(target.c_str());
+        Poco::File(staged).remove();
         throw;
     }
+    if (::rename(staged.c_str(), target.c_str()) != 0)
+    {
+        int error = errno;
+        Poco::File(staged).remove();
+        if (created) unloadLocked(expectedName);
+        throw PluginError("write_failed", 500, "cannot rename the uploaded library to " + target + ": " + std::strerror(error) +
+                                                   (created ? "; the plugin was unloaded again" : "; the new generation serves, the file is the old one"));
+    }
+    return description;
 }
 
 std::string PluginLifecycle::snapshot(const std::string& name)

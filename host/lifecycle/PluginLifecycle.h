@@ -53,11 +53,10 @@ public:
     /// Unloads a plugin; returns whether its library left the process.
     bool unload(const std::string& name);
 
-    /// Puts staged (a complete, synced library in the plugins directory under a hidden name) in
-    /// place as file with a rename, then loads it, or reloads the plugin loaded from file. The
-    /// library is opened first: when it cannot be loaded or declares another name than
-    /// expectedName, staged is removed and nothing changes (PluginError). When the load or reload
-    /// fails, the previous content of file (if any) is put back. With holdForRestore, a newly
+    /// Loads staged (a complete, synced library in the plugins directory under a hidden name) as
+    /// file, or reloads the plugin loaded from file with it, then renames staged to file. When it
+    /// cannot be loaded, declares another name than expectedName, or the load or reload fails,
+    /// staged is removed and nothing changes (PluginError). With holdForRestore, a newly
     /// loaded plugin that can restore holds its requests until restore() (at most
     /// restore_hold_ms), and a plugin loaded already is refused (409 already_loaded). created
     /// tells a load from a reload. Returns the plugin's description.
@@ -158,6 +157,7 @@ private:
     std::shared_ptr<Generation> open(const std::string& file);
     Poco::JSON::Object::Ptr loadLocked(const std::string& file, Poco::JSON::Object::Ptr overrides, std::shared_ptr<Generation> generation,
                                        bool holdForRestore);
+    bool unloadLocked(const std::string& name);
     Poco::JSON::Object::Ptr reloadLocked(const std::string& name, Poco::JSON::Object::Ptr overrides, bool onlyIfChanged, bool dropOverrides,
                                          std::shared_ptr<Generation> generation);
     /// Throws PluginError("moving", 409) while name is being moved away.

@@ -217,3 +217,24 @@ TEST_CASE("upload: DELETE library unloads the plugin loaded from NAME.so and rem
     CHECK(again.status == 200);
     CHECK_FALSE(again.json()->getValue<bool>("file_existed"));
 }
+
+TEST_CASE("upload: with the directory watcher on, the uploaded file is not loaded a second time and no error is recorded",
+          "[transfer][upload]")
+{
+    TerrariumProcess::Options options;
+    options.configJson = R"({"watch":{"enabled":true,"interval_ms":50}})";
+    TerrariumProcess host(options);
+    for (int round = 0; round < 5; ++round)
+    {
+        HttpResult uploaded = host.admin("PUT", "/admin/plugins/echo/library", readFile(round % 2 ? ECHO_V2_PLUGIN_PATH : ECHO_PLUGIN_PATH), true, Binary);
+        INFO(uploaded.body);
+        REQUIRE(uploaded.status == (round == 0 ? 201 : 200));
+    }
+    host.dropPlugin(fixturePath("good.so"), "good.so");   // once the watcher loaded it, it has seen echo.so too
+    REQUIRE(waitUntil([&] { return host.admin("GET", "/admin/plugins/good").status == 200; }));
+    Poco::JSON::Object::Ptr list = host.admin("GET", "/admin/plugins").json();
+    INFO(host.admin("GET", "/admin/plugins").body);
+    CHECK(list->getArray("errors")->size() == 0);
+    CHECK(host.admin("GET", "/admin/plugins/echo").json()->getValue<int>("generation") == 5);
+    CHECK(metricSample(host.admin("GET", "/metrics").body, "terrarium_plugin_load_failures_total{operation=\"load\"}") == 0);
+}
