@@ -1,5 +1,6 @@
 // terrariumd: composes the host components into the daemon.
 #include "admin/AdminHandler.h"
+#include "admin/PluginTransferHandler.h"
 #include "admin/AdminToken.h"
 #include "admin/PrettyJsonHandler.h"
 #include "client/ClientMetrics.h"
@@ -14,6 +15,7 @@
 #include "router/InProcessDispatcher.h"
 #include "router/ProbeHandler.h"
 #include "router/UpstreamProxy.h"
+#include "move/PluginMover.h"
 #include "http/JsonText.h"
 #include "router/RoutingSnapshot.h"
 #include "http/ServerState.h"
@@ -340,7 +342,8 @@ private:
             log.information("access log: %s", config.log.accessPath);
         }
         std::unique_ptr<UpstreamProxy> proxy;
-        if (hasUpstreamRoutes(config)) proxy = std::make_unique<UpstreamProxy>(directory, config.proxy);
+        // Always there: upstream routes, and the routes of plugins moved to a peer, are forwarded through it.
+        proxy = std::make_unique<UpstreamProxy>(directory, config.proxy);
         if (proxy) metrics.add("proxy", [&](PrometheusWriter& w) { proxy->collect(w); });
         metrics.add("spool", [](PrometheusWriter& w) { SpoolStats::process().collect(w); });
         std::vector<std::unique_ptr<GatewayHandler>> gateways;
@@ -350,6 +353,9 @@ private:
         AdminHandler admin(lifecycle, *token, state, metrics, &pipeline, &directory);
         admin.setReadOnlyToken(readOnlyToken.get());
         admin.showConfig(config);
+        PluginMover mover(lifecycle, config, client, directory);
+        PluginTransferHandler transfer(lifecycle, config, &mover);
+        admin.setTransfer(&transfer);
         admin.limitAuthFailures(config.adminAuthFailuresMax, config.adminAuthFailuresWindow);
         metrics.add("admin", [&](PrometheusWriter& w) { admin.collect(w); });
         ProbeHandler adminProbes(routing, state, admin);
@@ -372,6 +378,7 @@ private:
             adminSettings.queueSize = 64;
             adminSettings.maxConnections = 256;
             adminSettings.limits.maxBodyBytes = config.adminMaxBodyBytes;
+            adminSettings.spoolDirectory = config.spoolDirectory();
             listeners.push_back(std::make_unique<HttpListener>(config.adminAddress, adminSettings, config.adminTls, config.adminReusePort,
                                                                config.adminSocketMode));
         }
@@ -407,7 +414,7 @@ private:
 
         while (waitForSignal() == SIGHUP)
         {
-            reloadConfiguration(config, lifecycle, watcher, directory, pipeline);
+            reloadConfiguration(config, lifecycle, watcher, directory, pipeline, mover);
             admin.showConfig(config);
         }
 
@@ -462,7 +469,7 @@ private:
     /// directory's base URLs), then rescans the plugins directory. Settings that need a restart
     /// are named in the log; a bad file changes nothing.
     void reloadConfiguration(Config& running, PluginLifecycle& lifecycle, PluginDirectoryWatcher& watcher, ServiceDirectory& directory,
-                             LogPipeline& pipeline)
+                             LogPipeline& pipeline, PluginMover& mover)
     {
         Poco::Logger& log = Poco::Logger::get("terrariumd");
         log.information("SIGHUP: reading the configuration again");
@@ -499,6 +506,7 @@ private:
         }
         applyLogLevels(fresh.log, pipeline);
         applyServices(running, fresh, directory);
+        mover.setPeers(fresh.peers);
         running.log.level = fresh.log.level;
         running.log.pluginLevels = fresh.log.pluginLevels;
         running.provenance = fresh.provenance;
@@ -533,15 +541,6 @@ private:
             limit.rlim_cur = limit.rlim_max;
             ::setrlimit(RLIMIT_NOFILE, &limit);
         }
-    }
-
-    /// True when a listener of config has a route to an upstream (the proxy's threads are needed).
-    static bool hasUpstreamRoutes(const Config& config)
-    {
-        for (const auto& l : config.listeners)
-            for (const auto& r : l.routes)
-                if (r.kind == RouteConfig::Kind::Upstream) return true;
-        return false;
     }
 
     /// The service directory's base URLs of config: its "services", and "vault" at the Vault address.

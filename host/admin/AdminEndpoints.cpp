@@ -19,9 +19,12 @@ const std::vector<AdminEndpoint>& AdminEndpoints::all()
         {"GET", "/admin/plugins/{name}", "one plugin: version, ABI, generation, sha256, config, routes, request counts", false, true},
         {"DELETE", "/admin/plugins/{name}", "unload a plugin", true, true},
         {"POST", "/admin/plugins/{name}/reload", "hot reload from the plugin's file: {\"config\":{...}|null} optional", true, true},
-        // ---- rows of the library upload, snapshot/restore and move calls go here, with their dispatch:
-        //      PUT /admin/plugins/{name}/library, GET and PUT /admin/plugins/{name}/snapshot,
-        //      POST /admin/plugins/{name}/move (terrariumctl's upload and move call them) ----
+        {"PUT", "/admin/plugins/{name}/library", "upload a plugin's .so bytes: stored as {name}.so, then loaded or reloaded", true, true},
+        {"DELETE", "/admin/plugins/{name}/library", "unload the plugin of {name}.so and remove the file and its signature", true, true},
+        {"PUT", "/admin/plugins/{name}/signature", "upload the plugin's signature (.sig), stored as {name}.so.sig; before the library", true, true},
+        {"GET", "/admin/plugins/{name}/snapshot", "drain the plugin and answer its state bytes", false, true},
+        {"PUT", "/admin/plugins/{name}/snapshot", "restore state bytes into the loaded plugin", true, true},
+        {"POST", "/admin/plugins/{name}/move", "move the running plugin to a peer host, state and all: {\"to\":\"<peer or admin URL>\"}", true, true},
         {"GET", "/admin/events", "the latest plugin loads, reloads and unloads, refused ones included (?since=ID)", false, true},
         {"GET", "/admin/ui/", "the dashboard, a web page for operators (the page needs no token; its data calls do)", false, false},
         {"GET", "/admin/log-levels", "the default and per-service log levels", false, true},

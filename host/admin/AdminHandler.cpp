@@ -1,9 +1,9 @@
 #include "admin/AdminHandler.h"
-#include "admin/AdminEvents.h"
-#include "admin/AdminUi.h"
-
 #include "admin/AdminConfigReport.h"
 #include "admin/AdminEndpoints.h"
+#include "admin/AdminEvents.h"
+#include "admin/AdminUi.h"
+#include "admin/PluginTransferHandler.h"
 
 #include "http/HttpReply.h"
 #include "http/IncomingRequest.h"
@@ -479,6 +479,11 @@ void AdminHandler::handle(const IncomingRequest& request, HttpReply& reply)
     audit(request, reply, access);
 }
 
+BodyPolicy AdminHandler::bodyPolicy(const IncomingRequest& request) const
+{
+    return _transfer ? _transfer->bodyPolicy(request) : BodyPolicy();
+}
+
 void AdminHandler::route(const IncomingRequest& request, HttpReply& reply)
 {
     std::vector<std::string> segments;
@@ -547,6 +552,7 @@ void AdminHandler::route(const IncomingRequest& request, HttpReply& reply)
         reply.json(200, std::move(body));
         return;
     }
+    if (_transfer && PluginTransferHandler::handles(segments)) return _transfer->handle(request, segments, reply);
     if (segments.size() == 4 && segments[3] == "reload")
     {
         if (method != "POST") return methodNotAllowed(reply, method, request.path, "POST");

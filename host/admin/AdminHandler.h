@@ -18,6 +18,7 @@ namespace terrarium {
 
 class LogPipeline;
 class PluginLifecycle;
+class PluginTransferHandler;
 class ServerState;
 class ServiceDirectory;
 
@@ -34,6 +35,8 @@ class ServiceDirectory;
 ///   GET    /admin/services                the service directory: base URLs, and which names a plugin here serves
 ///   POST   /admin/services/{name}         {"url":"http://host:port"}: calls to name go there (a service moved)
 ///   DELETE /admin/services/{name}         forget the base URL of name
+///   PUT|DELETE /admin/plugins/{name}/library, PUT .../signature, GET|PUT .../snapshot,
+///   POST   /admin/plugins/{name}/move     plugin transfer: see PluginTransferHandler (setTransfer)
 ///   GET    /metrics                       Prometheus text (no token needed, for scrapers)
 ///   GET    /admin/events                  the latest plugin lifecycle events (LifecycleHistory; ?since=ID)
 ///   GET    /admin/ui/…                    the dashboard's page and files (AdminUi; no token needed, they hold no data)
@@ -75,6 +78,13 @@ public:
 
     void handle(const IncomingRequest& request, HttpReply& reply) override;
 
+    /// Plugin uploads, snapshots and moves (see PluginTransferHandler) are answered by transfer
+    /// (nullptr: 404). Called before the admin listener starts; transfer must outlive this handler.
+    void setTransfer(PluginTransferHandler* transfer) { _transfer = transfer; }
+
+    /// Uploads spool to a file above admin.max_body_bytes (see PluginTransferHandler).
+    BodyPolicy bodyPolicy(const IncomingRequest& request) const override;
+
 private:
     /// How a request was let in, for the audit record.
     enum class Access
@@ -110,6 +120,7 @@ private:
     std::unique_ptr<AuthFailureLimiter> _authFailures;
     std::mutex _configMutex;
     Config _config;
+    PluginTransferHandler* _transfer = nullptr;
 };
 
 } // namespace terrarium

@@ -190,6 +190,16 @@ struct LogConfig
     std::string containerName;                      /// metadata: CONTAINER_NAME / POD_NAME / HOSTNAME
 };
 
+/// A host this one may move plugins to (the "peers" block): where its admin API is, the
+/// credentials for it, and where its main listener takes the moved services' requests.
+struct PeerConfig
+{
+    std::string adminUrl;    /// the peer's admin API base URL (http:// or https://)
+    std::string tokenFile;   /// file holding the peer's full admin token; empty: none is sent (mutual TLS)
+    std::string url;         /// base URL of the peer's main listener: moved services' requests are forwarded there
+    std::map<std::string, std::string> listeners;   /// listener name -> the peer's base URL for that listener's forwarded routes
+};
+
 /// One immutable, validated configuration snapshot: defaults, then the JSON file, then
 /// TERRARIUM_* environment variables, then command-line flags.
 struct Config
@@ -205,6 +215,10 @@ struct Config
     Poco::Timespan adminAuthFailuresWindow = Poco::Timespan(60, 0); /// the window of adminAuthFailuresMax
     std::string adminReadOnlyTokenFile;         /// a token for GET/HEAD only; empty: none
     unsigned adminSocketMode = 0660;            /// file mode of the admin socket when adminAddress is "unix:<path>"
+    // Plugin transfer: uploads, snapshots and moves between hosts.
+    std::uint64_t adminMaxUploadBytes = 64 * 1024 * 1024; /// a plugin library or snapshot sent to the admin API; above: 413
+    Poco::Timespan moveForward;                /// forwarding of a moved plugin's routes; 0: until restart or a load here
+    std::map<std::string, PeerConfig> peers;   /// hosts plugins may be moved to, by name
     std::string pluginsDir = "/var/lib/terrarium/plugins";
     std::vector<std::string> pluginsLinkDirs = {"/usr/lib/terrarium/plugins"}; /// where a symbolic link in pluginsDir may point besides pluginsDir
     std::string stateDir = "/var/lib/terrarium";

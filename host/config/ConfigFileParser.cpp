@@ -5,6 +5,7 @@
 #include "config/ConfigKey.h"
 #include "config/ConfigValue.h"
 #include "config/HostServicesConfigParser.h"
+#include "config/PeerConfigParser.h"
 #include "config/JsonChecker.h"
 #include "config/RouteConfigParser.h"
 
@@ -28,9 +29,11 @@ const ConfigKey::Names ROOT_KEYS = {"listen", "routes", "listeners", "admin", "p
                                    "io_threads", "max_connections", "queue_size", "limits", "shutdown_timeout_ms", "drain_timeout_ms",
                                    "restore_hold_ms", "restore_hold_max_requests", "watch", "log",
                                    "plugins", "tls", "client", "secrets", "services", "metrics", "reuse_port",
-                                   "plugins_link_dirs", "probes", "cors", "plugin_routes", "proxy", "spool_dir"};
+                                   "plugins_link_dirs", "probes", "cors", "plugin_routes", "proxy", "spool_dir",
+                                   "peers"};
 const ConfigKey::Names ADMIN_KEYS = {"listen", "token_file", "tls", "reuse_port", "allowed_hosts",
-                                     "max_body_bytes", "auth_failures", "read_only_token_file", "socket_mode"};
+                                     "max_body_bytes", "auth_failures", "read_only_token_file", "socket_mode",
+                                     "max_upload_bytes", "move_forward_ms"};
 const ConfigKey::Names ADMIN_AUTH_FAILURE_KEYS = {"max", "window_ms"};
 const ConfigKey::Names METRICS_KEYS = {"on_main"};
 const ConfigKey::Names LIMITS_KEYS = {"max_header_bytes", "max_body_bytes", "header_timeout_ms", "request_timeout_ms",
@@ -171,6 +174,8 @@ void ConfigFileParser::apply(const Object& root, Config& config, ConfigSources& 
         HostServicesConfigParser::parseSecrets(root.get("secrets"), config.secrets);
     if (root.has("services"))
         HostServicesConfigParser::parseServices(root.get("services"), config);
+    if (root.has("peers"))
+        PeerConfigParser::parsePeers(root.get("peers"), config);
     if (root.has("metrics")) {
         Object::Ptr metrics = ConfigValue::object(root.get("metrics"), "metrics", "an object with \"on_main\"");
         ConfigKey::checkKnown(*metrics, "metrics", METRICS_KEYS);
@@ -222,6 +227,10 @@ void ConfigFileParser::parseAdminHardening(const Object& admin, Config& config)
         config.adminReadOnlyTokenFile = ConfigValue::nonEmpty(
             ConfigValue::string(admin.get("read_only_token_file"), "admin.read_only_token_file", "a file path (string)"),
             "admin.read_only_token_file", "a file path");
+    if (admin.has("max_upload_bytes"))
+        config.adminMaxUploadBytes = ConfigValue::integer(admin.get("max_upload_bytes"), "admin.max_upload_bytes", ValueRange::BYTES);
+    if (admin.has("move_forward_ms"))
+        config.moveForward = ConfigValue::millis(admin, "admin", "move_forward_ms", ValueRange::MILLIS_OR_ZERO);
     if (admin.has("socket_mode")) {
         std::string mode = ConfigValue::string(admin.get("socket_mode"), "admin.socket_mode", "an octal file mode string, e.g. \"0660\"");
         if (mode.empty() || mode.size() > 4 || mode.find_first_not_of("01234567") != std::string::npos)

@@ -7,10 +7,13 @@
 #include <Poco/Path.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <sstream>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace terrarium {
 
@@ -112,10 +115,15 @@ std::string PluginLifecycle::resolveFile(const std::string& file) const
 std::shared_ptr<Generation> PluginLifecycle::open(const std::string& file, PluginSignatureStatus& signature)
 {
     const std::string source = resolveFile(file);
-    PluginCache::Entry entry = _cache.store(source);
+    return openCopy(_cache.store(source), file, source + ".sig", signature);
+}
+
+std::shared_ptr<Generation> PluginLifecycle::openCopy(const PluginCache::Entry& entry, const std::string& file, const std::string& signatureFile,
+                                                      PluginSignatureStatus& signature)
+{
     try
     {
-        signature = _signatures.checkFile(file, source + ".sig", entry.path);
+        signature = _signatures.checkFile(file, signatureFile, entry.path);
         auto generation = std::make_shared<Generation>(entry.path, file, entry.sha256);
         _signatures.checkDescriptor(file, signature, generation->name(), generation->descriptor().version);
         return generation;
@@ -165,11 +173,20 @@ std::shared_ptr<const RoutingSnapshot> PluginLifecycle::buildSnapshot(const std:
 {
     auto snapshot = std::make_shared<RoutingSnapshot>();
     for (const auto& [slotName, slot] : _slots) snapshot->slots.emplace(slotName, slot);
-
+    // The routes of a plugin moved away (or being moved) go to its new host, with the path unchanged.
     for (const auto& listener : _config.listeners)
     {
+        auto forwarded = [this, &name, &listener](RouteTable::Entry entry) {
+            auto forward = entry.kind == RouteConfig::Kind::Plugin && entry.plugin != name ? _forwards.find(entry.plugin) : _forwards.end();
+            if (forward == _forwards.end()) return entry;
+            auto own = forward->second.listenerUrls.find(listener.name);
+            entry.kind = RouteConfig::Kind::Upstream;
+            entry.upstream = own == forward->second.listenerUrls.end() ? forward->second.url : own->second;
+            entry.stripPrefix = false;
+            return entry;
+        };
         RouteTable& table = snapshot->tables[listener.name];
-        for (const auto& r : listener.routes) table.add(RouteTable::configured(r));
+        for (const auto& r : listener.routes) table.add(forwarded(RouteTable::configured(r)));
         if (!listener.pluginDefaultRoutes) continue;
 
         auto addRoutes = [&](const std::string& plugin, const std::vector<RouteConfig>& list) {
@@ -181,7 +198,7 @@ std::shared_ptr<const RoutingSnapshot> PluginLifecycle::buildSnapshot(const std:
                 entry.plugin = plugin;
                 entry.stripPrefix = r.stripPrefix;
                 entry.maxSpooledBodyBytes = r.maxSpooledBodyBytes;
-                const RouteTable::Entry* existing = table.add(std::move(entry));
+                const RouteTable::Entry* existing = table.add(forwarded(std::move(entry)));
                 if (!existing || existing->plugin == plugin) continue;
                 if (existing->fromConfig)
                 {
@@ -195,6 +212,10 @@ std::shared_ptr<const RoutingSnapshot> PluginLifecycle::buildSnapshot(const std:
         {
             if (pluginName == name) continue;
             addRoutes(pluginName, loaded.routes);
+        }
+        for (const auto& [pluginName, forward] : _forwards)
+        {
+            if (pluginName != name && !_plugins.count(pluginName)) addRoutes(pluginName, forward.routes);
         }
         if (routes) addRoutes(name, *routes);
     }
@@ -214,12 +235,16 @@ Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSO
 {
     reap();
     std::lock_guard operation(_operationMutex);
+    return loadLocked(file, overrides, nullptr, PluginSignatureStatus(), false);
+}
+
+Poco::JSON::Object::Ptr PluginLifecycle::loadLocked(const std::string& file, Poco::JSON::Object::Ptr overrides, std::shared_ptr<Generation> generation,
+                                                    PluginSignatureStatus signature, bool holdForRestore)
+{
     Poco::Timestamp started;
-    std::shared_ptr<Generation> generation;
-    PluginSignatureStatus signature;
     try
     {
-        generation = open(file, signature);
+        if (!generation) generation = open(file, signature);
         const std::string name = generation->name();
         std::vector<RouteConfig> routes = routesFor(*generation);
         std::shared_ptr<PluginSlot> slot;
@@ -239,6 +264,8 @@ Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSO
         Poco::JSON::Object::Ptr effective = effectiveSettings(configuredSettings(name), overrides);
         generation->create(slot->nextGeneration(), effective, slot->metrics());
         generation->setBodyPolicy(bodyPolicyFor(*generation));
+        const Generation::Descriptor& d = generation->descriptor();
+        if (holdForRestore && d.hasSnapshot && d.hasRestore && !d.serveDuringRestore) holdRequests(generation);
         {
             std::lock_guard lock(_stateMutex);
             Loaded loaded;
@@ -250,6 +277,7 @@ Poco::JSON::Object::Ptr PluginLifecycle::load(const std::string& file, Poco::JSO
             loaded.routes = routes;
             loaded.signature = signature;
             _plugins[name] = loaded;
+            _forwards.erase(name);
             slot->publish(generation);
             _routing.publish(buildSnapshot({}, nullptr));
             _fileErrors.erase(file);
@@ -278,7 +306,14 @@ Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::J
 {
     reap();
     std::lock_guard operation(_operationMutex);
+    return reloadLocked(name, overrides, onlyIfChanged, dropOverrides, nullptr, PluginSignatureStatus());
+}
+
+Poco::JSON::Object::Ptr PluginLifecycle::reloadLocked(const std::string& name, Poco::JSON::Object::Ptr overrides, bool onlyIfChanged,
+                                                      bool dropOverrides, std::shared_ptr<Generation> generation, PluginSignatureStatus signature)
+{
     Poco::Timestamp started;
+    refuseMoving(name);
     Loaded current;
     {
         std::lock_guard lock(_stateMutex);
@@ -291,11 +326,9 @@ Poco::JSON::Object::Ptr PluginLifecycle::reload(const std::string& name, Poco::J
         std::lock_guard lock(_stateMutex);
         return describeLocked(current);
     }
-    std::shared_ptr<Generation> generation;
-    PluginSignatureStatus signature;
     try
     {
-        generation = open(current.file, signature);
+        if (!generation) generation = open(current.file, signature);
         if (generation->name() != name)
             throw PluginError("name_changed", 409, current.file + " now declares plugin '" + generation->name() + "' instead of '" + name + "'; unload '" + name + "' and load the file instead");
         std::vector<RouteConfig> routes = routesFor(*generation);
@@ -348,7 +381,13 @@ bool PluginLifecycle::unload(const std::string& name)
 {
     reap();
     std::lock_guard operation(_operationMutex);
+    return unloadLocked(name);
+}
+
+bool PluginLifecycle::unloadLocked(const std::string& name)
+{
     Poco::Timestamp started;
+    refuseMoving(name);
     std::shared_ptr<Generation> old;
     std::string file;
     {
@@ -667,6 +706,17 @@ Poco::JSON::Object::Ptr PluginLifecycle::list() const
     Poco::JSON::Array::Ptr lingering = new Poco::JSON::Array;
     for (const auto& path : _lingering) lingering->add(path);
     out->set("lingering_libraries", lingering);
+
+    Poco::JSON::Array::Ptr forwarded = new Poco::JSON::Array;
+    for (const auto& [name, forward] : _forwards)
+    {
+        Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        entry->set("name", name);
+        entry->set("url", forward.url);
+        entry->set("moving", _moving.count(name) > 0);
+        forwarded->add(entry);
+    }
+    out->set("forwarded", forwarded);
     return out;
 }
 
@@ -781,6 +831,200 @@ std::vector<std::string> PluginLifecycle::applyPluginConfig(const std::map<std::
     }
     _pluginConfigs = plugins;
     return changed;
+}
+
+} // namespace terrarium
+
+namespace terrarium {
+
+void PluginLifecycle::refuseMoving(const std::string& name) const
+{
+    std::lock_guard lock(_stateMutex);
+    if (_moving.count(name)) throw PluginError("moving", 409, "plugin '" + name + "' is being moved to another host; try again once the move ended");
+}
+
+Poco::JSON::Object::Ptr PluginLifecycle::install(const std::string& staged, const std::string& file, const std::string& expectedName,
+                                                 bool holdForRestore, bool& created)
+{
+    reap();
+    std::lock_guard operation(_operationMutex);
+    const std::string target = Poco::Path(_config.pluginsDir, file).toString();
+    std::shared_ptr<Generation> generation;
+    PluginSignatureStatus signature;
+    std::optional<std::string> loadedFrom;
+    try
+    {
+        generation = openCopy(_cache.store(staged), file, target + ".sig", signature);
+        if (generation->name() != expectedName)
+            throw PluginError("name_mismatch", 400, "the library declares plugin '" + generation->name() + "', not '" + expectedName + "'");
+        {
+            std::lock_guard lock(_stateMutex);
+            auto it = _plugins.find(expectedName);
+            if (it != _plugins.end()) loadedFrom = it->second.file;
+        }
+        if (loadedFrom && *loadedFrom != file)
+            throw PluginError("duplicate_name", 409, "plugin '" + expectedName + "' is loaded from " + *loadedFrom + ", not " + file + "; unload it first");
+        if (loadedFrom && holdForRestore)
+            throw PluginError("already_loaded", 409, "plugin '" + expectedName + "' is already loaded here; unload it before moving it here");
+        if (loadedFrom) refuseMoving(expectedName);
+    }
+    catch (const PluginError& e)
+    {
+        if (generation) discard(generation);
+        Poco::File(staged).remove();
+        logger().error("uploaded library for %s refused: %s (%s)", file, std::string(e.what()), e.code());
+        throw;
+    }
+    // Loaded (from the cache copy) before the file takes its place: the directory watcher, seeing
+    // the new file, finds its plugin loaded with the same content and leaves it.
+    Poco::JSON::Object::Ptr description;
+    try
+    {
+        created = !loadedFrom;
+        description = loadedFrom ? reloadLocked(expectedName, nullptr, false, false, generation, signature)
+                                 : loadLocked(file, nullptr, generation, signature, holdForRestore);
+    }
+    catch (const PluginError&)
+    {
+        Poco::File(staged).remove();
+        throw;
+    }
+    if (::rename(staged.c_str(), target.c_str()) != 0)
+    {
+        int error = errno;
+        Poco::File(staged).remove();
+        if (created) unloadLocked(expectedName);
+        throw PluginError("write_failed", 500, "cannot rename the uploaded library to " + target + ": " + std::strerror(error) +
+                                                   (created ? "; the plugin was unloaded again" : "; the new generation serves, the file is the old one"));
+    }
+    return description;
+}
+
+std::string PluginLifecycle::snapshot(const std::string& name)
+{
+    reap();
+    std::lock_guard operation(_operationMutex);
+    refuseMoving(name);
+    std::shared_ptr<Generation> generation;
+    {
+        std::lock_guard lock(_stateMutex);
+        auto it = _plugins.find(name);
+        if (it == _plugins.end()) throw PluginError("not_found", 404, "no plugin named '" + name + "' is loaded");
+        generation = it->second.generation;
+    }
+    const Generation::Descriptor& d = generation->descriptor();
+    if (!d.hasSnapshot || !d.hasRestore) throw PluginError("no_snapshot", 409, "plugin '" + name + "' has no snapshot/restore capability");
+    generation->drain();
+    std::string state = generation->snapshotState();
+    logger().information("plugin '%s' generation %Lu: snapshot of %z bytes taken", name, static_cast<Poco::UInt64>(generation->number()), state.size());
+    return state;
+}
+
+void PluginLifecycle::restore(const std::string& name, const std::string& state)
+{
+    reap();
+    std::lock_guard operation(_operationMutex);
+    refuseMoving(name);
+    std::shared_ptr<Generation> generation;
+    {
+        std::lock_guard lock(_stateMutex);
+        auto it = _plugins.find(name);
+        if (it == _plugins.end()) throw PluginError("not_found", 404, "no plugin named '" + name + "' is loaded");
+        generation = it->second.generation;
+    }
+    generation->restoreState(state);
+    generation->restoreGate().open();
+    logger().information("plugin '%s' generation %Lu: state of %z bytes restored", name, static_cast<Poco::UInt64>(generation->number()), state.size());
+}
+
+std::optional<std::string> PluginLifecycle::handOver(const std::string& name, const std::string& url,
+                                                     const std::map<std::string, std::string>& listenerUrls)
+{
+    reap();
+    std::lock_guard operation(_operationMutex);
+    std::shared_ptr<Generation> generation;
+    {
+        std::lock_guard lock(_stateMutex);
+        auto it = _plugins.find(name);
+        if (it == _plugins.end()) throw PluginError("not_found", 404, "no plugin named '" + name + "' is loaded");
+        if (_moving.count(name)) throw PluginError("moving", 409, "plugin '" + name + "' is being moved already");
+        generation = it->second.generation;
+        _forwards[name] = Forward{url, listenerUrls, it->second.routes};
+        _moving.insert(name);
+        _routing.publish(buildSnapshot({}, nullptr));
+        it->second.slot->publish(nullptr);   // after the routes: a request that finds no generation finds them forwarded
+    }
+    logger().information("plugin '%s': its routes are forwarded to %s; generation %Lu drains", name, url, static_cast<Poco::UInt64>(generation->number()));
+    generation->retire();
+    generation->drain();
+    try
+    {
+        if (!generation->waitIdle(_config.drainTimeout))
+            throw PluginError("drain_timeout", 504, "plugin '" + name + "' still serves " + std::to_string(generation->inflight()) + " requests after " +
+                                                        std::to_string(_config.drainTimeout.totalMilliseconds()) + " ms (drain_timeout_ms)");
+        const Generation::Descriptor& d = generation->descriptor();
+        if (!d.hasSnapshot || !d.hasRestore) return std::nullopt;
+        return generation->snapshotState();
+    }
+    catch (const PluginError&)
+    {
+        std::lock_guard lock(_stateMutex);
+        generation->reopen();
+        _plugins[name].slot->publish(generation);
+        _forwards.erase(name);
+        _moving.erase(name);
+        _routing.publish(buildSnapshot({}, nullptr));
+        throw;
+    }
+}
+
+bool PluginLifecycle::completeMove(const std::string& name)
+{
+    std::lock_guard operation(_operationMutex);
+    std::shared_ptr<Generation> old;
+    std::string url;
+    {
+        std::lock_guard lock(_stateMutex);
+        auto it = _plugins.find(name);
+        if (it == _plugins.end() || !_moving.count(name)) throw PluginError("not_moving", 409, "plugin '" + name + "' is not being moved");
+        old = it->second.generation;
+        it->second.slot->resetMetrics();
+        _plugins.erase(it);
+        _moving.erase(name);
+        url = _forwards[name].url;
+        _routing.publish(buildSnapshot({}, nullptr));
+    }
+    logger().information("plugin '%s' moved to %s: generation %Lu unloaded here, its routes forwarded", name, url,
+                         static_cast<Poco::UInt64>(old->number()));
+    scheduleForwardEnd(name, url);
+    return finish(old);
+}
+
+void PluginLifecycle::abortMove(const std::string& name)
+{
+    std::lock_guard operation(_operationMutex);
+    std::lock_guard lock(_stateMutex);
+    auto it = _plugins.find(name);
+    if (it == _plugins.end() || !_moving.erase(name)) return;
+    it->second.generation->reopen();
+    it->second.slot->publish(it->second.generation);
+    _forwards.erase(name);
+    _routing.publish(buildSnapshot({}, nullptr));
+    logger().warning("move of plugin '%s' abandoned: generation %Lu serves here again", name, static_cast<Poco::UInt64>(it->second.generation->number()));
+}
+
+void PluginLifecycle::scheduleForwardEnd(const std::string& name, const std::string& url)
+{
+    if (_config.moveForward.totalMicroseconds() <= 0) return;
+    _holdTimer.schedule(Poco::Util::Timer::func([this, name, url] {
+                            std::lock_guard lock(_stateMutex);
+                            auto it = _forwards.find(name);
+                            if (it == _forwards.end() || it->second.url != url || _moving.count(name)) return;
+                            _forwards.erase(it);
+                            _routing.publish(buildSnapshot({}, nullptr));
+                            logger().information("plugin '%s': forwarding of its routes to %s ended (admin.move_forward_ms)", name, url);
+                        }),
+                        Poco::Clock() + _config.moveForward.totalMicroseconds());
 }
 
 } // namespace terrarium

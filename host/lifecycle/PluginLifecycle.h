@@ -21,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,40 @@ public:
     /// Unloads a plugin; returns whether its library left the process.
     bool unload(const std::string& name);
 
+    /// Loads staged (a complete, synced library in the plugins directory under a hidden name) as
+    /// file, or reloads the plugin loaded from file with it, then renames staged to file. When it
+    /// cannot be loaded, declares another name than expectedName, or the load or reload fails,
+    /// staged is removed and nothing changes (PluginError). With holdForRestore, a newly
+    /// loaded plugin that can restore holds its requests until restore() (at most
+    /// restore_hold_ms), and a plugin loaded already is refused (409 already_loaded). created
+    /// tells a load from a reload. Returns the plugin's description.
+    Poco::JSON::Object::Ptr install(const std::string& staged, const std::string& file, const std::string& expectedName, bool holdForRestore,
+                                    bool& created);
+
+    /// Drains the plugin (its drain capability) and returns its snapshot bytes; it keeps serving.
+    /// Throws PluginError (not_found, no_snapshot 409, snapshot_failed).
+    std::string snapshot(const std::string& name);
+
+    /// Restores state into the plugin's current generation, then lets its held requests through.
+    /// Throws PluginError (not_found, no_snapshot 409, restore_failed).
+    void restore(const std::string& name, const std::string& state);
+
+    /// First steps of a move away: the plugin's routes are forwarded to url, those of a listener
+    /// named in listenerUrls to its URL there (the request's path unchanged, through the upstream
+    /// proxy), its generation takes no new request, drains and
+    /// becomes idle. Returns its snapshot bytes, or nothing without the capability. Throws
+    /// PluginError, and then the plugin serves here as before.
+    std::optional<std::string> handOver(const std::string& name, const std::string& url, const std::map<std::string, std::string>& listenerUrls = {});
+
+    /// Last step of a move: unloads the plugin handOver() stopped; its routes stay forwarded until
+    /// the host restarts, the plugin is loaded here again, or admin.move_forward_ms passed.
+    /// Returns whether its library left the process.
+    bool completeMove(const std::string& name);
+
+    /// A move failed after handOver(): the plugin's generation serves here again, its routes are
+    /// no longer forwarded.
+    void abortMove(const std::string& name);
+
     /// Unloads everything, giving in-flight requests up to timeout.
     void unloadAll(Poco::Timespan timeout);
 
@@ -67,7 +102,8 @@ public:
     /// most 64 files are kept (the oldest is forgotten first).
     void recordFileError(const std::string& file, const std::string& code, const std::string& message);
 
-    /// Every loaded plugin, per-file errors, retiring generations and libraries that did not unload.
+    /// Every loaded plugin, per-file errors, retiring generations, libraries that did not unload
+    /// and the routes forwarded to other hosts after moves.
     Poco::JSON::Object::Ptr list() const;
 
     /// One plugin's description; throws PluginError("not_found").
@@ -111,6 +147,13 @@ private:
         PluginSignatureStatus signature;           /// what the signature check found for the current generation
     };
 
+    struct Forward
+    {
+        std::string url;                   /// the base URL requests are forwarded to
+        std::map<std::string, std::string> listenerUrls;   /// where those of a listener go instead, by listener name
+        std::vector<RouteConfig> routes;   /// the plugin's default routes when it was moved
+    };
+
     struct FileError
     {
         std::string code;
@@ -121,6 +164,20 @@ private:
     /// Copies file into the cache, checks its signature (before dlopen), opens it and checks the
     /// descriptor against the signed name and version (before create); signature gets the outcome.
     std::shared_ptr<Generation> open(const std::string& file, PluginSignatureStatus& signature);
+    /// open() of a copy already in the cache, with the signature file beside where file is (or will be).
+    std::shared_ptr<Generation> openCopy(const PluginCache::Entry& entry, const std::string& file, const std::string& signatureFile,
+                                         PluginSignatureStatus& signature);
+    /// load(), reload() and unload() under the operation mutex; a generation given was opened (and
+    /// its signature checked, with the outcome in signature) by the caller.
+    Poco::JSON::Object::Ptr loadLocked(const std::string& file, Poco::JSON::Object::Ptr overrides, std::shared_ptr<Generation> generation,
+                                       PluginSignatureStatus signature, bool holdForRestore);
+    bool unloadLocked(const std::string& name);
+    Poco::JSON::Object::Ptr reloadLocked(const std::string& name, Poco::JSON::Object::Ptr overrides, bool onlyIfChanged, bool dropOverrides,
+                                         std::shared_ptr<Generation> generation, PluginSignatureStatus signature);
+    /// Throws PluginError("moving", 409) while name is being moved away.
+    void refuseMoving(const std::string& name) const;
+    /// Ends the forwarding of name to url after admin.move_forward_ms, when configured.
+    void scheduleForwardEnd(const std::string& name, const std::string& url);
     std::vector<RouteConfig> routesFor(const Generation& generation) const;
     /// Where the bodies of generation's requests go: its plugin's spool settings over the host's limits.
     BodyPolicy bodyPolicyFor(const Generation& generation) const;
@@ -147,6 +204,8 @@ private:
     std::map<std::string, Loaded> _plugins;
     std::map<std::string, std::shared_ptr<PluginSlot>> _slots;
     std::map<std::string, FileError> _fileErrors;
+    std::map<std::string, Forward> _forwards;    /// routes of moved plugins, forwarded to their new host
+    std::set<std::string> _moving;               /// plugins between handOver() and completeMove()/abortMove()
     std::vector<std::shared_ptr<Generation>> _retiring;
     std::vector<std::string> _lingering;
     std::map<std::string, PluginConfig> _pluginConfigs;   /// the "plugins" block; guarded by _operationMutex

@@ -253,6 +253,29 @@ bool Generation::restoreFrom(Generation& older)
     return true;
 }
 
+std::string Generation::snapshotState()
+{
+    if (!_instanceCreated || !_raw->snapshot || !_raw->restore)
+        throw PluginError("no_snapshot", 409, "plugin '" + _descriptor.name + "' has no snapshot/restore capability");
+    trm_buffer buffer;
+    std::memset(&buffer, 0, sizeof buffer);
+    trm_status status = _raw->snapshot(_instance, &buffer);
+    if (status != TRM_OK)
+        throw PluginError("snapshot_failed", 500, "snapshot() of plugin '" + _descriptor.name + "' failed with " + StatusMapping::name(status));
+    std::string state(buffer.data ? static_cast<const char*>(buffer.data) : "", buffer.len);
+    if (buffer.free_fn && buffer.data) buffer.free_fn(buffer.free_ctx, buffer.data);
+    return state;
+}
+
+void Generation::restoreState(const std::string& state)
+{
+    if (!_instanceCreated || !_raw->snapshot || !_raw->restore)
+        throw PluginError("no_snapshot", 409, "plugin '" + _descriptor.name + "' has no snapshot/restore capability");
+    trm_status status = _raw->restore(_instance, state.data(), state.size());
+    if (status != TRM_OK)
+        throw PluginError("restore_failed", 500, "restore() of plugin '" + _descriptor.name + "' failed with " + StatusMapping::name(status));
+}
+
 bool Generation::healthy()
 {
     if (!_instanceCreated || !_raw->health) return true;

@@ -122,6 +122,18 @@ public:
     /// Returns false when skipped; throws PluginError when either side fails.
     bool restoreFrom(Generation& older);
 
+    /// The plugin's snapshot bytes (its snapshot capability), for a move to another host.
+    /// Throws PluginError("no_snapshot", 409) without the capability, ("snapshot_failed") when it fails.
+    std::string snapshotState();
+
+    /// Restores state (bytes of snapshotState() on another host) into this generation's instance.
+    /// Throws PluginError("no_snapshot", 409) without the capability, ("restore_failed") when it fails.
+    void restoreState(const std::string& state);
+
+    /// Takes requests again after retire(): a move that failed before this host unloaded the
+    /// plugin leaves this generation serving (its WebSockets were closed; drain() was called).
+    void reopen() { _retired.store(false); }
+
     /// The plugin's health capability; true when absent.
     bool healthy();
 

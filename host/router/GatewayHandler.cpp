@@ -108,6 +108,7 @@ void GatewayHandler::toPlugin(const IncomingRequest& request, const RouteTable::
     reply.setPlugin(route.plugin);
     PluginSlot* slot = snapshot.slot(route.plugin);
     PluginSlot::Ref generation = slot ? slot->acquire() : PluginSlot::Ref();
+    if (!generation && _routing.load().get() != &snapshot) return dispatch(request, reply);   // moved away meanwhile: routed anew
     if (generation && reply.upgradable() && generation->holdUntilRestored(reply)) return;   // runs again once restored
     RouteMetrics& figures = _metrics.route(request.listener, route.prefix, route.plugin);
     figures.begin();

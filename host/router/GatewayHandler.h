@@ -24,7 +24,9 @@ class UpstreamProxy;
 /// generation current then, to an upstream through the UpstreamProxy (the request waits set
 /// aside, without a thread), or with a route's fixed answer; figures are counted per listener,
 /// route and plugin. A request for a generation whose state is being restored is set aside until
-/// restore() returned (see RestoreGate).
+/// restore() returned (see RestoreGate). A request that finds its plugin gone from a route
+/// table that was replaced meanwhile (the plugin moved to another host: its routes are forwarded
+/// now) is routed again with the current table.
 class GatewayHandler : public HttpHandler
 {
 public:

@@ -22,6 +22,9 @@ public:
     /// The probes, and whatever next answers at once.
     bool answersAtOnce(const IncomingRequest& request) const override;
 
+    /// What next says.
+    BodyPolicy bodyPolicy(const IncomingRequest& request) const override { return _next.bodyPolicy(request); }
+
     /// True for a request of a probe's path (/health or /ready, any method).
     static bool isProbe(const IncomingRequest& request);
 

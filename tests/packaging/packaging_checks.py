@@ -65,8 +65,11 @@ def finish(what):
 # ---- fallback kustomize ---------------------------------------------------------------------------
 
 def strategic_merge(base, patch):
-    """Strategic merge as kustomize applies it to the fields these manifests use: maps merge,
-    lists of maps with a "name" merge by name, other lists are replaced."""
+    """Strategic merge as kustomize applies it to the fields these manifests use: maps merge
+    (a map with "$patch: replace" replaces instead), lists of maps with a "name" merge by name,
+    other lists are replaced."""
+    if isinstance(patch, dict) and patch.get("$patch") == "replace":
+        return {key: copy.deepcopy(value) for key, value in patch.items() if key != "$patch"}
     if isinstance(base, dict) and isinstance(patch, dict):
         merged = dict(base)
         for key, value in patch.items():
