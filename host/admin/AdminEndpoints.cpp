@@ -22,7 +22,7 @@ const std::vector<AdminEndpoint>& AdminEndpoints::all()
         {"PUT", "/admin/plugins/{name}/library", "upload a plugin's .so bytes: stored as {name}.so, then loaded or reloaded", true, true},
         {"DELETE", "/admin/plugins/{name}/library", "unload the plugin of {name}.so and remove the file and its signature", true, true},
         {"PUT", "/admin/plugins/{name}/signature", "upload the plugin's signature (.sig), stored as {name}.so.sig; before the library", true, true},
-        {"GET", "/admin/plugins/{name}/snapshot", "drain the plugin and answer its state bytes", false, true},
+        {"GET", "/admin/plugins/{name}/snapshot", "drain the plugin and answer its state bytes (the full token: it hands out the plugin's data)", true, true},
         {"PUT", "/admin/plugins/{name}/snapshot", "restore state bytes into the loaded plugin", true, true},
         {"POST", "/admin/plugins/{name}/move", "move the running plugin to a peer host, state and all: {\"to\":\"<peer or admin URL>\"}", true, true},
         {"GET", "/admin/events", "the latest plugin loads, reloads and unloads, refused ones included (?since=ID)", false, true},
@@ -59,6 +59,14 @@ std::string AdminEndpoints::allowedMethods(const std::string& path)
         if (matches(endpoint.path, path) && methods.find(endpoint.method) == std::string::npos)
             methods += (methods.empty() ? "" : ", ") + std::string(endpoint.method);
     return methods;
+}
+
+bool AdminEndpoints::mutates(const std::string& method, const std::string& path)
+{
+    const std::string& asked = method == "HEAD" ? std::string("GET") : method;
+    for (const AdminEndpoint& endpoint : all())
+        if (asked == endpoint.method && matches(endpoint.path, path)) return endpoint.mutates;
+    return method != "GET" && method != "HEAD";
 }
 
 std::string AdminEndpoints::listJson()

@@ -12,7 +12,7 @@ struct AdminEndpoint
     const char* method;      /// "GET", "POST", "PUT", "DELETE"
     const char* path;        /// pattern: "/admin/plugins/{name}" ({...} matches one path segment)
     const char* summary;     /// one line: what the call does
-    bool mutates;            /// changes the host (audited; the read-only token may not call it)
+    bool mutates;            /// changes the host or hands out a plugin's state (audited; the read-only token may not call it)
     bool tokenNeeded;        /// false for /metrics (scrapers)
 };
 
@@ -29,6 +29,10 @@ public:
 
     /// The methods of the calls whose pattern matches path ("GET, POST"); "" when none does.
     static std::string allowedMethods(const std::string& path);
+
+    /// True when method on path changes the host or hands out a plugin's state (the table's
+    /// mutates; a call not in the table: any method but GET and HEAD).
+    static bool mutates(const std::string& method, const std::string& path);
 
     /// The table as the JSON answer of GET /admin: {"endpoints":[{"method","path","summary","mutates","read_only_token"}...]}.
     static std::string listJson();

@@ -107,11 +107,6 @@ std::string clientHost(const std::string& clientAddress)
     return clientAddress.substr(0, clientAddress.rfind(':'));
 }
 
-bool readOnlyMethod(const std::string& method)
-{
-    return method == "GET" || method == "HEAD";
-}
-
 /// The string member name of the JSON object text (an error body's "error", a load body's
 /// "file"), or "" when text is no such object.
 std::string stringMember(std::string_view text, const std::string& name)
@@ -367,10 +362,10 @@ bool AdminHandler::authorize(const IncomingRequest& request, HttpReply& reply, A
     if (_readOnlyToken && _readOnlyToken->matches(presented))
     {
         access = Access::ReadOnly;
-        if (readOnlyMethod(request.method)) return true;
-        logger().warning("refused %s %s from %s: the read-only admin token allows GET and HEAD only", request.method, request.path,
+        if (!AdminEndpoints::mutates(request.method, request.path)) return true;
+        logger().warning("refused %s %s from %s: the read-only admin token allows reads only", request.method, request.path,
                          request.clientAddress);
-        reply.error(403, "read_only", "the read-only admin token allows GET and HEAD only; " + request.method + " needs the full admin token");
+        reply.error(403, "read_only", "the read-only admin token allows reads only; " + request.method + " " + request.path + " needs the full admin token");
         return false;
     }
     logger().warning("refused %s %s from %s: wrong admin token", request.method, request.path, request.clientAddress);
@@ -381,7 +376,7 @@ bool AdminHandler::authorize(const IncomingRequest& request, HttpReply& reply, A
 
 void AdminHandler::audit(const IncomingRequest& request, const HttpReply& reply, Access access) const
 {
-    if (!_log || readOnlyMethod(request.method) || reply.status() == 429) return;
+    if (!_log || !AdminEndpoints::mutates(request.method, request.path) || reply.status() == 429) return;
     static const char* const accessNames[] = {"none", "token", "read_only_token", "unix_socket"};
     std::vector<std::string> segments;
     Poco::URI("http://admin" + request.path).getPathSegments(segments);

@@ -288,6 +288,9 @@ TEST_CASE("admin hardening: a read-only token may read but not mutate", "[admin]
     expectError(host.admin("POST", "/admin/plugins/echo/reload", "", false, withReadOnly), 403, "read_only");
     expectError(host.admin("DELETE", "/admin/plugins/echo", "", false, withReadOnly), 403, "read_only");
     expectError(host.admin("POST", "/admin/log-levels", R"({"default":"debug"})", false, withReadOnly), 403, "read_only");
+    // A snapshot is a GET but drains the plugin and hands out its state: the full token only.
+    expectError(host.admin("GET", "/admin/plugins/echo/snapshot", "", false, withReadOnly), 403, "read_only");
+    CHECK(host.admin("GET", "/admin/plugins/echo/snapshot").status == 200);
     CHECK(host.get("/echo/").status == 200);
     CHECK(host.admin("GET", "/admin/plugins/echo").json()->getValue<int>("generation") == 1);
     REQUIRE(eventually([&] { return auditOf(host.log(), "DELETE", "/admin/plugins/echo") != nullptr; }));

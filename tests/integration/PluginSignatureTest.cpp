@@ -5,11 +5,9 @@
 // "warn" loads unsigned plugins with a warning. Keys and signatures are made with terrarium-sign.
 #include "TempDir.h"
 #include "TerrariumProcess.h"
+#include "ToolRun.h"
 
 #include <Poco/File.h>
-#include <Poco/Pipe.h>
-#include <Poco/PipeStream.h>
-#include <Poco/Process.h>
 
 #include <catch2/catch.hpp>
 
@@ -22,13 +20,7 @@ namespace {
 /// Runs terrarium-sign with args; its exit code.
 int signTool(const std::vector<std::string>& args)
 {
-    Poco::Pipe output;
-    Poco::ProcessHandle process = Poco::Process::launch(TERRARIUM_SIGN_PATH, args, nullptr, &output, &output);
-    Poco::PipeInputStream in(output);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    int code = process.wait();
-    if (code != 0) UNSCOPED_INFO("terrarium-sign " << args.front() << ": " << text);
-    return code;
+    return runTool(TERRARIUM_SIGN_PATH, args);
 }
 
 /// A key pair in keys/ (public key in keys/trusted/) and signed copies of plugins, in a scratch directory.

@@ -5,9 +5,11 @@
 #include "TempDir.h"
 #include "TerrariumProcess.h"
 #include "TestCertificate.h"
+#include "ToolRun.h"
 
 #include <catch2/catch.hpp>
 
+#include <Poco/File.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Pipe.h>
@@ -293,6 +295,50 @@ TEST_CASE("terrariumctl: an admin listener with TLS and client certificates over
     REQUIRE_EXIT(noClientCertificate, 2);
 }
 
+TEST_CASE("terrariumctl: upload brings a plugin and its signature to a host that requires signatures, move takes both to a peer",
+          "[terrariumctl][signatures][move]")
+{
+    TempDir keys;
+    Poco::File(keys.file("trusted")).createDirectories();
+    Poco::File(keys.file("plain")).createDirectories();
+    REQUIRE(runTool(TERRARIUM_SIGN_PATH, {"keygen", keys.file("release.key"), keys.file("trusted/release.pub")}) == 0);
+    const std::string library = keys.file("echo.so");
+    Poco::File(ECHO_PLUGIN_PATH).copyTo(library);
+    REQUIRE(runTool(TERRARIUM_SIGN_PATH, {"sign", "--key", keys.file("release.key"), library}) == 0);
+    const std::string unsignedLibrary = keys.file("plain/echo.so");
+    Poco::File(ECHO_PLUGIN_PATH).copyTo(unsignedLibrary);
+
+    const std::string requireSignatures = R"("watch":{"enabled":false},"log":{"logthon":{"enabled":false}},)"
+                                          R"("plugins":{"signatures":"require","trusted_keys_dir":")" + keys.file("trusted") + R"("})";
+    TerrariumProcess::Options optionsB;
+    optionsB.configJson = "{" + requireSignatures + "}";
+    TerrariumProcess b(optionsB);
+    TerrariumProcess::Options optionsA;
+    optionsA.configJson = "{" + requireSignatures + R"(,"peers":{"b":{"admin_url":"http://)" + b.adminAddress() + R"(","token_file":")" +
+                          b.stateDir() + R"(/admin.token","url":"http://)" + b.mainAddress() + R"("}}})";
+    TerrariumProcess a(optionsA);
+
+    CtlRun refused = ctl(a, {"upload", unsignedLibrary});
+    REQUIRE_EXIT(refused, 5);
+    CHECK_THAT(refused.err, Contains("signature_missing"));
+    CHECK(a.get("/echo/").status == 404);
+
+    CtlRun upload = ctl(a, {"upload", library});
+    REQUIRE_EXIT(upload, 0);
+    CHECK_THAT(upload.out, Contains("uploaded " + library + " and its signature as echo: loaded, generation 1"));
+    CHECK(a.get("/echo/").status == 200);
+    CHECK(a.admin("GET", "/admin/plugins/echo").json()->getObject("signature")->getValue<std::string>("state") == "signed");
+
+    CtlRun moved = ctl(a, {"move", "echo", "--to", "b"});
+    REQUIRE_EXIT(moved, 0);
+    CHECK_THAT(moved.out, Contains("moved echo to b"));
+    HttpResult onB = b.admin("GET", "/admin/plugins/echo");
+    REQUIRE(onB.status == 200);
+    CHECK(onB.json()->getObject("signature")->getValue<std::string>("state") == "signed");
+    CHECK(a.get("/echo/").status == 200);   // forwarded to B
+    CHECK(a.admin("GET", "/admin/plugins/echo").status == 404);
+}
+
 TEST_CASE("terrariumctl: exit codes for host not running, unauthorised, not found, refused, usage", "[terrariumctl]")
 {
     TempDir empty;
@@ -347,19 +393,15 @@ TEST_CASE("terrariumctl: exit codes for host not running, unauthorised, not foun
     REQUIRE_EXIT(twice, 5);
     CHECK_THAT(twice.err, Contains("refused by the host (409 already_loaded:"));
 
-    // This host has no library upload or move calls: a clear refusal, not a crash or "not found".
-    // A library larger than admin.max_body_bytes is refused (413) before the API sees it; one
-    // below it reaches the API (404).
-    CtlRun upload = ctl(host, {"upload", ECHO_PLUGIN_PATH});
-    REQUIRE_EXIT(upload, 5);
-    CHECK_THAT(upload.err, Contains("refused by the host: it has no PUT /admin/plugins/echo/library"));
+    // A broken library and a move to a peer nobody listens on: refused with the host's reason.
     TempDir small;
     CtlRun smallUpload = ctl(host, {"upload", small.write("tiny.so", "\x7f" "ELF"), "--name", "echo"});
     REQUIRE_EXIT(smallUpload, 5);
-    CHECK_THAT(smallUpload.err, Contains("refused by the host: it has no PUT /admin/plugins/echo/library"));
+    CHECK_THAT(smallUpload.err, Contains("refused by the host (422"));
     CtlRun move = ctl(host, {"move", "echo", "--to", "http://127.0.0.1:9"});
     REQUIRE_EXIT(move, 5);
-    CHECK_THAT(move.err, Contains("refused by the host: it has no POST /admin/plugins/echo/move"));
+    CHECK_THAT(move.err, Contains("refused by the host"));
+    CHECK(host.get("/echo/").status == 200);
 
     REQUIRE_EXIT(runCtl({"frobnicate"}), 1);
     REQUIRE_EXIT(runCtl({}), 1);

@@ -134,7 +134,9 @@ CtlError AdminClient::refusal(const std::string& method, const std::string& path
     if (answer.status == 401)
         return CtlError(EXIT_UNAUTHORISED, "unauthorised: the host wants the admin token (" + detail +
                                                "); run as root (sudo) on the host, or pass --token-file FILE / set TERRARIUM_ADMIN_TOKEN_FILE");
-    if (answer.status == 403 || answer.status == 429)
+    // 403 is the host refusing the caller (token, Host, Origin, read-only token, throttling), except
+    // for a plugin refused by the signature policy (signature_*), which is a refusal of the call.
+    if ((answer.status == 403 && code.compare(0, 10, "signature_") != 0) || answer.status == 429)
         return CtlError(EXIT_UNAUTHORISED, "unauthorised: " + detail);
     bool missingCall = answer.status == 405 || (answer.status == 404 && message.compare(0, 17, "no admin resource") == 0);
     if (missingCall)

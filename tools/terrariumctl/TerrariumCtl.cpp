@@ -5,6 +5,7 @@
 #include "MetricsSummary.h"
 #include "TextOutput.h"
 
+#include <Poco/File.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/NumberParser.h>
@@ -332,6 +333,13 @@ void TerrariumCtl::upload(const CtlCommand& command)
     if (name.empty()) name = Poco::Path(file).getBaseName();
     std::string library = readLocalFile(file);
     std::string target = path(command, name);
+    const bool signedFile = Poco::File(file + ".sig").exists();
+    if (signedFile)
+    {
+        const std::string signatureTarget = "/admin/plugins/" + name + "/signature";
+        AdminAnswer stored = client().call("PUT", signatureTarget, readLocalFile(file + ".sig"), "application/octet-stream");
+        if (stored.status >= 400) throw AdminClient::refusal("PUT", signatureTarget, stored);
+    }
     AdminAnswer answer = client().call("PUT", target + jsonQuery(), library, "application/octet-stream");
     if (answer.status == 413 && !listed("PUT", command.path))
         throw CtlError(EXIT_REFUSED, "refused by the host: it has no PUT " + target + " (GET /admin does not list " + command.path +
@@ -342,7 +350,12 @@ void TerrariumCtl::upload(const CtlCommand& command)
     else
     {
         Poco::JSON::Object::Ptr json = answer.json();
-        _out << "uploaded " << file << " as " << name << (json ? ": " + TextOutput::scalar(json) : std::string()) << "\n";
+        Poco::JSON::Object::Ptr plugin = json ? json->getObject("plugin") : nullptr;
+        _out << "uploaded " << file << (signedFile ? " and its signature" : "") << " as " << name
+             << (json ? ": " + json->optValue<std::string>("action", "stored") : std::string())
+             << (plugin ? ", generation " + TextOutput::scalar(plugin->get("generation")) + ", version " + TextOutput::scalar(plugin->get("version"))
+                        : std::string())
+             << "\n";
     }
 }
 
