@@ -39,8 +39,15 @@ TEST_CASE("AdminEndpoints: each call once, a one-line summary, mutations are not
         INFO(call);
         CHECK(seen.insert(call).second);
         CHECK(std::string(endpoint.summary).find('\n') == std::string::npos);
-        CHECK(endpoint.mutates == (std::string(endpoint.method) != "GET"));
+        // Every method but GET mutates; of the GETs only the snapshot, which drains a plugin and hands out its data.
+        const bool snapshot = std::string(endpoint.path) == "/admin/plugins/{name}/snapshot";
+        CHECK(endpoint.mutates == (std::string(endpoint.method) != "GET" || snapshot));
+        CHECK(AdminEndpoints::mutates(endpoint.method, endpoint.path) == endpoint.mutates);
     }
+    CHECK(AdminEndpoints::mutates("HEAD", "/admin/plugins/{name}/snapshot"));
+    CHECK_FALSE(AdminEndpoints::mutates("HEAD", "/admin/plugins"));
+    CHECK(AdminEndpoints::mutates("PATCH", "/admin/unknown"));
+    CHECK_FALSE(AdminEndpoints::mutates("GET", "/admin/unknown"));
     Poco::JSON::Parser parser;
     Poco::JSON::Object::Ptr list = parser.parse(AdminEndpoints::listJson()).extract<Poco::JSON::Object::Ptr>();
     CHECK(list->getArray("endpoints")->size() == AdminEndpoints::all().size());
