@@ -24,7 +24,7 @@ command -v clang++ >/dev/null || { echo "sanitize: clang++ is missing (scripts/i
 # traffic, of WebSockets, by SIGHUP), WebSockets, secret refresh (Vault up and down), the log
 # pipeline (shipping to logthon), the connection engine (scale, slowloris, overload, slow
 # handlers) and shutdown.
-TSAN_TESTS='^(unit/|sdk: (FakeHost|services|websocket|files|agreement|json|assets): |reload: |integration: (.*[Rr]eload|websocket: |secrets: |host services: |platform logs: |scale: |slowloris: |overload: |slow handlers: |shutdown: ))'
+TSAN_TESTS='^(unit/|sdk: (FakeHost|services|websocket|files|agreement|json|assets): ?|reload: ?|integration: ?(.*[Rr]eload|websocket: |secrets: |host services: |platform logs: |scale: |slowloris: |overload: |slow handlers: |shutdown: ))'
 TSAN_TARGETS="$(cd "$root/tests/unit" && for dir in */; do printf 'unit_%s ' "${dir%/}"; done)
               sdk_fake_host_tests sdk_services_tests sdk_websocket_tests sdk_file_bodies_tests sdk_host_agreement_tests
               sdk_json_tests sdk_assets_tests reload_tests integration_tests"
