@@ -7,13 +7,21 @@
 #         (TSAN_TESTS below) into <build>-tsan, building only the targets they need.
 # Every process the tests start (terrariumd children too) writes its sanitizer reports to
 # <build>-<stage>/sanitizer-reports/; the stage fails when a test fails or when any report exists.
-# Suppressions: tests/sanitizers/*.supp. Extra arguments go to ctest (e.g. -R 'unit/http').
+# Suppressions: tests/sanitizers/*.supp. Extra arguments go to ctest (e.g. -R 'unit/http');
+# --build-only stops after the build, --no-build runs the tests of the existing build (so that
+# scripts/test.sh can build one stage while another one's tests run).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 stage=${1:-}
 case "$stage" in
     asan|tsan) shift ;;
-    *) echo "usage: scripts/sanitize.sh asan|tsan [ctest arguments...]" >&2; exit 64 ;;
+    *) echo "usage: scripts/sanitize.sh asan|tsan [--build-only | --no-build] [ctest arguments...]" >&2; exit 64 ;;
+esac
+build_step=1
+test_step=1
+case "${1:-}" in
+    --build-only) test_step=0; shift ;;
+    --no-build) build_step=0; shift ;;
 esac
 build=${TERRARIUM_BUILD_DIR:-$root/build}-$stage
 supp=$root/tests/sanitizers
@@ -29,6 +37,7 @@ TSAN_TARGETS="$(cd "$root/tests/unit" && for dir in */; do printf 'unit_%s ' "${
               sdk_fake_host_tests sdk_services_tests sdk_websocket_tests sdk_file_bodies_tests sdk_host_agreement_tests
               sdk_json_tests sdk_assets_tests reload_tests integration_tests"
 
+build() {
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 if [ "$stage" = asan ]; then sanitize=address,undefined; else sanitize=thread; fi
@@ -40,6 +49,9 @@ else
     # shellcheck disable=SC2086
     cmake --build "$build" --parallel "$(nproc)" --target $TSAN_TARGETS
 fi
+}
+[ "$build_step" -eq 1 ] && build
+[ "$test_step" -eq 1 ] || exit 0
 
 rm -rf "$reports"
 mkdir -p "$reports"
