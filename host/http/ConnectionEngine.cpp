@@ -19,11 +19,16 @@
 
 #if defined(__has_feature)
 #if __has_feature(thread_sanitizer)
-#include <sanitizer/tsan_interface.h>
 #define TERRARIUM_TSAN 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define TERRARIUM_TSAN 1
+#endif
+#ifdef TERRARIUM_TSAN
+#include <sanitizer/tsan_interface.h>
 extern "C" void AnnotateIgnoreReadsBegin(const char* file, int line);
 extern "C" void AnnotateIgnoreReadsEnd(const char* file, int line);
-#endif
 #endif
 
 namespace terrarium {

@@ -2,8 +2,6 @@
 #ifndef Terrarium_Test_Sanitizers_INCLUDED
 #define Terrarium_Test_Sanitizers_INCLUDED
 
-namespace terrarium::test {
-
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define TERRARIUM_TEST_SANITIZED 1
@@ -12,6 +10,8 @@ namespace terrarium::test {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define TERRARIUM_TEST_SANITIZED 1
 #endif
+
+namespace terrarium::test {
 
 /// True in an AddressSanitizer or ThreadSanitizer build, whose allocators keep freed memory
 /// (ASan's quarantine) or shadow it, so resident memory says nothing about leaks there; LeakSanitizer
