@@ -314,6 +314,17 @@ private:
         InProcessDispatcher dispatcher(routing, config.client.maxResponseBytes);
         directory.setLocalDispatcher(&dispatcher);
         HostApi::attach(HostServices{&directory, &client, secrets.get(), &pipeline, Poco::Path(config.stateDir).absolute().toString()});
+        // Every way out of here (a listener that cannot start too) detaches what dies with this
+        // frame: the log pipeline's thread asks the directory for logthon until main() ends.
+        struct Detach
+        {
+            ServiceDirectory& directory;
+            ~Detach()
+            {
+                directory.setLocalDispatcher(nullptr);
+                HostApi::attach(HostServices());
+            }
+        } detach{directory};
         PluginLifecycle lifecycle(config, routing);
         RequestMetrics requestMetrics;
         MetricsRegistry metrics;

@@ -67,6 +67,10 @@ HttpConnection::HttpConnection(ConnectionEngine& engine, std::unique_ptr<Transpo
 
 HttpConnection::~HttpConnection()
 {
+    // A WebSocket dropped without a close exchange (the host stopping while the peer does not
+    // read): the plugin still gets its close, so that it releases its handle.
+    if (_webSocket) releasePlugin(WebSocketCodec::CloseAbnormal, "connection dropped");
+    if (_outbox) _outbox->detach();
     releaseBody();
 }
 

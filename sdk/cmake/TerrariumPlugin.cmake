@@ -5,7 +5,8 @@
 #  - hidden visibility by default, so only the entry symbol is exported (plus an export list
 #    that enforces it for code that forgets the visibility flags);
 #  - -fno-gnu-unique, so that the library can really be unloaded (STB_GNU_UNIQUE pins it);
-#  - -Wl,-z,defs, so that an unresolved symbol fails the link, not the load.
+#  - -Wl,-z,defs, so that an unresolved symbol fails the link, not the load (except in a
+#    sanitizer build, TERRARIUM_SANITIZE, whose runtime the executable carries for its plugins).
 # JSON links Poco::JSON and Poco::Foundation for terrarium/json.hpp (finding Poco when no
 # Poco::JSON target exists yet). ASSETS embeds files into the .so: terrarium_plugin_assets().
 # The plugin's sources (absolute) are kept in the target property TERRARIUM_PLUGIN_SOURCES, so
@@ -91,8 +92,12 @@ function(terrarium_add_plugin target)
   endif()
   target_compile_features(${target} PRIVATE cxx_std_17)
   target_compile_options(${target} PRIVATE $<$<COMPILE_LANG_AND_ID:CXX,GNU>:-fno-gnu-unique>)
+  set(undefined "LINKER:-z,defs")
+  if(TERRARIUM_SANITIZE)
+    set(undefined "LINKER:-z,undefs")
+  endif()
   target_link_options(${target} PRIVATE
-    "LINKER:-z,defs"
+    "${undefined}"
     "LINKER:--version-script=${_TERRARIUM_PLUGIN_EXPORTS}")
   set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${_TERRARIUM_PLUGIN_EXPORTS}")
   set(sources "")

@@ -189,11 +189,12 @@ TEST_CASE("bad plugins: dropped into the plugins directory show up under errors 
         {"not-elf.so", "not_elf"}, {"unresolved.so", "load_failed"}, {"abi-major.so", "abi_mismatch"},
         {"null-descriptor.so", "no_descriptor"}, {"route-conflict.so", "route_conflict"}};
     for (const auto& [file, code] : drops) host.dropPlugin(fixturePath(file), file);
-    for (const auto& [file, code] : drops)
+    for (const auto& drop : drops)
     {
+        const std::string& file = drop.first;
         INFO(file);
         REQUIRE(waitUntil([&] { return fileError(host, file) != nullptr; }));
-        CHECK(fileError(host, file)->getValue<std::string>("error") == code);
+        CHECK(fileError(host, file)->getValue<std::string>("error") == drop.second);
     }
     checkEchoServes(host);
     CHECK(host.admin("GET", "/admin/plugins").json()->getArray("plugins")->size() == 1);

@@ -1,4 +1,5 @@
 #include "HttpTestClient.h"
+#include "TimeScale.h"
 
 #include <catch2/catch.hpp>
 
@@ -106,7 +107,7 @@ HttpResult httpRequest(const std::string& address, const std::string& method, co
 {
     Poco::Net::HTTPClientSession session(socketAddress(address));
     session.setKeepAlive(false);
-    session.setTimeout(timeout);
+    session.setTimeout(Poco::Timespan(scaledMicroseconds(timeout.totalMicroseconds())));
     return exchange(session, false, method, pathAndQuery, body, headers);
 }
 
@@ -123,7 +124,7 @@ HttpResult HttpTestClient::attempt(const std::string& method, const std::string&
     {
         _session = std::make_unique<Poco::Net::HTTPClientSession>(socketAddress(_address));
         _session->setKeepAlive(true);
-        _session->setTimeout(Poco::Timespan(30, 0));
+        _session->setTimeout(Poco::Timespan(scaledMicroseconds(Poco::Timespan(30, 0).totalMicroseconds())));
         _used = false;
     }
     HttpResult result = exchange(*_session, true, method, pathAndQuery, body, headers);
@@ -165,7 +166,7 @@ bool waitUntil(const std::function<bool()>& cond, Poco::Timespan timeout)
             ok = false;
         }
         if (ok) return true;
-        if (start.isElapsed(timeout.totalMicroseconds())) return false;
+        if (start.isElapsed(scaledMicroseconds(timeout.totalMicroseconds()))) return false;
         Poco::Thread::sleep(5);
     }
 }

@@ -56,7 +56,7 @@ private:
     bool _used = false;   /// the session has carried a request (a failure may be a server-side close)
 };
 
-/// Polls cond every ~5 ms until it returns true or timeout passes; returns the last result.
+/// Polls cond every ~5 ms until it returns true or timeout (scaled by timeScale()) passes; returns the last result.
 /// A std::exception thrown by cond counts as false (e.g. a connection refused while starting).
 bool waitUntil(const std::function<bool()>& cond, Poco::Timespan timeout = Poco::Timespan(20, 0));
 

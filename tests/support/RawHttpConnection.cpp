@@ -1,4 +1,5 @@
 #include "RawHttpConnection.h"
+#include "TimeScale.h"
 
 #include <catch2/catch.hpp>
 
@@ -66,7 +67,7 @@ bool RawHttpConnection::fill(const Poco::Timestamp& started, Poco::Timespan time
         }
         catch (const Poco::TimeoutException&)
         {
-            if (started.isElapsed(timeout.totalMicroseconds())) return false;
+            if (started.isElapsed(scaledMicroseconds(timeout.totalMicroseconds()))) return false;
         }
         catch (const Poco::Net::ConnectionResetException&)
         {

@@ -1,4 +1,5 @@
 #include "TerrariumProcess.h"
+#include "TimeScale.h"
 
 #include <catch2/catch.hpp>
 
@@ -256,8 +257,8 @@ void TerrariumProcess::waitReady()
     while (stage != Stage::Done)
     {
         if (reap(false)) failStart("terrariumd exited with code " + std::to_string(_exitCode) + " before it was ready");
-        if (started.isElapsed(startDeadline.totalMicroseconds()))
-            failStart("terrariumd was not ready within " + std::to_string(startDeadline.totalSeconds()) + " s");
+        if (started.isElapsed(scaledMicroseconds(startDeadline.totalMicroseconds())))
+            failStart("terrariumd was not ready within " + std::to_string(static_cast<long long>(startDeadline.totalSeconds() * timeScale())) + " s");
         switch (stage)
         {
         case Stage::Listeners:
@@ -366,7 +367,7 @@ int TerrariumProcess::waitForExit(Poco::Timespan timeout)
     Poco::Timestamp started;
     while (!reap(false))
     {
-        if (started.isElapsed(timeout.totalMicroseconds())) return -1;
+        if (started.isElapsed(scaledMicroseconds(timeout.totalMicroseconds()))) return -1;
         Poco::Thread::sleep(5);
     }
     return _exitCode;

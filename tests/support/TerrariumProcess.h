@@ -39,7 +39,7 @@ public:
     using Options = TerrariumProcessOptions;
 
     /// Starts terrariumd. With waitReady, FAILs the test (with the log) if it exits or does not
-    /// become ready within 30 s.
+    /// become ready within 30 s (scaled by timeScale(), as are all deadlines here).
     explicit TerrariumProcess(Options options = {});
     /// SIGTERM, wait up to 20 s, then SIGKILL; removes the temp dir.
     ~TerrariumProcess();
