@@ -15,6 +15,7 @@
 
 #include <sys/socket.h>
 
+#include <memory>
 #include <sstream>
 
 namespace terrarium {
@@ -79,9 +80,13 @@ UpstreamFixture::~UpstreamFixture()
 void UpstreamFixture::acceptConnections()
 {
     for (;;) {
-        Poco::Net::StreamSocket socket;
+        // The worker gets the accepted socket through a shared_ptr: Poco counts references to a
+        // socket inside its (uninstrumented) library, so a copy released on this thread after the
+        // worker used the socket looks like a race to ThreadSanitizer; the shared_ptr's count is
+        // visible to it, and this thread holds no Poco reference once the worker starts.
+        std::shared_ptr<Poco::Net::StreamSocket> socket;
         try {
-            socket = _socket.acceptConnection();
+            socket = std::make_shared<Poco::Net::StreamSocket>(_socket.acceptConnection());
         } catch (...) {
             std::lock_guard<std::mutex> lock(_mutex);
             if (_stopping)
@@ -91,7 +96,7 @@ void UpstreamFixture::acceptConnections()
         std::lock_guard<std::mutex> lock(_mutex);
         if (_stopping)
             return;
-        _workers.emplace_back([this, socket] { serve(socket); });
+        _workers.emplace_back([this, socket] { serve(*socket); });
     }
 }
 
