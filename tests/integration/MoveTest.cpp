@@ -245,7 +245,7 @@ std::string streamMessage(const std::string& frame)
 } // namespace
 
 TEST_CASE("move: logthon moves from A to B under traffic: no request fails, no record is lost or duplicated, the stream reconnects, "
-          "custom-client's files keep arriving",
+          "custom-client's files keep arriving, and it moves back to A with every record",
           "[move][traffic]")
 {
     TempDir storage;
@@ -343,6 +343,22 @@ TEST_CASE("move: logthon moves from A to B under traffic: no request fails, no r
     CHECK(unknown == "");
     CHECK(stored.size() == acknowledged.size());
     CHECK(a.admin("GET", "/admin/plugins/logthon").status == 404);
+
+    // And back from B to A, state and all: A serves logthon itself again, with every record.
+    reconfigurePeers(*b, R"({"a":)" + peerEntry(a) + "}", logthonConfig);
+    HttpResult back = move(*b, "logthon", "a");
+    INFO(back.body);
+    REQUIRE(back.status == 200);
+    CHECK(back.json()->getValue<std::string>("state") == "restored");
+    CHECK(a.admin("GET", "/admin/plugins/logthon").status == 200);
+    CHECK(a.admin("GET", "/admin/plugins").json()->getArray("forwarded")->size() == 0);
+    REQUIRE(a.request("POST", "/api/logs", R"({"service":"mover","message":"back-on-a"})").status == 200);
+    acknowledged.insert("back-on-a");
+    std::map<std::string, int> storedOnA = moverRecords(a);
+    CHECK(storedOnA.size() == acknowledged.size());
+    std::size_t missingOnA = 0;
+    for (const std::string& message : acknowledged) missingOnA += storedOnA.count(message) == 1 && storedOnA[message] == 1 ? 0 : 1;
+    CHECK(missingOnA == 0);
 }
 
 TEST_CASE("move: with admin.move_forward_ms A forwards the moved plugin's routes for that long, then answers 404", "[move]")
