@@ -98,6 +98,32 @@ void AdminConfigReport::addAdminLayer(Object& tree, std::map<std::string, bool>&
     }
 }
 
+Object::Ptr AdminConfigReport::redactPlugin(Object::Ptr description)
+{
+    if (!description) return description;
+    Object::Ptr shown = new Object(*description);
+    for (const char* member : {"config", "config_overrides"})
+    {
+        Var value = shown->get(member);
+        if (value.type() != typeid(Object::Ptr)) continue;
+        Object::Ptr copy = new Object(*value.extract<Object::Ptr>());
+        redact(*copy, false, std::string());
+        shown->set(member, copy);
+    }
+    return shown;
+}
+
+Object::Ptr AdminConfigReport::redactPluginList(Object::Ptr list)
+{
+    Array::Ptr plugins = list ? list->getArray("plugins") : nullptr;
+    if (!plugins) return list;
+    Object::Ptr shown = new Object(*list);
+    Array::Ptr copy = new Array;
+    for (unsigned i = 0; i < plugins->size(); ++i) copy->add(redactPlugin(plugins->getObject(i)));
+    shown->set("plugins", copy);
+    return shown;
+}
+
 void AdminConfigReport::redact(Object& object, bool secret, const std::string& path)
 {
     for (const std::string& name : object.getNames()) {

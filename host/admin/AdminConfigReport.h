@@ -29,6 +29,13 @@ public:
     /// {"file": path|null, "precedence": [...], "settings": {"key": {"value": v, "source": s}}, "config": {...}}.
     Poco::JSON::Object::Ptr build() const;
 
+    /// A plugin's admin description (PluginLifecycle::describe()) as the admin API shows it: the
+    /// secrets of its "config" and "config_overrides" redacted like those of GET /admin/config.
+    static Poco::JSON::Object::Ptr redactPlugin(Poco::JSON::Object::Ptr description);
+
+    /// PluginLifecycle::list() with every plugin's description redacted (redactPlugin()).
+    static Poco::JSON::Object::Ptr redactPluginList(Poco::JSON::Object::Ptr list);
+
 private:
     void addAdminLayer(Poco::JSON::Object& tree, std::map<std::string, bool>& adminKeys) const;
     static void redact(Poco::JSON::Object& object, bool secret, const std::string& path);

@@ -516,7 +516,7 @@ void AdminHandler::route(const IncomingRequest& request, HttpReply& reply)
     {
         if (method == "GET")
         {
-            reply.json(200, JsonText::stringify(_lifecycle.list()));
+            reply.json(200, JsonText::stringify(AdminConfigReport::redactPluginList(_lifecycle.list())));
             return;
         }
         if (method != "POST") return methodNotAllowed(reply, method, request.path, "GET, POST");
@@ -527,7 +527,7 @@ void AdminHandler::route(const IncomingRequest& request, HttpReply& reply)
         Poco::JSON::Object::Ptr overrides = configOverrides(*body, drop);
         std::string file = body->getValue<std::string>("file");
         logger().information("load %s requested by %s", file, request.clientAddress);
-        reply.json(201, JsonText::stringify(_lifecycle.load(file, overrides)));
+        reply.json(201, JsonText::stringify(AdminConfigReport::redactPlugin(_lifecycle.load(file, overrides))));
         return;
     }
     const std::string& name = segments[2];
@@ -535,7 +535,7 @@ void AdminHandler::route(const IncomingRequest& request, HttpReply& reply)
     {
         if (method == "GET")
         {
-            reply.json(200, JsonText::stringify(_lifecycle.describe(name)));
+            reply.json(200, JsonText::stringify(AdminConfigReport::redactPlugin(_lifecycle.describe(name))));
             return;
         }
         if (method != "DELETE") return methodNotAllowed(reply, method, request.path, "GET, DELETE");
@@ -556,7 +556,7 @@ void AdminHandler::route(const IncomingRequest& request, HttpReply& reply)
         Poco::JSON::Object::Ptr overrides = configOverrides(*body, drop);
         logger().information("reload '%s' requested by %s%s", name, request.clientAddress,
                              std::string(drop ? " (dropping its config overrides)" : overrides ? " (with config overrides)" : ""));
-        reply.json(200, JsonText::stringify(_lifecycle.reload(name, overrides, false, drop)));
+        reply.json(200, JsonText::stringify(AdminConfigReport::redactPlugin(_lifecycle.reload(name, overrides, false, drop))));
         return;
     }
     noResource(reply, method, request.path);

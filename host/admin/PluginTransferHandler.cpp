@@ -1,4 +1,5 @@
 #include "admin/PluginTransferHandler.h"
+#include "admin/AdminConfigReport.h"
 
 #include "config/ConfigValue.h"
 #include "http/HttpReply.h"
@@ -153,7 +154,7 @@ void PluginTransferHandler::library(const IncomingRequest& request, const std::s
     syncDirectory();
     std::string body = std::string("{\"action\":\"") + (created ? "loaded" : "reloaded") + "\",\"file\":";
     JsonText::appendString(body, file);
-    body += ",\"bytes\":" + std::to_string(request.bodySize()) + ",\"plugin\":" + JsonText::stringify(description) + "}";
+    body += ",\"bytes\":" + std::to_string(request.bodySize()) + ",\"plugin\":" + JsonText::stringify(AdminConfigReport::redactPlugin(description)) + "}";
     reply.json(created ? 201 : 200, std::move(body));
 }
 

@@ -141,7 +141,7 @@ TEST_CASE("GET /admin/config after SIGHUP shows what the host applied from the f
     CHECK(source(config, "plugins.echo.config.greeting") == "file:" + file);
 }
 
-TEST_CASE("GET /admin/config never shows a token, secret, password or key", "[admin][discovery]")
+TEST_CASE("GET /admin/config and every plugin description never show a token, secret, password or key", "[admin][discovery]")
 {
     TempDir secrets;
     std::string readOnlyToken = secrets.write("read-only.token", "read-only-token-value-5f1e\n");
@@ -153,11 +153,12 @@ TEST_CASE("GET /admin/config never shows a token, secret, password or key", "[ad
                          R"("greeting":"shown"}}},"secrets":{"vault":{"token_file":"/run/vault-token-file"}}})";
     options.env = {{"VAULT_TOKEN", "vault-token-value-4b8e"}};
     TerrariumProcess host(options);
-    REQUIRE(host.admin("POST", "/admin/plugins/echo/reload", R"({"config":{"clientSecret":"client-secret-value-d00d"}})").status == 200);
+    HttpResult reloaded = host.admin("POST", "/admin/plugins/echo/reload", R"({"config":{"clientSecret":"client-secret-value-d00d"}})");
+    REQUIRE(reloaded.status == 200);
 
-    for (const char* path : {"/admin/config", "/admin/config?pretty"})
+    for (const char* path : {"/admin/config", "/admin/config?pretty", "/admin/plugins", "/admin/plugins/echo", "reload answer"})
     {
-        HttpResult answer = host.admin("GET", path);
+        HttpResult answer = std::string(path) == "reload answer" ? reloaded : host.admin("GET", path);
         REQUIRE(answer.status == 200);
         INFO(answer.body);
         for (const std::string& secret : {host.token(), std::string("read-only-token-value-5f1e"), std::string("api-key-value-7c2d"),
@@ -165,10 +166,15 @@ TEST_CASE("GET /admin/config never shows a token, secret, password or key", "[ad
                                           std::string("vault-token-value-4b8e"), std::string("client-secret-value-d00d")})
             CHECK(answer.body.find(secret) == std::string::npos);
         CHECK_THAT(answer.body, Contains("/etc/terrarium/trusted-keys"));
+        CHECK_THAT(answer.body, Contains("shown"));
+        if (std::string(path).rfind("/admin/config", 0) != 0) continue;
         CHECK_THAT(answer.body, Contains("/run/vault-token-file"));
         CHECK_THAT(answer.body, Contains(readOnlyToken));
-        CHECK_THAT(answer.body, Contains("shown"));
     }
+    Poco::JSON::Object::Ptr echo = host.admin("GET", "/admin/plugins/echo").json();
+    CHECK(echo->getObject("config")->getValue<std::string>("api_key") == "<redacted>");
+    CHECK(echo->getObject("config_overrides")->getValue<std::string>("clientSecret") == "<redacted>");
+    CHECK(echo->getObject("config")->getValue<std::string>("greeting") == "shown");
     Poco::JSON::Object::Ptr config = host.admin("GET", "/admin/config").json();
     CHECK(setting(config, "secrets.vault.token")->getValue<std::string>("value") == "<redacted>");
     CHECK(source(config, "secrets.vault.token") == "env:VAULT_TOKEN");
