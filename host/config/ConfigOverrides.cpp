@@ -212,9 +212,9 @@ void ConfigOverrides::applyEnvironment(const ConfigLoader::Overrides& environmen
     for (const auto& [name, value] : environment) {
         if (name.compare(0, std::strlen(ENVIRONMENT_PREFIX), ENVIRONMENT_PREFIX) != 0 || name == CONFIG_FILE_VARIABLE)
             continue;
-        if (std::any_of(std::begin(TOOL_VARIABLES), std::end(TOOL_VARIABLES), [&](const char* tool) { return name == tool; }))
+        const std::string& variable = name;   // a structured binding cannot be captured in C++17
+        if (std::any_of(std::begin(TOOL_VARIABLES), std::end(TOOL_VARIABLES), [&](const char* tool) { return variable == tool; }))
             continue;
-        const std::string& variable = name;
         auto known = std::find_if(std::begin(ENVIRONMENT_SETTINGS), std::end(ENVIRONMENT_SETTINGS),
                                   [&](const auto& entry) { return variable == entry.first; });
         if (known == std::end(ENVIRONMENT_SETTINGS)) {
