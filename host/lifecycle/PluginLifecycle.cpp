@@ -900,18 +900,20 @@ Poco::JSON::Object::Ptr PluginLifecycle::install(const std::string& staged, cons
     return description;
 }
 
+std::shared_ptr<Generation> PluginLifecycle::servingGeneration(const std::string& name) const
+{
+    std::lock_guard lock(_stateMutex);
+    auto it = _plugins.find(name);
+    if (it == _plugins.end()) throw PluginError("not_found", 404, "no plugin named '" + name + "' is loaded");
+    return it->second.generation;
+}
+
 std::string PluginLifecycle::snapshot(const std::string& name)
 {
     reap();
     std::lock_guard operation(_operationMutex);
     refuseMoving(name);
-    std::shared_ptr<Generation> generation;
-    {
-        std::lock_guard lock(_stateMutex);
-        auto it = _plugins.find(name);
-        if (it == _plugins.end()) throw PluginError("not_found", 404, "no plugin named '" + name + "' is loaded");
-        generation = it->second.generation;
-    }
+    std::shared_ptr<Generation> generation = servingGeneration(name);
     const Generation::Descriptor& d = generation->descriptor();
     if (!d.hasSnapshot || !d.hasRestore) throw PluginError("no_snapshot", 409, "plugin '" + name + "' has no snapshot/restore capability");
     generation->drain();
@@ -925,13 +927,7 @@ void PluginLifecycle::restore(const std::string& name, const std::string& state)
     reap();
     std::lock_guard operation(_operationMutex);
     refuseMoving(name);
-    std::shared_ptr<Generation> generation;
-    {
-        std::lock_guard lock(_stateMutex);
-        auto it = _plugins.find(name);
-        if (it == _plugins.end()) throw PluginError("not_found", 404, "no plugin named '" + name + "' is loaded");
-        generation = it->second.generation;
-    }
+    std::shared_ptr<Generation> generation = servingGeneration(name);
     generation->restoreState(state);
     generation->restoreGate().open();
     logger().information("plugin '%s' generation %Lu: state of %z bytes restored", name, static_cast<Poco::UInt64>(generation->number()), state.size());

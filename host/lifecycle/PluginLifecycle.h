@@ -174,6 +174,8 @@ private:
     bool unloadLocked(const std::string& name);
     Poco::JSON::Object::Ptr reloadLocked(const std::string& name, Poco::JSON::Object::Ptr overrides, bool onlyIfChanged, bool dropOverrides,
                                          std::shared_ptr<Generation> generation, PluginSignatureStatus signature);
+    /// The generation serving name; throws PluginError("not_found", 404) when none is loaded.
+    std::shared_ptr<Generation> servingGeneration(const std::string& name) const;
     /// Throws PluginError("moving", 409) while name is being moved away.
     void refuseMoving(const std::string& name) const;
     /// Ends the forwarding of name to url after admin.move_forward_ms, when configured.
