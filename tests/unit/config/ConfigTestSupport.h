@@ -1,7 +1,9 @@
 #ifndef Terrarium_ConfigTestSupport_INCLUDED
 #define Terrarium_ConfigTestSupport_INCLUDED
 
+#include "config/Config.h"
 #include "config/ConfigError.h"
+#include "config/ConfigLoader.h"
 
 #include "ScratchDir.h"
 
@@ -28,6 +30,18 @@ Failure failureOf(Call&& call)
     }
     FAIL("expected a ConfigError");
     return Failure{};
+}
+
+/// The configuration of a file's JSON text alone (no environment, no flags).
+inline Config parseConfig(const std::string& json)
+{
+    return ConfigLoader::parse(json, {}, {});
+}
+
+/// The key a ConfigError for that JSON text names.
+inline std::string failureKeyOf(const std::string& json)
+{
+    return failureOf([&] { parseConfig(json); }).key;
 }
 
 } // namespace terrarium::test

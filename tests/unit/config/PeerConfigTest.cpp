@@ -8,30 +8,18 @@
 
 using terrarium::Config;
 using terrarium::ConfigLoader;
+using terrarium::test::failureKeyOf;
 using terrarium::test::failureOf;
-
-namespace {
-
-Config parse(const std::string& json)
-{
-    return ConfigLoader::parse(json, {}, {});
-}
-
-std::string failureKey(const std::string& json)
-{
-    return failureOf([&] { ConfigLoader::parse(json, {}, {}); }).key;
-}
-
-} // namespace
+using terrarium::test::parseConfig;
 
 TEST_CASE("peer config: defaults and configured peers", "[config][peers]")
 {
-    Config defaults = parse("{}");
+    Config defaults = parseConfig("{}");
     CHECK(defaults.peers.empty());
     CHECK(defaults.adminMaxUploadBytes == 64 * 1024 * 1024);
     CHECK(defaults.moveForward == Poco::Timespan(0));
 
-    Config config = parse(R"({"admin":{"max_upload_bytes":1048576,"move_forward_ms":60000},
+    Config config = parseConfig(R"({"admin":{"max_upload_bytes":1048576,"move_forward_ms":60000},
         "peers":{"host-b":{"admin_url":"https://b.example:8081","token_file":"/etc/terrarium/b.token","url":"http://b.example:8080"},
                  "c":{"admin_url":"http://10.0.0.3:8081","url":"http://10.0.0.3:8080"}}})");
     CHECK(config.adminMaxUploadBytes == 1048576);
@@ -42,20 +30,20 @@ TEST_CASE("peer config: defaults and configured peers", "[config][peers]")
     CHECK(config.peers.at("host-b").url == "http://b.example:8080");
     CHECK(config.peers.at("c").tokenFile.empty());
     CHECK(config.peers.at("c").listeners.empty());
-    CHECK(parse(R"({"peers":{"b":{"admin_url":"http://b:1","url":"http://b:2","listeners":{"logthon":"http://b:5000"}}}})")
+    CHECK(parseConfig(R"({"peers":{"b":{"admin_url":"http://b:1","url":"http://b:2","listeners":{"logthon":"http://b:5000"}}}})")
               .peers.at("b")
               .listeners.at("logthon") == "http://b:5000");
 }
 
 TEST_CASE("peer config: bad values name their key", "[config][peers]")
 {
-    CHECK(failureKey(R"({"peers":[]})") == "peers");
-    CHECK(failureKey(R"({"peers":{"Bad Name":{"admin_url":"http://b:1","url":"http://b:2"}}})") == "peers.Bad Name");
-    CHECK(failureKey(R"({"peers":{"b":{"url":"http://b:2"}}})") == "peers.b.admin_url");
-    CHECK(failureKey(R"({"peers":{"b":{"admin_url":"http://b:1"}}})") == "peers.b.url");
-    CHECK(failureKey(R"({"peers":{"b":{"admin_url":"ftp://b:1","url":"http://b:2"}}})") == "peers.b.admin_url");
-    CHECK(failureKey(R"({"peers":{"b":{"admin_url":"http://b:1","url":"http://b:2","token":"x"}}})") == "peers.b.token");
-    CHECK(failureKey(R"({"peers":{"b":{"admin_url":"http://b:1","url":"http://b:2","listeners":{"logthon":5000}}}})") == "peers.b.listeners.logthon");
-    CHECK(failureKey(R"({"admin":{"max_upload_bytes":0}})") == "admin.max_upload_bytes");
-    CHECK(failureKey(R"({"admin":{"move_forward_ms":-1}})") == "admin.move_forward_ms");
+    CHECK(failureKeyOf(R"({"peers":[]})") == "peers");
+    CHECK(failureKeyOf(R"({"peers":{"Bad Name":{"admin_url":"http://b:1","url":"http://b:2"}}})") == "peers.Bad Name");
+    CHECK(failureKeyOf(R"({"peers":{"b":{"url":"http://b:2"}}})") == "peers.b.admin_url");
+    CHECK(failureKeyOf(R"({"peers":{"b":{"admin_url":"http://b:1"}}})") == "peers.b.url");
+    CHECK(failureKeyOf(R"({"peers":{"b":{"admin_url":"ftp://b:1","url":"http://b:2"}}})") == "peers.b.admin_url");
+    CHECK(failureKeyOf(R"({"peers":{"b":{"admin_url":"http://b:1","url":"http://b:2","token":"x"}}})") == "peers.b.token");
+    CHECK(failureKeyOf(R"({"peers":{"b":{"admin_url":"http://b:1","url":"http://b:2","listeners":{"logthon":5000}}}})") == "peers.b.listeners.logthon");
+    CHECK(failureKeyOf(R"({"admin":{"max_upload_bytes":0}})") == "admin.max_upload_bytes");
+    CHECK(failureKeyOf(R"({"admin":{"move_forward_ms":-1}})") == "admin.move_forward_ms");
 }

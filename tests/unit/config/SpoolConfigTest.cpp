@@ -13,31 +13,19 @@ using Catch::Matchers::Contains;
 using terrarium::Config;
 using terrarium::ConfigChanges;
 using terrarium::ConfigLoader;
+using terrarium::test::failureKeyOf;
 using terrarium::test::failureOf;
-
-namespace {
-
-Config parse(const std::string& json)
-{
-    return ConfigLoader::parse(json, {}, {});
-}
-
-std::string failureKey(const std::string& json)
-{
-    return failureOf([&] { ConfigLoader::parse(json, {}, {}); }).key;
-}
-
-} // namespace
+using terrarium::test::parseConfig;
 
 TEST_CASE("spool: the directory defaults to <state_dir>/spool, with a 1 MiB threshold and a 1 GiB limit", "[config][spool]")
 {
-    Config config = parse(R"({"state_dir": "/srv/terrarium"})");
+    Config config = parseConfig(R"({"state_dir": "/srv/terrarium"})");
     CHECK(config.spoolDirectory() == "/srv/terrarium/spool");
     CHECK(config.limits.spoolThresholdBytes == 1024 * 1024);
     CHECK(config.limits.maxSpooledBodyBytes == 1024ull * 1024 * 1024);
     CHECK(Config::spoolLimits(config.limits, nullptr) == std::make_pair<std::uint64_t, std::uint64_t>(1024 * 1024, 1024ull * 1024 * 1024));
 
-    config = parse(R"({"spool_dir": "/mnt/big/spool", "limits": {"spool_threshold_bytes": 0, "max_spooled_body_bytes": 4294967296}})");
+    config = parseConfig(R"({"spool_dir": "/mnt/big/spool", "limits": {"spool_threshold_bytes": 0, "max_spooled_body_bytes": 4294967296}})");
     CHECK(config.spoolDirectory() == "/mnt/big/spool");
     CHECK(config.limits.spoolThresholdBytes == 0);
     CHECK(config.limits.maxSpooledBodyBytes == 4294967296ull);
@@ -45,7 +33,7 @@ TEST_CASE("spool: the directory defaults to <state_dir>/spool, with a 1 MiB thre
 
 TEST_CASE("spool: a plugin's spool block overrides the host's values, false turns spooling off", "[config][spool]")
 {
-    Config config = parse(R"({"limits": {"spool_threshold_bytes": 1000, "max_spooled_body_bytes": 50000},
+    Config config = parseConfig(R"({"limits": {"spool_threshold_bytes": 1000, "max_spooled_body_bytes": 50000},
                               "plugins": {"files": {"spool": {"max_bytes": 9000000000}},
                                           "small": {"spool": {"threshold_bytes": 10}},
                                           "off": {"spool": false},
@@ -61,23 +49,23 @@ TEST_CASE("spool: a plugin's spool block overrides the host's values, false turn
 
 TEST_CASE("spool: bad values name their key", "[config][spool]")
 {
-    CHECK(failureKey(R"({"spool_dir": ""})") == "spool_dir");
-    CHECK(failureKey(R"({"spool_dir": "relative/spool"})") == "spool_dir");
-    CHECK(failureKey(R"({"limits": {"max_spooled_body_bytes": 0}})") == "limits.max_spooled_body_bytes");
-    CHECK(failureKey(R"({"limits": {"spool_threshold_bytes": -1}})") == "limits.spool_threshold_bytes");
-    CHECK(failureKey(R"({"limits": {"spool_threshold_bytes": 2000, "max_spooled_body_bytes": 1000}})") == "limits.spool_threshold_bytes");
-    CHECK(failureKey(R"({"plugins": {"files": {"spool": {"max_bytes": 10}}}})") == "plugins.files.spool");
-    CHECK(failureKey(R"({"plugins": {"files": {"spool": {"threshold": 10}}}})") == "plugins.files.spool.threshold");
-    CHECK(failureKey(R"({"plugins": {"files": {"spool": "yes"}}})") == "plugins.files.spool");
+    CHECK(failureKeyOf(R"({"spool_dir": ""})") == "spool_dir");
+    CHECK(failureKeyOf(R"({"spool_dir": "relative/spool"})") == "spool_dir");
+    CHECK(failureKeyOf(R"({"limits": {"max_spooled_body_bytes": 0}})") == "limits.max_spooled_body_bytes");
+    CHECK(failureKeyOf(R"({"limits": {"spool_threshold_bytes": -1}})") == "limits.spool_threshold_bytes");
+    CHECK(failureKeyOf(R"({"limits": {"spool_threshold_bytes": 2000, "max_spooled_body_bytes": 1000}})") == "limits.spool_threshold_bytes");
+    CHECK(failureKeyOf(R"({"plugins": {"files": {"spool": {"max_bytes": 10}}}})") == "plugins.files.spool");
+    CHECK(failureKeyOf(R"({"plugins": {"files": {"spool": {"threshold": 10}}}})") == "plugins.files.spool.threshold");
+    CHECK(failureKeyOf(R"({"plugins": {"files": {"spool": "yes"}}})") == "plugins.files.spool");
     CHECK_THAT(failureOf([] { ConfigLoader::parse(R"({"plugins": {"files": {"spool": {"threshold_bytes": 5000000000}}}})", {}, {}); }).message,
                Contains("threshold 5000000000 larger than the limit 1073741824"));
 }
 
 TEST_CASE("spool: the directory and the host's values take a restart", "[config][spool]")
 {
-    Config running = parse("{}");
-    auto changed = ConfigChanges::needingRestart(running, parse(R"({"spool_dir": "/elsewhere"})"));
+    Config running = parseConfig("{}");
+    auto changed = ConfigChanges::needingRestart(running, parseConfig(R"({"spool_dir": "/elsewhere"})"));
     CHECK(std::find(changed.begin(), changed.end(), "spool_dir") != changed.end());
-    changed = ConfigChanges::needingRestart(running, parse(R"({"limits": {"max_spooled_body_bytes": 5000000}})"));
+    changed = ConfigChanges::needingRestart(running, parseConfig(R"({"limits": {"max_spooled_body_bytes": 5000000}})"));
     CHECK(std::find(changed.begin(), changed.end(), "limits") != changed.end());
 }
