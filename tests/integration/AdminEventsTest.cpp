@@ -1,5 +1,6 @@
 // GET /admin/events: the bounded history of plugin loads, reloads and unloads (LifecycleHistory),
 // the refused ones included.
+#include "ExpectError.h"
 #include "TerrariumProcess.h"
 
 #include <catch2/catch.hpp>
@@ -11,15 +12,6 @@
 using namespace terrarium::test;
 
 namespace {
-
-/// Checks that an answer is the host's JSON error with that status and code.
-void expectError(const HttpResult& result, int status, const std::string& code)
-{
-    INFO("status " << result.status << ", body: " << result.body);
-    REQUIRE(result.status == status);
-    CHECK(result.header("Content-Type").find("application/json") == 0);
-    CHECK(result.json()->getValue<std::string>("error") == code);
-}
 
 Poco::JSON::Array::Ptr events(const TerrariumProcess& host, const std::string& query = "")
 {

@@ -1,6 +1,7 @@
 // The admin API's hardening: the token compared by digest, a bounded request body, failed-auth
 // limits per client address, audit records of mutations, a read-only token, and the Unix-socket
 // admin listener.
+#include "ExpectError.h"
 #include "Eventually.h"
 #include "HttpTestClient.h"
 #include "RawHttpConnection.h"
@@ -39,17 +40,6 @@ TerrariumProcess::Options hostWith(const std::string& adminMembers, const std::s
     options.configJson = R"({"watch":{"enabled":false})" + std::string(adminMembers.empty() ? "" : R"(,"admin":{)" + adminMembers + "}") +
                          (rootMembers.empty() ? "" : "," + rootMembers) + "}";
     return options;
-}
-
-/// Checks that an answer is the host's JSON error with that status and code.
-void expectError(const HttpResult& result, int status, const std::string& code)
-{
-    INFO("status " << result.status << ", body: " << result.body);
-    REQUIRE(result.status == status);
-    CHECK(result.header("Content-Type").find("application/json") == 0);
-    auto json = result.json();
-    CHECK(json->getValue<std::string>("error") == code);
-    CHECK_FALSE(json->getValue<std::string>("message").empty());
 }
 
 /// Reads a whole "Connection: close" answer from socket and parses status, headers and body.

@@ -1,4 +1,5 @@
 // The admin dashboard's page (/admin/ui/, files embedded in terrariumd, AdminUi).
+#include "ExpectError.h"
 #include "TerrariumProcess.h"
 
 #include <catch2/catch.hpp>
@@ -16,17 +17,6 @@ TerrariumProcess::Options echoHost()
     options.plugins = {{ECHO_PLUGIN_PATH, "echo.so"}};
     options.configJson = R"({"watch":{"enabled":false}})";
     return options;
-}
-
-/// Checks that an answer is the host's JSON error with that status and code.
-void expectError(const HttpResult& result, int status, const std::string& code)
-{
-    INFO("status " << result.status << ", body: " << result.body);
-    REQUIRE(result.status == status);
-    CHECK(result.header("Content-Type").find("application/json") == 0);
-    auto json = result.json();
-    CHECK(json->getValue<std::string>("error") == code);
-    CHECK_FALSE(json->getValue<std::string>("message").empty());
 }
 
 /// Checks the headers every dashboard file is served with.

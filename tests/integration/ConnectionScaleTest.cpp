@@ -7,6 +7,7 @@
 // still open, a slow request still in its handler), it leaves a wide margin between that and the
 // work it checks: a 1 s header timeout against a loop of loopback requests, 5 s against 40
 // requests, 10 s slow requests against a flood that takes a fraction of a second.
+#include "ExpectError.h"
 #include "HttpTestClient.h"
 #include "RawHttpConnection.h"
 #include "TerrariumProcess.h"
@@ -78,16 +79,6 @@ void waitForMetric(const TerrariumProcess& host, const std::string& sample, doub
 }
 
 /// Checks a host JSON error answer.
-void expectError(const HttpResult& result, int status, const std::string& code)
-{
-    INFO("status " << result.status << ", body: " << result.body);
-    REQUIRE(result.status == status);
-    CHECK(result.header("Content-Type").find("application/json") == 0);
-    auto json = result.json();
-    CHECK(json->getValue<std::string>("error") == code);
-    CHECK(json->has("message"));
-}
-
 /// Checks an overload answer: 503, Retry-After and a JSON error.
 void expectOverloaded(const HttpResult& result)
 {

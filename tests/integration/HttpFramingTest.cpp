@@ -2,6 +2,7 @@
 // terrariumd: smuggling attempts (whose body is a complete request that must never be served),
 // strict grammar, Host, versions and the HTTP/2 preface, absolute-form routing, and the path and
 // target a plugin receives.
+#include "ExpectError.h"
 #include "RawHttpConnection.h"
 #include "TerrariumProcess.h"
 
@@ -40,17 +41,6 @@ HttpResult answerThenClose(const TerrariumProcess& host, const std::string& requ
 }
 
 /// Checks a host JSON error answer.
-void expectError(const HttpResult& result, int status, const std::string& code)
-{
-    INFO("status " << result.status << ", body: " << result.body);
-    CHECK(result.status == status);
-    CHECK(result.header("Content-Type").find("application/json") == 0);
-    if (result.status != status) return;
-    auto json = result.json();
-    CHECK(json->getValue<std::string>("error") == code);
-    CHECK(json->has("message"));
-}
-
 /// How many requests the echo plugin has served so far (this request included).
 std::int64_t echoServed(const TerrariumProcess& host)
 {

@@ -1,5 +1,6 @@
 // HTTP/1.1 on the wire: request limits (413, 431, 408), chunked bodies, Expect: 100-continue,
 // pipelining and malformed requests, sent over raw sockets.
+#include "ExpectError.h"
 #include "RawHttpConnection.h"
 #include "TerrariumProcess.h"
 
@@ -26,16 +27,6 @@ TerrariumProcess::Options limitedHost()
 }
 
 /// Checks a host JSON error answer.
-void expectError(const HttpResult& result, int status, const std::string& code)
-{
-    INFO("status " << result.status << ", body: " << result.body);
-    CHECK(result.status == status);
-    CHECK(result.header("Content-Type").find("application/json") == 0);
-    auto json = result.json();
-    CHECK(json->getValue<std::string>("error") == code);
-    CHECK(json->has("message"));
-}
-
 } // namespace
 
 TEST_CASE("limits: a body over max_body_bytes is refused with 413 before it is sent", "[limits][http]")
