@@ -44,6 +44,14 @@ Poco::Net::Context::Ptr clientContext(const TestCertificate& trusted, const Test
     return context;
 }
 
+/// The "admin" member of a configuration: TLS with server's certificate, client certificates
+/// required and verified against client's.
+std::string adminMutualTls(const TestCertificate& server, const TestCertificate& client)
+{
+    return "\"admin\": {\"tls\": {\"cert_file\": \"" + server.certFile() + "\", \"key_file\": \"" + server.keyFile() +
+           "\", \"ca_file\": \"" + client.certFile() + "\", \"client_certs\": \"required\"}}";
+}
+
 /// One HTTPS request (a bearer token when given); throws on TLS or connection failures.
 std::pair<int, std::string> httpsRequest(const std::string& address, const std::string& method, const std::string& path,
                                          Poco::Net::Context::Ptr context, const std::string& body = "", const std::string& token = "")
@@ -83,9 +91,8 @@ TEST_CASE("tls: the main listener serves HTTPS, refuses TLS 1.1 and plain HTTP, 
     TerrariumProcess::Options options;
     options.plugins = {{ECHO_PLUGIN_PATH, "echo.so"}};
     options.waitReady = false;
-    options.configJson = "{\"tls\": {\"cert_file\": \"" + server.certFile() + "\", \"key_file\": \"" + server.keyFile()
-        + "\"}, \"admin\": {\"tls\": {\"cert_file\": \"" + server.certFile() + "\", \"key_file\": \"" + server.keyFile()
-        + "\", \"ca_file\": \"" + client.certFile() + "\", \"client_certs\": \"required\"}}}";
+    options.configJson = "{\"tls\": {\"cert_file\": \"" + server.certFile() + "\", \"key_file\": \"" + server.keyFile() + "\"}, "
+        + adminMutualTls(server, client) + "}";
     TerrariumProcess host(options);
 
     Poco::Net::Context::Ptr trusting = clientContext(server);
@@ -130,8 +137,7 @@ TEST_CASE("tls: the audit record of an admin mutation over mutual TLS names the 
     TerrariumProcess::Options options;
     options.plugins = {{ECHO_PLUGIN_PATH, "echo.so"}};
     options.waitReady = false;
-    options.configJson = "{\"admin\": {\"tls\": {\"cert_file\": \"" + server.certFile() + "\", \"key_file\": \"" + server.keyFile()
-        + "\", \"ca_file\": \"" + client.certFile() + "\", \"client_certs\": \"required\"}}}";
+    options.configJson = "{" + adminMutualTls(server, client) + "}";
     TerrariumProcess host(options);
     Poco::Net::Context::Ptr withCertificate = clientContext(server, &client);
     REQUIRE(waitUntil([&] { return !host.adminAddress().empty() && !host.token().empty(); }, Poco::Timespan(30, 0)));
