@@ -14,6 +14,7 @@ const { after, before, describe, test } = require('node:test');
 const { Browser } = require('./support/Browser');
 const { Terrariumd } = require('./support/Terrariumd');
 const { eventually } = require('./support/eventually');
+const { pageRunner } = require('./support/withPage');
 
 const ARTIFACTS = process.env.TERRARIUM_BROWSER_ARTIFACTS || path.join(__dirname, 'artifacts');
 const MARKUP_ROUTE = '/x<b>bold</b>';   // a route prefix may hold no space: no attributes here
@@ -47,25 +48,7 @@ after(async () => {
   if (host) await host.stop();
 });
 
-/// Runs body with a new tab; on failure saves a screenshot and the host's log as artefacts.
-/// Console errors matching expectedProblems (the browser's own report of an answer the test
-/// provokes, e.g. a 403) are not counted as page problems.
-async function withPage(name, body, expectedProblems = null) {
-  const page = await browser.newPage();
-  try {
-    await body(page);
-    const problems = expectedProblems ? page.problems.filter((p) => !expectedProblems.test(p)) : page.problems;
-    assert.deepEqual(problems, [], 'the page reported errors');
-  } catch (error) {
-    const slug = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-    await page.screenshot({ path: path.join(ARTIFACTS, 'failed-admin-' + slug + '.png'), fullPage: true }).catch(() => {});
-    fs.writeFileSync(path.join(ARTIFACTS, 'failed-admin-' + slug + '.terrariumd.log'), host.log());
-    if (page.problems.length) error.message += '\npage problems: ' + page.problems.join('\n');
-    throw error;
-  } finally {
-    await page.close();
-  }
-}
+const withPage = pageRunner(() => ({ browser, host }), ARTIFACTS, 'failed-admin-');
 
 function pluginRow(page, name) {
   return page.locator('[data-testid="plugin-row"][data-plugin="' + name + '"]');

@@ -12,6 +12,7 @@ const { after, before, describe, test } = require('node:test');
 const { Browser } = require('./support/Browser');
 const { Terrariumd } = require('./support/Terrariumd');
 const { eventually } = require('./support/eventually');
+const { pageRunner } = require('./support/withPage');
 
 const ARTIFACTS = process.env.TERRARIUM_BROWSER_ARTIFACTS || path.join(__dirname, 'artifacts');
 
@@ -55,22 +56,7 @@ after(async () => {
   if (host) await host.stop();
 });
 
-/// Runs body with a new tab; on failure saves a screenshot and the host's log as artefacts.
-async function withPage(name, body) {
-  const page = await browser.newPage();
-  try {
-    await body(page);
-    assert.deepEqual(page.problems, [], 'the page reported errors');
-  } catch (error) {
-    const slug = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-    await page.screenshot({ path: path.join(ARTIFACTS, 'failed-' + slug + '.png'), fullPage: true }).catch(() => {});
-    fs.writeFileSync(path.join(ARTIFACTS, 'failed-' + slug + '.terrariumd.log'), host.log());
-    if (page.problems.length) error.message += '\npage problems: ' + page.problems.join('\n');
-    throw error;
-  } finally {
-    await page.close();
-  }
-}
+const withPage = pageRunner(() => ({ browser, host }), ARTIFACTS, 'failed-');
 
 /// Posts a log entry through logthon's API on its own listener.
 async function postLog(entry, url = host.url('logthon', '/logs')) {
