@@ -8,6 +8,7 @@
 #include <Poco/Logger.h>
 #include <Poco/Net/StreamSocketImpl.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -148,6 +149,8 @@ void ConnectionEngine::join()
     }
     std::lock_guard<std::mutex> lock(_connectionsMutex);
     _connections.clear();
+    std::lock_guard<std::mutex> retired(_retiredMutex);
+    _retired.clear();
 }
 
 ConnectionStats ConnectionEngine::stats() const
@@ -212,15 +215,23 @@ void ConnectionEngine::workerLoop(Worker& self)
     while (!_finished.load(std::memory_order_relaxed))
     {
         if (parkIfSurplus()) continue;
+        // Before taking an event: what is retired from now on may still be in it (see reclaim()).
+        const std::uint64_t epoch = _epoch.load();
+        self.holding.store(epoch);
         epoll_event event{};
-        if (!takeReady(event))
+        if (!takeReady(event, self))
         {
             int n = ::epoll_wait(_epoll, events, EVENTS_PER_WAIT, 200);
-            if (n <= 0) continue;
+            if (n <= 0)
+            {
+                self.holding.store(0);   // nothing taken (a parked poller must not hold back reclaim())
+                continue;
+            }
             event = events[0];
-            if (n > 1) putReady(events + 1, static_cast<std::size_t>(n - 1));
+            if (n > 1) putReady(events + 1, static_cast<std::size_t>(n - 1), epoch);
         }
         dispatch(event);
+        self.holding.store(0);
     }
     _alive.fetch_sub(1);
 }
@@ -243,23 +254,59 @@ void ConnectionEngine::dispatch(const epoll_event& event)
     runPending();
 }
 
-void ConnectionEngine::putReady(const epoll_event* events, std::size_t count)
+void ConnectionEngine::putReady(const epoll_event* events, std::size_t count, std::uint64_t epoch)
 {
     std::lock_guard<std::mutex> lock(_readyMutex);
     for (std::size_t i = 0; i < count; ++i)
-        if (events[i].data.ptr != &wakeTag) _ready.push_back(events[i]);
+        if (events[i].data.ptr != &wakeTag) _ready.push_back(ReadyEvent{events[i], epoch});
     _readyCount.store(_ready.size(), std::memory_order_release);
 }
 
-bool ConnectionEngine::takeReady(epoll_event& event)
+bool ConnectionEngine::takeReady(epoll_event& event, Worker& self)
 {
     if (_readyCount.load(std::memory_order_acquire) == 0) return false;
     std::lock_guard<std::mutex> lock(_readyMutex);
     if (_ready.empty()) return false;
-    event = _ready.front();
+    event = _ready.front().event;
+    // The event is as old as the poll that returned it; under the lock that reclaim() takes, so
+    // that it is always either in the list or announced by this poller.
+    if (_ready.front().epoch < self.holding.load()) self.holding.store(_ready.front().epoch);
     _ready.pop_front();
     _readyCount.store(_ready.size(), std::memory_order_release);
     return true;
+}
+
+void ConnectionEngine::reclaim()
+{
+    {
+        std::lock_guard<std::mutex> lock(_retiredMutex);
+        if (_retired.empty()) return;
+    }
+    // The oldest epoch an event still in flight may come from: the ready list's and the pollers'.
+    std::uint64_t oldest = UINT64_MAX;
+    {
+        std::lock_guard<std::mutex> ready(_readyMutex);
+        for (const ReadyEvent& waiting : _ready) oldest = std::min(oldest, waiting.epoch);
+        std::lock_guard<std::mutex> pool(_poolMutex);
+        for (const auto& worker : _workers)
+        {
+            std::uint64_t holding = worker->holding.load();
+            if (holding != 0) oldest = std::min(oldest, holding);
+        }
+    }
+    std::vector<std::unique_ptr<HttpConnection>> freed;
+    {
+        std::lock_guard<std::mutex> lock(_retiredMutex);
+        auto kept = _retired.begin();
+        for (auto& entry : _retired)
+        {
+            if (entry.first < oldest)
+                freed.push_back(std::move(entry.second));
+            else
+                *kept++ = std::move(entry);
+        }
+        _retired.erase(kept, _retired.end());
+    }
 }
 
 void ConnectionEngine::runPending()
@@ -358,6 +405,7 @@ void ConnectionEngine::monitorLoop()
         if (t >= nextSweep)
         {
             sweep(t);
+            reclaim();
             nextSweep = t + 50000;
         }
         std::int64_t paused = _acceptPausedUntil.load();
@@ -469,6 +517,11 @@ void ConnectionEngine::remove(HttpConnection& connection)
         _connections.erase(it);
         if (_connections.empty()) _connectionsGone.notify_all();
     }
+    if (!owned->upgraded()) return;   // only its owner ever arms a plain connection: no event can be left
+    owned->retire();
+    const std::uint64_t epoch = _epoch.fetch_add(1);
+    std::lock_guard<std::mutex> lock(_retiredMutex);
+    _retired.emplace_back(epoch, std::move(owned));
 }
 
 ConnectionEngine::Admission ConnectionEngine::admit(HttpConnection& connection, bool resumed)

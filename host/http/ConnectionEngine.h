@@ -51,6 +51,15 @@ class ServerState;
 /// beyond the first wait in a ready list that every poller drains before it polls again, so a
 /// slow handler holds up the events taken with it at most until its replacement poller starts.
 ///
+/// Lifetime. A WebSocket's connection is re-armed by other threads too (a plugin's send that
+/// finds the socket full, a reload's close), so an event for it may already be in a poller's
+/// hands or in the ready list when such a re-arm produces a second one, and the thread that
+/// handles the first may close the connection meanwhile. A closed WebSocket is therefore let go
+/// at once (plugin, output, socket) but its memory is reclaimed by the monitor only once every
+/// poller has moved past the events it may hold (epochs: each poller announces the epoch in
+/// which it took its event; a connection retired in epoch e is freed once no poller and no
+/// waiting event is from e or before).
+///
 /// Deadlines (swept by the monitor): a connection idle between requests closes after
 /// keepAliveTimeout; a request whose headers are not complete within headerTimeout, or that is
 /// not complete within requestTimeout, is answered 408 and closed (a slowloris client never
@@ -125,7 +134,8 @@ public:
     /// Waits for events on connection again (EPOLLIN and/or EPOLLOUT, one-shot).
     void arm(HttpConnection& connection, bool read, bool write);
 
-    /// Forgets connection and closes it (called by its owning thread, last thing).
+    /// Forgets connection and closes it (called by its owning thread, last thing); an upgraded
+    /// one is retired (closed now, freed once no poller can still hold an event for it).
     void remove(HttpConnection& connection);
 
     /// Counts a connection ended by a deadline.
@@ -159,12 +169,21 @@ private:
     {
         std::thread thread;
         std::atomic<std::int64_t> busySince{0};   /// 0: not in a handler
+        std::atomic<std::uint64_t> holding{0};    /// epoch of the event this poller may hold (0: none)
+    };
+
+    /// An event one epoll_wait returned beyond the first, with the epoch its poller took it in.
+    struct ReadyEvent
+    {
+        epoll_event event;
+        std::uint64_t epoch;
     };
 
     void workerLoop(Worker& self);
     void dispatch(const epoll_event& event);
-    void putReady(const epoll_event* events, std::size_t count);
-    bool takeReady(epoll_event& event);
+    void putReady(const epoll_event* events, std::size_t count, std::uint64_t epoch);
+    bool takeReady(epoll_event& event, Worker& self);
+    void reclaim();
     bool parkIfSurplus();
     void monitorLoop();
     void keepPollersAvailable();
@@ -194,8 +213,13 @@ private:
     /// Events one epoll_wait returned beyond the first: taken, oldest first, by whichever
     /// poller comes next (the one that got them, once done with the first, or another).
     std::mutex _readyMutex;
-    std::deque<epoll_event> _ready;
+    std::deque<ReadyEvent> _ready;
     std::atomic<std::size_t> _readyCount{0};
+
+    /// Retired connections (remove() of an upgraded one) with the epoch they were retired in.
+    std::atomic<std::uint64_t> _epoch{1};
+    std::mutex _retiredMutex;
+    std::vector<std::pair<std::uint64_t, std::unique_ptr<HttpConnection>>> _retired;
 
     mutable std::mutex _queueMutex;
     unsigned _slotsUsed = 0;

@@ -113,6 +113,8 @@ void HttpConnection::expire(bool force)
 
 void HttpConnection::onEvent(std::uint32_t events)
 {
+    // A second event of a WebSocket re-armed by another thread, reaching it after it closed.
+    if (_phase.load(std::memory_order_acquire) == Phase::Closing) return;
     try
     {
         if (_phase.load(std::memory_order_relaxed) == Phase::WebSocket) return onWebSocketEvent();
@@ -672,6 +674,15 @@ void HttpConnection::linger()
         if (n == Transport::WantRead || n == Transport::WantWrite) return _engine.arm(*this, true, false);
         if (n <= 0) return close();
     }
+}
+
+void HttpConnection::retire()
+{
+    if (_webSocket) releasePlugin(WebSocketCodec::CloseAbnormal, "connection dropped");
+    _webSocketOwner.reset();
+    if (_outbox) _outbox->detach();
+    releaseBody();
+    _transport->close();
 }
 
 void HttpConnection::close()

@@ -84,6 +84,13 @@ public:
 
     int descriptor() const { return _transport->descriptor(); }
 
+    /// True once the connection became a WebSocket (other threads may re-arm it since).
+    bool upgraded() const { return _outbox != nullptr; }
+
+    /// After remove(): lets go of the plugin, the output and the socket now; the object stays
+    /// until the engine frees it, and an event that still reaches it does nothing.
+    void retire();
+
 private:
     void receive();
     void serve();

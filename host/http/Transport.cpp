@@ -48,4 +48,9 @@ void Transport::shutdownSend()
     ::shutdown(_descriptor, SHUT_WR);
 }
 
+void Transport::close()
+{
+    _socket.close();
+}
+
 } // namespace terrarium

@@ -70,6 +70,9 @@ public:
     /// Shuts the sending side down (the peer reads the end of the stream after what was sent).
     void shutdownSend();
 
+    /// Closes the socket now (before the transport is destroyed); nothing may use it afterwards.
+    void close();
+
     /// True for TLS (a plain shutdown of the sending side would cut the TLS stream).
     virtual bool encrypted() const { return false; }
 

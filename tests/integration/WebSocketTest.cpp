@@ -20,6 +20,7 @@
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Net/WebSocket.h>
 
+#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -214,6 +215,59 @@ TEST_CASE("websocket: a hot reload closes the old generation's sockets with 1001
     fresh.send("new generation");
     CHECK(fresh.receive() == "new generation");
     REQUIRE(waitUntil([&] { return host.admin("GET", "/admin/plugins").json()->getArray("retiring")->size() == 0; }));
+}
+
+TEST_CASE("websocket: sends from a plugin thread, hot reloads and the peers' own closes racing on the same sockets", "[websocket][reload][race]")
+{
+    // Sends from a thread that is not the connection's (pushes that fill the socket, the reload's
+    // 1001) re-arm a connection while a frame of the peer may already be on its way to a poller;
+    // the connection must outlive every such event even when it closes at once. Under the address
+    // sanitizer a use after free aborts terrariumd, which fails the requests below.
+    TerrariumProcess host(options());
+    const int rounds = 40;
+    const int perRound = 8;
+    for (int round = 0; round < rounds; ++round)
+    {
+        INFO("round " << round);
+        std::vector<std::unique_ptr<Client>> clients;
+        for (int i = 0; i < perRound; ++i)
+        {
+            clients.push_back(std::make_unique<Client>(host));
+            REQUIRE(clients.back()->receive().rfind("welcome ", 0) == 0);
+        }
+        auto pushed = std::async(std::launch::async, [&] { return host.request("POST", "/ws/push?n=32&size=16384").status; });
+        auto reloaded = std::async(std::launch::async, [&] { return host.admin("POST", "/admin/plugins/websocket-echo/reload").status; });
+        for (int i = 0; i < perRound; ++i)
+        {
+            for (int k = 0; k < 4; ++k) clients[i]->send("racing " + std::to_string(k));
+            if (i % 2 == 1) clients[i]->socket->shutdown(1000, "peer leaves");
+        }
+        for (int i = 0; i < perRound; ++i)
+        {
+            // Everything up to the host's close frame (pushes, echoes), then the close is answered.
+            int flags = 0;
+            try
+            {
+                do
+                {
+                    clients[i]->receive(flags);
+                } while ((flags & WebSocket::FRAME_OP_BITMASK) != WebSocket::FRAME_OP_CLOSE);
+                if (i % 2 == 0) clients[i]->socket->shutdown(1001, "");
+            }
+            catch (const Poco::Net::NetException&)
+            {
+                // The host closed after its close frame while this peer was still sending.
+            }
+        }
+        CHECK(pushed.get() == 200);
+        CHECK(reloaded.get() == 200);
+        REQUIRE(host.running());
+    }
+    REQUIRE(waitUntil([&] { return host.admin("GET", "/admin/plugins").json()->getArray("retiring")->size() == 0; }));
+    Client fresh(host);
+    CHECK(fresh.receive() == "welcome " + std::to_string(stats(host)->getValue<int>("generation")));
+    fresh.send("still serving");
+    CHECK(fresh.receive() == "still serving");
 }
 
 TEST_CASE("websocket: shutdown closes open sockets with 1001 and exits 0", "[websocket][shutdown]")
