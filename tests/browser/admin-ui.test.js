@@ -279,6 +279,9 @@ describe('browser: admin dashboard', () => {
         await page.evaluate(() => 0);
         return polls.length - before;
       };
+      /// A refresh already running when polling pauses still completes (its calls are not
+      /// polls made while paused): waits until none runs.
+      const refreshDone = () => page.locator('[data-testid="status"][data-busy="false"]').waitFor();
       const setHidden = (hidden) => page.evaluate((value) => {
         Object.defineProperty(document, 'hidden', { configurable: true, get: () => value });
         document.dispatchEvent(new Event('visibilitychange'));
@@ -288,6 +291,7 @@ describe('browser: admin dashboard', () => {
 
       await setHidden(true);
       await page.locator('[data-testid="status"][data-state="paused"]').waitFor();
+      await refreshDone();
       assert.equal(await pollsDuring(20000), 0, 'polls while the tab is hidden');
       const beforeVisible = polls.length;
       await setHidden(false);
@@ -296,6 +300,7 @@ describe('browser: admin dashboard', () => {
 
       await page.selectOption('[data-testid="refresh"]', '0');
       await page.locator('[data-testid="status"][data-state="paused"]').waitFor();
+      await refreshDone();
       assert.equal(await pollsDuring(20000), 0, 'polls while refreshing is paused');
       await page.selectOption('[data-testid="refresh"]', '5000');
       await page.locator('[data-testid="status"][data-state="live"]').waitFor();

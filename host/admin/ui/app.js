@@ -527,13 +527,17 @@
   }
 
   /// Fetches everything once and renders it; a call made while one runs runs again after it.
+  /// The status element's data-busy is "true" while a refresh runs (a refresh started before
+  /// the tab was hidden or refreshing paused still completes).
   function refresh() {
     if (state.running) {
       state.again = true;
       return state.running;
     }
+    $('status').dataset.busy = 'true';
     state.running = refreshOnce().finally(() => {
       state.running = null;
+      $('status').dataset.busy = state.again ? 'true' : 'false';
       if (state.again) {
         state.again = false;
         refresh();
