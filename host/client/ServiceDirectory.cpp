@@ -4,6 +4,9 @@
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
+#include <mutex>
+#include <shared_mutex>
+
 namespace terrarium {
 
 ServiceDirectory::ServiceDirectory(HttpClient& client, std::map<std::string, std::string> baseUrls)
@@ -43,7 +46,8 @@ std::string ServiceDirectory::normalizeBaseUrl(const std::string& service, const
 
 void ServiceDirectory::setLocalDispatcher(LocalDispatcher* dispatcher)
 {
-    _dispatcher.store(dispatcher);
+    std::unique_lock<std::shared_mutex> lock(_dispatcherMutex);
+    _dispatcher = dispatcher;
 }
 
 void ServiceDirectory::setBaseUrl(const std::string& service, const std::string& url)
@@ -61,9 +65,11 @@ void ServiceDirectory::removeBaseUrl(const std::string& service)
 
 bool ServiceDirectory::knows(const std::string& service) const
 {
-    LocalDispatcher* dispatcher = _dispatcher.load();
-    if (dispatcher && dispatcher->serves(service))
-        return true;
+    {
+        std::shared_lock<std::shared_mutex> lock(_dispatcherMutex);
+        if (_dispatcher && _dispatcher->serves(service))
+            return true;
+    }
     Poco::ScopedReadRWLock lock(_lock);
     return _baseUrls.count(service) > 0;
 }
@@ -85,11 +91,11 @@ ClientResult ServiceDirectory::call(const std::string& service, const ClientRequ
     if (!request.path.empty() && request.path[0] != '/' && request.path[0] != '?')
         return ClientResult::failure(ClientStatus::Invalid, "path '" + request.path + "' for service '" + service + "' must start with '/'");
 
-    LocalDispatcher* dispatcher = _dispatcher.load();
-    if (dispatcher && dispatcher->serves(service)) {
+    std::shared_lock<std::shared_mutex> inProcess(_dispatcherMutex);
+    if (_dispatcher && _dispatcher->serves(service)) {
         ClientResult result;
         try {
-            result = dispatcher->dispatch(service, request);
+            result = _dispatcher->dispatch(service, request);
         } catch (Poco::Exception& e) {
             return ClientResult::failure(ClientStatus::Unavailable, "in-process call to service '" + service + "' failed: " + e.displayText());
         } catch (std::exception& e) {
@@ -103,6 +109,7 @@ ClientResult ServiceDirectory::call(const std::string& service, const ClientRequ
         if (result.status != ClientStatus::NotFound)
             return result;
     }
+    inProcess.unlock();
 
     std::string base;
     {

@@ -8,8 +8,8 @@
 
 #include <Poco/RWLock.h>
 
-#include <atomic>
 #include <map>
+#include <shared_mutex>
 #include <string>
 
 namespace terrarium {
@@ -27,7 +27,8 @@ public:
     ServiceDirectory(HttpClient& client, std::map<std::string, std::string> baseUrls);
 
     /// Plugins of this process are preferred over base URLs when dispatcher serves the name;
-    /// nullptr turns in-process dispatch off. The dispatcher must outlive its use here.
+    /// nullptr turns in-process dispatch off. Returns once no call uses the previous dispatcher
+    /// any more, so that it may be destroyed then (a thread calling while the host stops).
     void setLocalDispatcher(LocalDispatcher* dispatcher);
 
     /// Adds or replaces the base URL of service; throws Poco::InvalidArgumentException when invalid.
@@ -57,7 +58,8 @@ public:
 
 private:
     HttpClient& _client;
-    std::atomic<LocalDispatcher*> _dispatcher{nullptr};
+    mutable std::shared_mutex _dispatcherMutex;   /// shared by calls while they use _dispatcher
+    LocalDispatcher* _dispatcher = nullptr;
     mutable Poco::RWLock _lock;
     std::map<std::string, std::string> _baseUrls;
 };

@@ -13,6 +13,8 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 
 using terrarium::ClientRequest;
 using terrarium::ClientResponse;
@@ -186,4 +188,52 @@ TEST_CASE("an empty service name calls an absolute URL, and a relative path must
     REQUIRE(absolute.ok());
     CHECK(upstream.requests("/direct") == 1);
     CHECK(directory.call("svc", at("relative")).status == ClientStatus::Invalid);
+}
+
+TEST_CASE("turning in-process dispatch off waits for the calls that are inside the dispatcher", "[client][directory]")
+{
+    // The host stops: a thread still calling (the log pipeline shipping to logthon) must be out of
+    // the dispatcher before setLocalDispatcher(nullptr) returns and the dispatcher is destroyed.
+    class BlockingDispatcher : public LocalDispatcher
+    {
+    public:
+        bool serves(const std::string&) const override { return true; }
+
+        ClientResult dispatch(const std::string&, const ClientRequest&) override
+        {
+            entered = true;
+            while (!release) std::this_thread::yield();
+            setterReturnedInside = setterReturned.load();
+            ClientResponse response;
+            response.status = 200;
+            return ClientResult::success(response);
+        }
+
+        std::atomic<bool> entered{false};
+        std::atomic<bool> release{false};
+        std::atomic<bool> setterReturned{false};
+        std::atomic<bool> setterReturnedInside{false};
+    };
+
+    HttpClient client(testClientConfig());
+    ServiceDirectory directory(client, {});
+    BlockingDispatcher local;
+    directory.setLocalDispatcher(&local);
+
+    std::thread caller([&] { CHECK(directory.call("logthon", at("/logs/batch", "POST")).ok()); });
+    while (!local.entered) std::this_thread::yield();
+    std::thread setter([&] {
+        directory.setLocalDispatcher(nullptr);
+        local.setterReturned = true;
+    });
+    // Give the setter every chance to return early (it must not), then let the call finish.
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+    while (std::chrono::steady_clock::now() < until && !local.setterReturned) std::this_thread::yield();
+    CHECK_FALSE(local.setterReturned);
+    local.release = true;
+    caller.join();
+    setter.join();
+    CHECK_FALSE(local.setterReturnedInside);
+    CHECK(local.setterReturned);
+    CHECK_FALSE(directory.knows("logthon"));
 }
