@@ -3,7 +3,8 @@
 # then the sanitizer stages (scripts/sanitize.sh: ASan+UBSan over the suite, TSan over the unit,
 # SDK and concurrency-heavy integration tests), then builds the fuzz targets and runs each briefly
 # over its corpus (tests/fuzz/run.sh). Every stage runs; the script fails when any stage failed.
-# The next sanitizer build runs in the background while a stage's tests run.
+# The next stage's build runs in the background while a stage's tests run (asan's during the
+# normal tests, tsan's during asan's, the fuzz targets' during tsan's).
 #   --only STAGE   run one stage: normal, asan, tsan or fuzz (repeatable)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,17 +21,30 @@ done
 # Builds in the background while the previous stage's tests run (they leave much of the CPU idle),
 # logged to <build>-<stage>/prebuild.log, which the stage prints when it needs its build.
 declare -A prebuilt=()
+fuzz=("$root/tests/fuzz/run.sh" --seconds "${TERRARIUM_FUZZ_SECONDS:-5}" --seed 1 --build-dir "$build-fuzz")
 prebuild() {
     mkdir -p "$build-$1"
-    "$root/scripts/sanitize.sh" "$1" --build-only >"$build-$1/prebuild.log" 2>&1 &
+    if [ "$1" = fuzz ]; then
+        "${fuzz[@]}" --build-only >"$build-$1/prebuild.log" 2>&1 &
+    else
+        "$root/scripts/sanitize.sh" "$1" --build-only >"$build-$1/prebuild.log" 2>&1 &
+    fi
     prebuilt[$1]=$!
 }
+# Waits for the stage's background build, if one ran, and prints its log; fails when that build
+# failed. built=1 afterwards when the stage's build is done.
+wait_prebuild() {
+    built=0
+    [ -n "${prebuilt[$1]:-}" ] || return 0
+    local status=0
+    wait "${prebuilt[$1]}" || status=$?
+    cat "$build-$1/prebuild.log"
+    [ "$status" -eq 0 ] || return "$status"
+    built=1
+}
 sanitize_stage() {
-    if [ -n "${prebuilt[$1]:-}" ]; then
-        local status=0
-        wait "${prebuilt[$1]}" || status=$?
-        cat "$build-$1/prebuild.log"
-        [ "$status" -eq 0 ] || return "$status"
+    wait_prebuild "$1" || return $?
+    if [ "$built" -eq 1 ]; then
         "$root/scripts/sanitize.sh" "$1" --no-build
     else
         "$root/scripts/sanitize.sh" "$1"
@@ -53,8 +67,12 @@ run_stage() {
         asan)
             if wants tsan; then prebuild tsan; fi
             sanitize_stage asan ;;
-        tsan) sanitize_stage tsan ;;
-        fuzz) "$root/tests/fuzz/run.sh" --seconds "${TERRARIUM_FUZZ_SECONDS:-5}" --seed 1 --build-dir "$build-fuzz" ;;
+        tsan)
+            if wants fuzz; then prebuild fuzz; fi
+            sanitize_stage tsan ;;
+        fuzz)
+            wait_prebuild fuzz || return $?
+            if [ "$built" -eq 1 ]; then "${fuzz[@]}" --no-build; else "${fuzz[@]}"; fi ;;
         *) echo "test.sh: unknown stage $1 (normal, asan, tsan, fuzz)" >&2; return 64 ;;
     esac
 }

@@ -7,13 +7,16 @@ set -euo pipefail
 
 usage() {
     cat <<'USAGE'
-usage: tests/fuzz/run.sh [--seconds N | --runs N] [--seed N] [--build-dir DIR] [--list] [TARGET...]
+usage: tests/fuzz/run.sh [--seconds N | --runs N] [--seed N] [--build-dir DIR] [--build-only | --no-build]
+                         [--list] [TARGET...]
 
   --seconds N      run each target for N seconds (default: 10)
   --runs N         run each target for N executions instead (e.g. 1000000)
   --seed N         libFuzzer's random seed (default: a new one each run); a fixed seed makes a
                    run repeat the same mutations, as the test command does
   --build-dir DIR  the fuzzing build (default: build-fuzz in the repository)
+  --build-only     build the targets, run none
+  --no-build       run the targets of the existing build
   --list           print the targets and exit
   TARGET           fuzz_<name> targets to run (default: all)
 USAGE
@@ -24,6 +27,8 @@ build=$root/build-fuzz
 limit=(-max_total_time=10)
 seed=()
 targets=()
+build_step=1
+run_step=1
 all=(request_parser websocket_codec config json_checker route_table secret_path vault_response admin_request file_name)
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -31,6 +36,8 @@ while [ $# -gt 0 ]; do
         --runs) limit=(-runs="$2"); shift 2 ;;
         --seed) seed=(-seed="$2"); shift 2 ;;
         --build-dir) build=$(realpath -m "$2"); shift 2 ;;
+        --build-only) run_step=0; shift ;;
+        --no-build) build_step=0; shift ;;
         --list) printf '%s\n' "${all[@]}"; exit 0 ;;
         -h|--help) usage; exit 0 ;;
         -*) usage >&2; exit 64 ;;
@@ -40,15 +47,18 @@ done
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 command -v clang++ >/dev/null || { echo "fuzz: clang++ is missing (scripts/install-deps.sh installs it)" >&2; exit 1; }
 
-launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-generator=()
-command -v ninja >/dev/null && generator=(-G Ninja)
-if [ ! -f "$build/CMakeCache.txt" ]; then
-    CC=clang CXX=clang++ cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DTERRARIUM_FUZZ=ON -DTERRARIUM_BUILD_TESTS=OFF -DTERRARIUM_BUILD_BENCH=OFF "${launcher[@]}" >/dev/null
+if [ "$build_step" -eq 1 ]; then
+    launcher=()
+    command -v ccache >/dev/null && launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    generator=()
+    command -v ninja >/dev/null && generator=(-G Ninja)
+    if [ ! -f "$build/CMakeCache.txt" ]; then
+        CC=clang CXX=clang++ cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+            -DTERRARIUM_FUZZ=ON -DTERRARIUM_BUILD_TESTS=OFF -DTERRARIUM_BUILD_BENCH=OFF "${launcher[@]}" >/dev/null
+    fi
+    cmake --build "$build" --parallel "$(nproc)" --target "${targets[@]/#/fuzz_}"
 fi
-cmake --build "$build" --parallel "$(nproc)" --target "${targets[@]/#/fuzz_}"
+[ "$run_step" -eq 1 ] || exit 0
 
 mkdir -p "$build/crashes"
 failed=()
