@@ -294,18 +294,12 @@ void ConnectionEngine::reclaim()
             if (holding != 0) oldest = std::min(oldest, holding);
         }
     }
-    std::vector<std::unique_ptr<HttpConnection>> freed;
+    std::vector<std::unique_ptr<HttpConnection>> freed;   // destroyed outside the lock
     {
         std::lock_guard<std::mutex> lock(_retiredMutex);
-        auto kept = _retired.begin();
-        for (auto& entry : _retired)
-        {
-            if (entry.first < oldest)
-                freed.push_back(std::move(entry.second));
-            else
-                *kept++ = std::move(entry);
-        }
-        _retired.erase(kept, _retired.end());
+        auto due = std::stable_partition(_retired.begin(), _retired.end(), [oldest](const auto& entry) { return entry.first >= oldest; });
+        for (auto it = due; it != _retired.end(); ++it) freed.push_back(std::move(it->second));
+        _retired.erase(due, _retired.end());
     }
 }
 
