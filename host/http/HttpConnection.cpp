@@ -67,6 +67,11 @@ HttpConnection::HttpConnection(ConnectionEngine& engine, std::unique_ptr<Transpo
 
 HttpConnection::~HttpConnection()
 {
+    letGo();
+}
+
+void HttpConnection::letGo()
+{
     // A WebSocket dropped without a close exchange (the host stopping while the peer does not
     // read): the plugin still gets its close, so that it releases its handle.
     if (_webSocket) releasePlugin(WebSocketCodec::CloseAbnormal, "connection dropped");
@@ -678,10 +683,7 @@ void HttpConnection::linger()
 
 void HttpConnection::retire()
 {
-    if (_webSocket) releasePlugin(WebSocketCodec::CloseAbnormal, "connection dropped");
-    _webSocketOwner.reset();
-    if (_outbox) _outbox->detach();
-    releaseBody();
+    letGo();
     _transport->close();
 }
 

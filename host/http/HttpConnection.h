@@ -108,6 +108,8 @@ private:
     bool deliverMessage(int opcode, const std::string& message);
     bool failWebSocket(int code, const std::string& reason);
     void releasePlugin(int code, const std::string& reason);
+    /// Lets go of the plugin (its close delivered), the output and the request body.
+    void letGo();
     void endWebSocket(int code, const std::string& reason);
     void respond(bool keepAlive);
     void logAccess(int status, std::uint64_t bodyBytes);

@@ -78,7 +78,6 @@ void waitForMetric(const TerrariumProcess& host, const std::string& sample, doub
     REQUIRE(reached);
 }
 
-/// Checks a host JSON error answer.
 /// Checks an overload answer: 503, Retry-After and a JSON error.
 void expectOverloaded(const HttpResult& result)
 {

@@ -40,7 +40,6 @@ HttpResult answerThenClose(const TerrariumProcess& host, const std::string& requ
     return answer;
 }
 
-/// Checks a host JSON error answer.
 /// How many requests the echo plugin has served so far (this request included).
 std::int64_t echoServed(const TerrariumProcess& host)
 {

@@ -26,7 +26,6 @@ TerrariumProcess::Options limitedHost()
     return options;
 }
 
-/// Checks a host JSON error answer.
 } // namespace
 
 TEST_CASE("limits: a body over max_body_bytes is refused with 413 before it is sent", "[limits][http]")

@@ -53,7 +53,7 @@ for w in "${image_configure[@]}"; do
   configure+=("$w")
 done
 configure+=("-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -DNDEBUG" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -DNDEBUG")
-echo "configure: ${image_configure[*]}  (/src, /build: scratch copies)"
+echo "configure: ${image_configure[*]}  (/src, /build: scratch copies; -O1, no debug information)"
 if "${configure[@]}" >"$work/configure.log" 2>&1; then
   ok "the image's configure command configures the sources here"
 else
